@@ -1,0 +1,136 @@
+"""The `error-themes` command line: parse, call the packages, render. No analysis lives here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant import render
+from clustering.load import DEFAULT_MAX_FIELD_CHARS, LoadResult, LoadSettings, load_cases, parse_map_options, read_column_map
+from clustering.metrics import metrics_by, quality_metrics
+from clustering.problems import LoadError, ValidationError, format_problems
+from clustering.schema import FACETS
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _load_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("loading")
+    group.add_argument("--map", action="append", default=[], metavar="THEIR=FIELD",
+                       help="use the file's column THEIR as schema field FIELD (repeatable), e.g. --map id=case_id")
+    group.add_argument("--mapping", metavar="FILE", help="column mapping file (YAML or JSON: their_column: field)")
+    group.add_argument("--lenient", action="store_true",
+                       help="skip bad rows with a warning each instead of failing the whole file")
+    group.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
+                       help=f"truncate longer field values, with a warning (default {DEFAULT_MAX_FIELD_CHARS:,})")
+    group.add_argument("--max-errors", type=int, default=20, metavar="N",
+                       help="show at most N problems (default 20); the total is always given")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `error-themes`."""
+    parser = argparse.ArgumentParser(
+        prog="error-themes",
+        description="Find, explain and track the error themes behind misjudged ad-moderation decisions.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    load_opts = _load_options()
+
+    p = sub.add_parser("validate", parents=[load_opts], help="check a cases file against the schema",
+                       description="Check a cases file (CSV, JSONL or Parquet) and report every problem as "
+                                   "file:row:field: message. Exit 0 when usable, 2 when not.")
+    p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet (.csv/.jsonl may be .gz)")
+
+    p = sub.add_parser("metrics", parents=[load_opts], help="FPR, FDR, FNR, ATA and inconsistency with intervals",
+                       description="Quality metrics of a cases file with 95%% Wilson intervals and counts, overall "
+                                   "and by facet.")
+    p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
+    p.add_argument("--by", action="append", default=[], choices=FACETS, metavar="FACET",
+                   help=f"also break down by a facet (repeatable): {', '.join(FACETS)}")
+    p.add_argument("--out", type=Path, metavar="FILE", help="also write the metrics to FILE.json or FILE.csv")
+
+    sub.add_parser("demo", help="run the main job on the shipped demo data",
+                   description="Validate the shipped demo cases and print their quality metrics.")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> LoadSettings:
+    mapping = read_column_map(args.mapping) if args.mapping else {}
+    mapping.update(parse_map_options(args.map))
+    return LoadSettings(column_map=mapping, lenient=args.lenient, max_field_chars=args.max_field_chars)
+
+
+def _load(args: argparse.Namespace) -> LoadResult:
+    result = load_cases(args.file, _settings(args))
+    if result.warnings:
+        print(f"{len(result.warnings):,} warning(s):", file=sys.stderr)
+        print(format_problems(result.warnings, args.max_errors), file=sys.stderr)
+    return result
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = _load(args)
+    print(render.load_summary(result))
+    print("OK: the file is usable.")
+    return EXIT_OK
+
+
+def _print_metrics(result: LoadResult, facets: list[str], out: Path | None) -> None:
+    overall = quality_metrics(result.cases, result.has_correct_rows)
+    print(render.metrics_table(overall))
+    by = {facet: metrics_by(result.cases, facet, result.has_correct_rows) for facet in facets}
+    for facet, reports in by.items():
+        print(f"\nBy {facet}:")
+        print(render.facet_table(reports))
+    if out is not None:
+        render.write_metrics(out, overall, by)
+        print(f"\nWrote {out}")
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    if args.out is not None and args.out.suffix.lower() not in (".json", ".csv"):
+        print(f"error: --out must end in .json or .csv, got '{args.out.name}'", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = _load(args)
+    print(render.load_summary(result) + "\n")
+    _print_metrics(result, args.by, args.out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from eval_sets import DEMO_CASES
+
+    result = load_cases(DEMO_CASES)
+    print("== Demo: shipped audited cases with planted error themes ==")
+    print(render.load_summary(result) + "\n")
+    _print_metrics(result, ["week", "decision_source"], None)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        print(format_problems(exc.problems, args.max_errors, exc.total), file=sys.stderr)
+        print(f"error: {exc.path}: {exc.total:,} problem(s) in {exc.bad_rows:,} row(s); nothing was loaded. "
+              "Fix them, or use --lenient to skip bad rows.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Plain-text and file renderings of load results and metrics, for the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from assistant.files import write_atomic
+from clustering.load import LoadResult
+from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport, Rate
+
+
+def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """A plain table with padded columns; column indexes in `right` are right-aligned."""
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+
+    def line(cells: list[str]) -> str:
+        out = [str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """A proportion as a percentage, or `n/a`."""
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def rate_cell(rate: Rate) -> str:
+    """`12.3% (9.1-16.4%) 25/203`, or `n/a` for an unavailable rate."""
+    if rate.value is None:
+        return "n/a"
+    ci = f" ({rate.ci_low * 100:.1f}-{rate.ci_high * 100:.1f}%)" if rate.ci_low is not None else ""
+    return f"{pct(rate.value)}{ci} {rate.numerator:,}/{rate.denominator:,}"
+
+
+def load_summary(result: LoadResult) -> str:
+    """What was loaded: rows, skipped rows, misjudged cases, weeks covered."""
+    cases = result.cases
+    fp = int((cases["error_type"] == "FP").sum())
+    fn = int((cases["error_type"] == "FN").sum())
+    lines = [
+        f"{result.path}: {result.rows_read:,} rows read, {len(cases):,} loaded, {result.rows_skipped:,} skipped",
+        f"  misjudged: {int(cases['misjudged'].sum()):,} (FP {fp:,}, FN {fn:,}); "
+        f"correct: {int((~cases['misjudged']).sum()):,}",
+    ]
+    weeks = cases["week"].dropna()
+    if len(weeks):
+        n = weeks.nunique()
+        lines.append(f"  weeks: {weeks.min()} to {weeks.max()} ({n} week{'s' if n != 1 else ''})")
+    if not result.has_correct_rows:
+        lines.append("  only misjudged cases: FPR, FDR, FNR, ATA and the inconsistency rate need all audited rows")
+    return "\n".join(lines)
+
+
+def metrics_table(report: MetricsReport) -> str:
+    """The overall metrics as a readable table."""
+    c = report.counts
+    head = f"{report.rows:,} audited decisions, {report.misjudged:,} misjudged (FP {c.fp:,}, FN {c.fn:,})"
+    if c.tp is not None:
+        head += f"; TP {c.tp:,}, TN {c.tn:,}"
+    rows = []
+    for name in RATE_NAMES:
+        r = report.rates[name]
+        if r.value is None:
+            rows.append([name, "n/a", "", "", f"{RATE_TITLES[name]}: {r.unavailable}"])
+            continue
+        rows.append([name, pct(r.value), f"[{pct(r.ci_low)}, {pct(r.ci_high)}]",
+                     f"{r.numerator:,} / {r.denominator:,}", RATE_TITLES[name]])
+    return head + "\n\n" + text_table(["metric", "rate", "95% CI", "count", "meaning"], rows, right={1, 2, 3})
+
+
+def facet_table(reports: list[MetricsReport]) -> str:
+    """Metrics per value of one facet, a row each."""
+    if not reports:
+        return "(no rows)"
+    facet = reports[0].facet or "group"
+    rows = [[r.group or "", f"{r.rows:,}", f"{r.misjudged:,}", *(rate_cell(r.rates[n]) for n in RATE_NAMES)]
+            for r in reports]
+    return text_table([facet, "rows", "misjudged", *RATE_NAMES], rows, right=set(range(1, 3 + len(RATE_NAMES))))
+
+
+def metrics_records(reports: list[MetricsReport]) -> list[dict]:
+    """One flat record per group and rate, for CSV export."""
+    records = []
+    for r in reports:
+        for name in RATE_NAMES:
+            rate = r.rates[name]
+            records.append({
+                "facet": r.facet or "all", "group": r.group or "all", "rows": r.rows, "misjudged": r.misjudged,
+                "metric": name, "value": rate.value, "ci_low": rate.ci_low, "ci_high": rate.ci_high,
+                "numerator": rate.numerator, "denominator": rate.denominator, "unavailable": rate.unavailable,
+            })
+    return records
+
+
+def write_metrics(path: Path, overall: MetricsReport, by_facet: dict[str, list[MetricsReport]]) -> None:
+    """Write metrics as JSON (nested) or CSV (one row per group and rate), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        payload = {
+            "overall": overall.model_dump(),
+            "by": {facet: [r.model_dump() for r in reports] for facet, reports in by_facet.items()},
+        }
+        write_atomic(path, json.dumps(payload, indent=2, default=str))
+    elif suffix == ".csv":
+        records = metrics_records([overall, *[r for reports in by_facet.values() for r in reports]])
+        write_atomic(path, pd.DataFrame(records).to_csv(index=False))
+    else:
+        raise ValueError(f"--out must end in .json or .csv, got '{path.name}'")

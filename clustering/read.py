@@ -1,0 +1,190 @@
+"""Read a cases file (CSV, JSONL or Parquet) into a raw table of strings, keeping the user's row numbers.
+
+Row numbers are the rows a user sees: in a CSV the header is row 1 and the first case row 2, as in a
+spreadsheet; in a JSONL file the line number; in a Parquet file the record number, from 1.
+Bytes that are not UTF-8 are kept as lone surrogates (Python's `surrogateescape`) so that validation can
+name the row, field and offset; `clustering.load` reports them.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from clustering.problems import LoadError, Problem, file_problem
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+
+@dataclass
+class RawTable:
+    """A file's cells before validation: mostly strings, numbers and timestamps left as Parquet typed them."""
+
+    path: str
+    format: str
+    frame: pd.DataFrame
+    rows: np.ndarray  # the user's row number of each frame row
+    bad_bytes: bool  # some text was not UTF-8 (kept as lone surrogates)
+    problems: list[Problem]  # rows that could not be parsed at all (JSONL lines), already dropped
+
+
+def file_format(path: Path) -> tuple[str, bool]:
+    """The format of a file by its extension, and whether it is gzip-compressed."""
+    suffixes = [s.lower() for s in path.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes = suffixes[:-1]
+    ext = suffixes[-1] if suffixes else ""
+    if ext not in FORMATS or (compressed and FORMATS[ext] == "parquet"):
+        known = ", ".join(sorted(FORMATS))
+        raise file_problem(path, f"unsupported file type '{ext or path.name}'; use one of {known} (csv/jsonl may be .gz)")
+    return FORMATS[ext], compressed
+
+
+def read_raw(path: str | Path) -> RawTable:
+    """Read a cases file into a RawTable; raise LoadError when the file cannot be read at all."""
+    path = Path(path)
+    fmt, compressed = file_format(path)
+    if not path.exists():
+        raise file_problem(path, "no such file")
+    if path.is_dir():
+        raise file_problem(path, "is a folder, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise file_problem(path, f"cannot read the file: {exc.strerror or exc}") from exc
+    if compressed:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise file_problem(path, f"not a readable gzip file: {exc}") from exc
+    if not data.strip():
+        raise file_problem(path, "the file is empty")
+    if fmt == "parquet":
+        return _read_parquet(path, data)
+    text, bad_bytes = _decode(data)
+    if fmt == "jsonl":
+        return _read_jsonl(path, text, bad_bytes)
+    return _read_delimited(path, text, bad_bytes, "\t" if fmt == "tsv" else ",", fmt)
+
+
+def _decode(data: bytes) -> tuple[str, bool]:
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8-sig", errors="surrogateescape"), True
+
+
+def _no_rows(path: Path) -> LoadError:
+    return file_problem(path, "the file has no data rows (only a header)")
+
+
+def _read_delimited(path: Path, text: str, bad_bytes: bool, sep: str, fmt: str) -> RawTable:
+    if bad_bytes:
+        # The C parser cannot carry lone surrogates; the csv module can. Only taken for broken files.
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        records = [r for r in records if r]
+        if len(records) < 2:
+            raise _no_rows(path)
+        header, body = records[0], records[1:]
+        for i, rec in enumerate(body):
+            if len(rec) != len(header):
+                raise file_problem(path, f"row {i + 2} has {len(rec)} fields, the header has {len(header)}")
+        frame = pd.DataFrame(body, columns=header, dtype=object)
+    else:
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=True,
+            )
+        except pd.errors.EmptyDataError as exc:
+            raise file_problem(path, "the file is empty") from exc
+        except pd.errors.ParserError as exc:
+            raise file_problem(path, f"not a readable {fmt.upper()} file: {exc}") from exc
+        if frame.empty:
+            raise _no_rows(path)
+    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return RawTable(str(path), fmt, frame, rows, bad_bytes, [])
+
+
+def _json_cell(value: object) -> object:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
+    records: list[dict] = []
+    rows: list[int] = []
+    problems: list[Problem] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(str(path), lineno, None, f"not valid JSON: {exc.msg} at character {exc.colno}"))
+            continue
+        if not isinstance(obj, dict):
+            problems.append(Problem(str(path), lineno, None, f"expected a JSON object, found {type(obj).__name__}"))
+            continue
+        records.append({k: _json_cell(v) for k, v in obj.items()})
+        rows.append(lineno)
+    if not records and not problems:
+        raise file_problem(path, "the file is empty")
+    if not records:
+        raise LoadError(problems)
+    frame = pd.DataFrame(records, dtype=object)
+    frame = frame.where(frame.notna(), None)
+    return RawTable(str(path), "jsonl", frame, np.asarray(rows, dtype=np.int64), bad_bytes, problems)
+
+
+def _read_parquet(path: Path, data: bytes) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as exc:
+        raise file_problem(path, f"not a readable Parquet file: {exc}") from exc
+    if table.num_rows == 0:
+        raise file_problem(path, "the file has no data rows")
+    bad_bytes = False
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            values = column.to_pylist()
+            decoded = []
+            for v in values:
+                if v is None:
+                    decoded.append(None)
+                    continue
+                try:
+                    decoded.append(v.decode("utf-8"))
+                except UnicodeDecodeError:
+                    decoded.append(v.decode("utf-8", errors="surrogateescape"))
+                    bad_bytes = True
+            columns[name] = pd.Series(decoded, dtype=object)
+        else:
+            columns[name] = column.to_pandas()
+    frame = pd.DataFrame(columns)
+    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    return RawTable(str(path), "parquet", frame, rows, bad_bytes, [])

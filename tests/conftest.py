@@ -1,0 +1,42 @@
+"""Shared helpers for the tests: small case files written on the fly."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+HEADER = ["case_id", "ad_text", "reviewer_note", "original_decision", "final_decision", "policy",
+          "error_type", "decision_source", "ad_id", "locale", "queue", "moderator_id", "model_score", "decided_at"]
+
+
+def case(case_id: str, original: str = "reject", final: str = "approve", **fields: str) -> dict[str, str]:
+    """One case row as strings; defaults make a misjudged FP with a note and ad text."""
+    row = {
+        "case_id": case_id, "ad_text": f"ad text of {case_id}", "reviewer_note": f"note on {case_id}",
+        "original_decision": original, "final_decision": final, "policy": "alcohol", "error_type": "",
+        "decision_source": "human", "ad_id": f"AD{case_id}", "locale": "en-US", "queue": "general",
+        "moderator_id": "mod_1", "model_score": "", "decided_at": "2026-11-02T10:00:00Z",
+    }
+    row.update(fields)
+    return row
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] | None = None) -> Path:
+    header = header or list(rows[0].keys())
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def make_csv(tmp_path):
+    """Write rows to a CSV file in a temporary folder and return its path."""
+
+    def _make(rows: list[dict[str, str]], name: str = "cases.csv", header: list[str] | None = None) -> Path:
+        return write_csv(tmp_path / name, rows, header)
+
+    return _make

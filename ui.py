@@ -1,0 +1,1 @@
+"""Gradio app (arrives with the UI issue)."""
