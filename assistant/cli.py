@@ -7,10 +7,15 @@ import sys
 from pathlib import Path
 
 from assistant import render
+from assistant.analysis import analyse
+from assistant.config import load_theme_settings
+from assistant.workspace import DEFAULT_WORKSPACE, Workspace, load_run
 from clustering.load import DEFAULT_MAX_FIELD_CHARS, LoadResult, LoadSettings, load_cases, parse_map_options, read_column_map
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.problems import LoadError, ValidationError, format_problems
 from clustering.schema import FACETS
+from clustering.settings import ThemeSettings
+from eval_sets.scorer import read_labels, score_run
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -53,9 +58,54 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"also break down by a facet (repeatable): {', '.join(FACETS)}")
     p.add_argument("--out", type=Path, metavar="FILE", help="also write the metrics to FILE.json or FILE.csv")
 
-    sub.add_parser("demo", help="run the main job on the shipped demo data",
-                   description="Validate the shipped demo cases and print their quality metrics.")
+    p = sub.add_parser("themes", parents=[load_opts], help="cluster misjudged cases into ranked error themes",
+                       description="Embed, reduce and cluster the misjudged cases of a file into error themes, "
+                                   "describe each theme, save the run in the workspace and print the ranked themes.")
+    p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
+    _theme_options(p)
+
+    p = sub.add_parser("score", help="score a run against planted theme labels",
+                       description="ARI and NMI of a run's themes against planted labels, each planted theme's "
+                                   "best match, and the share of noise rows left unthemed.")
+    p.add_argument("run", help="run id, 'latest', or a run folder")
+    p.add_argument("--labels", required=True, metavar="FILE:COLUMN",
+                   help="cases file and the column holding planted labels, e.g. eval_sets/demo/cases.csv:theme")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+
+    p = sub.add_parser("demo", help="run the main job on the shipped demo data",
+                       description="Validate the shipped demo cases, print their quality metrics, find their error "
+                                   "themes and score them against the planted labels.")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+    p.add_argument("--config", type=Path, help="settings file (YAML)")
     return parser
+
+
+def _theme_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("themes")
+    group.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE,
+                       help="workspace folder for the embedding cache and runs (default ./workspace)")
+    group.add_argument("--week", metavar="YYYY-Www", help="analyse only this ISO week of the file, e.g. 2026-W45")
+    group.add_argument("--config", type=Path, help="settings file (YAML); see README")
+    group.add_argument("--model", help="sentence-transformers model name or folder (default: packaged all-MiniLM-L6-v2)")
+    group.add_argument("--min-cluster-size", type=int, metavar="N", help="smallest theme (default: grows with the data)")
+    group.add_argument("--attach-outliers", type=float, metavar="SIM",
+                       help="attach unthemed cases to their nearest theme at cosine similarity >= SIM (flagged)")
+    group.add_argument("--seed", type=int, help="random seed of the reduction")
+
+
+def _theme_settings(args: argparse.Namespace) -> ThemeSettings:
+    settings = load_theme_settings(getattr(args, "config", None))
+    updates = {
+        ("embed", "model"): getattr(args, "model", None),
+        ("cluster", "min_cluster_size"): getattr(args, "min_cluster_size", None),
+        ("cluster", "attach_outliers"): getattr(args, "attach_outliers", None),
+        ("reduce", "seed"): getattr(args, "seed", None),
+    }
+    data = settings.model_dump()
+    for (section, key), value in updates.items():
+        if value is not None:
+            data[section][key] = value
+    return ThemeSettings.model_validate(data)
 
 
 def _settings(args: argparse.Namespace) -> LoadSettings:
@@ -101,17 +151,50 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_themes(args: argparse.Namespace) -> int:
+    settings = _theme_settings(args)
+    run_dir, run = analyse(args.file, Workspace(args.workspace), settings, _settings(args), args.week)
+    print(render.themes_table(run))
+    print(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")
+    return EXIT_OK
+
+
+def _split_labels(spec: str) -> tuple[Path, str]:
+    path, sep, column = spec.rpartition(":")
+    if not sep or not path or not column:
+        raise ValueError(f"--labels expects FILE:COLUMN, got '{spec}'")
+    return Path(path), column
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    path, column = _split_labels(args.labels)
+    run_dir = Workspace(args.workspace).run_dir(args.run)
+    _, assignments = load_run(run_dir)
+    print(f"run {run_dir.name} against {path}:{column}")
+    print(render.score_report(score_run(assignments, read_labels(path, column))))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from eval_sets import DEMO_CASES
 
     result = load_cases(DEMO_CASES)
-    print("== Demo: shipped audited cases with planted error themes ==")
+    print("== 1. Validate: shipped audited cases with planted error themes ==")
     print(render.load_summary(result) + "\n")
+    print("== 2. Quality metrics ==")
     _print_metrics(result, ["week", "decision_source"], None)
+    print("\n== 3. Error themes (embedding, UMAP, HDBSCAN; the first run takes a minute or two) ==")
+    run_dir, run = analyse(DEMO_CASES, Workspace(args.workspace), _theme_settings(args))
+    print(render.themes_table(run))
+    print(f"\nSaved run {run.run_id} in {run_dir}")
+    print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
+    _, assignments = load_run(run_dir)
+    print(render.score_report(score_run(assignments, read_labels(DEMO_CASES, "theme"))))
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "demo": cmd_demo}
+COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "themes": cmd_themes, "score": cmd_score,
+            "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -10,6 +10,8 @@ import pandas as pd
 from assistant.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport, Rate
+from clustering.theme_model import Theme, ThemeRun
+from eval_sets.scorer import Score
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -110,3 +112,83 @@ def write_metrics(path: Path, overall: MetricsReport, by_facet: dict[str, list[M
         write_atomic(path, pd.DataFrame(records).to_csv(index=False))
     else:
         raise ValueError(f"--out must end in .json or .csv, got '{path.name}'")
+
+
+def _top_facet(theme: Theme, facet: str) -> str:
+    values = theme.facets.get(facet) or []
+    if not values:
+        return ""
+    v = values[0]
+    return f"{v.value} {v.share * 100:.0f}% (x{v.lift:.1f})"
+
+
+def _pp(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
+
+
+def theme_rows(run: ThemeRun) -> tuple[list[str], list[list[str]]]:
+    """Headers and one row per theme, in rank order, for tables."""
+    headers = ["rank", "theme", "size", "FP/FN", "top policy", "top locale", "ATA pp", "FPR pp", "FNR pp",
+               "trend", "keywords"]
+    rows = []
+    for t in run.themes:
+        rows.append([
+            str(t.rank), t.theme_id, f"{t.size:,}", f"{t.error_types.get('FP', 0)}/{t.error_types.get('FN', 0)}",
+            _top_facet(t, "policy"), _top_facet(t, "locale"), _pp(t.impact_pp.get("ATA")),
+            _pp(t.impact_pp.get("FPR")), _pp(t.impact_pp.get("FNR")),
+            f"{t.trend} ({t.last_week_change:+d})" if t.last_week_change is not None else t.trend,
+            ", ".join(k.term for k in t.keywords[:4]),
+        ])
+    return headers, rows
+
+
+def run_header(run: ThemeRun) -> str:
+    """Two lines on what a run covered."""
+    i = run.input
+    themed = i.misjudged - run.unthemed
+    scope = f", week {i.week}" if i.week else ""
+    return (f"run {run.run_id}: {i.path}{scope}; {i.rows_loaded:,} cases loaded, {i.misjudged:,} misjudged\n"
+            f"{len(run.themes)} themes cover {themed:,} cases; {run.unthemed:,} unthemed"
+            f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size})")
+
+
+def themes_table(run: ThemeRun) -> str:
+    """The ranked themes as a plain table (impact in percentage points of each rate)."""
+    headers, rows = theme_rows(run)
+    return run_header(run) + "\n\n" + text_table(headers, rows, right={0, 2, 6, 7, 8})
+
+
+def themes_summary_md(run: ThemeRun) -> str:
+    """A short Markdown summary of a run: what it covered and the ranked themes."""
+    headers, rows = theme_rows(run)
+    lines = [f"# Error themes: run {run.run_id}", "", *run_header(run).splitlines(), "",
+             f"Embedding model `{run.embedding_model}`; timings (s): "
+             + ", ".join(f"{k} {v:.1f}" for k, v in run.timings_s.items()), "",
+             "Impact: percentage points each rate would improve if the theme's cases had been decided correctly.",
+             "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
+    for t in run.themes:
+        lines += ["", f"## {t.theme_id}: {', '.join(k.term for k in t.keywords[:5])}", "",
+                  f"{t.size} cases ({t.share_of_misjudged * 100:.1f}% of misjudged); "
+                  f"FP {t.error_types.get('FP', 0)}, FN {t.error_types.get('FN', 0)}; trend {t.trend}.", ""]
+        over = [f"{facet} {v.value} (x{v.lift:.1f}, {v.count})" for facet, values in t.facets.items()
+                for v in values if v.over_represented]
+        if over:
+            lines += ["Over-represented: " + "; ".join(over), ""]
+        lines += [f"- `{r.case_id}` ({r.error_type}, {r.policy}, {r.locale}): {r.reviewer_note or r.ad_text or ''}"
+                  for r in t.representatives]
+    return "\n".join(lines) + "\n"
+
+
+def score_report(score: Score) -> str:
+    """The scorer's figures as text."""
+    noise = "n/a" if score.noise_unthemed_share is None else pct(score.noise_unthemed_share, 0)
+    head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found; ARI {score.ari:.3f}, NMI {score.nmi:.3f}\n"
+            f"planted themes recovered (F1 >= 0.5): {pct(score.recovered_share, 0)}; "
+            f"noise rows left unthemed: {noise} of {score.noise_rows}; "
+            f"planted-theme rows left unthemed: {pct(score.planted_unthemed_share, 0)}")
+    rows = [[m.planted, str(m.size), m.best_theme or "-", f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}",
+             pct(m.unthemed_share, 0)] for m in score.planted]
+    table = text_table(["planted theme", "size", "best theme", "precision", "recall", "F1", "unthemed"], rows,
+                       right={1, 3, 4, 5, 6})
+    return head + "\n\n" + table

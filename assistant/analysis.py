@@ -1,0 +1,58 @@
+"""Run a theme analysis of a cases file and save it as a run in the workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from assistant.render import themes_summary_md
+from assistant.workspace import Workspace, file_sha256
+from clustering.embed import model_key
+from clustering.load import LoadResult, LoadSettings, load_cases
+from clustering.settings import ThemeSettings
+from clustering.theme_model import InputInfo, ThemeRun
+from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
+
+SAVED_CASE_COLUMNS = ("case_id", "ad_id", "policy", "locale", "queue", "decision_source", "moderator_id",
+                      "error_type", "original_decision", "final_decision", "week", "decided_at",
+                      "reviewer_note", "ad_text", "source_row")
+
+
+def select_week(result: LoadResult, week: str | None) -> LoadResult:
+    """The load result restricted to one ISO week (`2026-W45`), or unchanged."""
+    if week is None:
+        return result
+    cases = result.cases[result.cases["week"] == week].reset_index(drop=True)
+    if cases.empty:
+        weeks = sorted(result.cases["week"].dropna().unique())
+        raise ValueError(f"{result.path}: no cases in week {week}; weeks in the file: {', '.join(weeks) or 'none'}")
+    return LoadResult(result.path, cases, result.rows_read, result.rows_skipped, result.warnings, result.columns_found)
+
+
+def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | None = None,
+            load_settings: LoadSettings | None = None, week: str | None = None) -> tuple[Path, ThemeRun]:
+    """Load, cluster, describe and save; returns the run folder and the run."""
+    settings = settings or ThemeSettings()
+    loaded = select_week(load_cases(path, load_settings), week)
+    result = find_themes(loaded.cases, settings, workspace.embeddings, loaded.has_correct_rows)
+    sha = file_sha256(path)
+    run = ThemeRun(
+        run_id=workspace.new_run_id(sha),
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        input=InputInfo(path=str(path), sha256=sha, rows_read=loaded.rows_read, rows_loaded=len(loaded.cases),
+                        rows_skipped=loaded.rows_skipped, misjudged=int(loaded.cases["misjudged"].sum()),
+                        has_correct_rows=loaded.has_correct_rows, week=week),
+        settings=settings,
+        embedding_model=model_key(settings.embed),
+        min_cluster_size=result.min_cluster_size,
+        unthemed=int(result.assignments["unthemed"].sum()),
+        attached=int(result.assignments["attached"].sum()),
+        hdbscan_members=result.hdbscan_members,
+        timings_s=result.timings_s,
+        embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
+                     "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
+        themes=result.themes,
+    )
+    columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
+    run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run))
+    return run_dir, run

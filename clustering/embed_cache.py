@@ -1,0 +1,64 @@
+"""On-disk embedding cache: one folder per model key, append-only part files of (text hash, vector).
+
+Parts are written whole under a unique name and renamed into place, so several processes (or workers of a
+distributed job) can share a folder without locks; a reader sees complete parts only.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+
+class EmbeddingCache:
+    """Vectors by text hash for one model key, stored under `folder`."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._index: dict[str, int] | None = None
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._parts_seen: set[str] = set()
+
+    def _parts(self) -> list[Path]:
+        return sorted(self.folder.glob("part-*.npz")) if self.folder.exists() else []
+
+    def _refresh(self) -> None:
+        new = [p for p in self._parts() if p.name not in self._parts_seen]
+        if self._index is None:
+            self._index = {}
+        blocks = [self._matrix] if len(self._matrix) else []
+        offset = len(self._matrix)
+        for part in new:
+            with np.load(part, allow_pickle=False) as data:
+                keys, vectors = data["keys"], data["vectors"]
+            for i, key in enumerate(keys.tolist()):
+                self._index.setdefault(key, offset + i)
+            blocks.append(vectors)
+            offset += len(vectors)
+            self._parts_seen.add(part.name)
+        if new:
+            self._matrix = np.concatenate(blocks).astype(np.float32, copy=False)
+
+    def __len__(self) -> int:
+        self._refresh()
+        return len(self._index or {})
+
+    def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those keys that are in the cache."""
+        self._refresh()
+        index = self._index or {}
+        return {k: self._matrix[index[k]] for k in keys if k in index}
+
+    def put_many(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Add vectors as one new part file (atomic)."""
+        if not keys:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"part-{uuid.uuid4().hex}.npz"
+        tmp = self.folder / f".{name}.tmp"
+        with open(tmp, "wb") as handle:
+            np.savez(handle, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
+        os.replace(tmp, self.folder / name)

@@ -1,0 +1,67 @@
+"""UMAP: unit vectors to a few dimensions for clustering, and to two for the map.
+
+Above `fit_sample` cases UMAP is fitted on a seeded sample and the rest is transformed, which keeps
+100k cases within minutes on two cores. Rows are expected in a canonical order (see `clustering.themes`),
+so that the result does not depend on the order of the input file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustering.settings import ReduceSettings
+
+
+@dataclass
+class Reduced:
+    """Low-dimensional coordinates: `cluster_space` for HDBSCAN, `layout` (n x 2) for the map."""
+
+    cluster_space: np.ndarray
+    layout: np.ndarray
+    sampled: bool
+
+
+def _umap(n_components: int, min_dist: float, settings: ReduceSettings, n_rows: int):
+    import umap
+
+    return umap.UMAP(
+        n_neighbors=min(settings.n_neighbors, max(2, n_rows - 1)),
+        n_components=n_components,
+        min_dist=min_dist,
+        metric=settings.metric,
+        init=settings.init if n_rows > n_components + 1 else "random",
+        random_state=settings.seed,
+        low_memory=True,
+    )
+
+
+def _fit(vectors: np.ndarray, n_components: int, min_dist: float, settings: ReduceSettings) -> np.ndarray:
+    n = len(vectors)
+    if n <= settings.fit_sample:
+        return _umap(n_components, min_dist, settings, n).fit_transform(vectors)
+    rng = np.random.default_rng(settings.seed)
+    sample = np.sort(rng.choice(n, size=settings.fit_sample, replace=False))
+    model = _umap(n_components, min_dist, settings, settings.fit_sample).fit(vectors[sample])
+    out = np.empty((n, n_components), dtype=np.float32)
+    rest = np.setdiff1d(np.arange(n), sample)
+    out[sample] = model.embedding_
+    out[rest] = model.transform(vectors[rest])
+    return out
+
+
+def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool = True) -> Reduced:
+    """Coordinates for clustering and (if `layout`) for the 2-D map."""
+    n = len(vectors)
+    if n < 4:
+        # UMAP needs a handful of points; with fewer there is nothing to cluster anyway.
+        pad = np.zeros((n, settings.n_components), dtype=np.float32)
+        return Reduced(pad, np.zeros((n, 2), dtype=np.float32), False)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*n_jobs value.*")
+        warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
+        space = _fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
+        coords = _fit(vectors, 2, 0.1, settings).astype(np.float32) if layout else np.zeros((n, 2), np.float32)
+    return Reduced(space, coords, n > settings.fit_sample)

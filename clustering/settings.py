@@ -1,0 +1,88 @@
+"""Settings of the theme pipeline: every default is named once, here.
+
+Each stage takes its own section; `ThemeSettings` groups them. The command line and the UI build one from
+a settings file and the environment (see `assistant.config`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EmbedSettings(BaseModel):
+    """How texts become vectors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(None, description="sentence-transformers model name or folder; None = the packaged all-MiniLM-L6-v2")
+    batch_size: int = Field(64, ge=1)
+    max_chars: int = Field(1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
+    backend: Literal["torch", "onnx", "openvino"] = "torch"
+    device: str = "cpu"
+    progress: bool = Field(True, description="show a progress bar for long runs")
+
+
+class ComposeSettings(BaseModel):
+    """How the note, the ad text and the landing page make one vector per case (weights of unit vectors)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note_weight: float = Field(0.6, ge=0)
+    ad_weight: float = Field(0.4, ge=0)
+    landing_weight: float = Field(0.0, ge=0)
+    landing_chars: int = Field(300, ge=0, description="characters of the landing page used when its weight > 0")
+
+
+class ReduceSettings(BaseModel):
+    """UMAP for clustering (a few dimensions) and for the 2-D map."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n_neighbors: int = Field(15, ge=2)
+    n_components: int = Field(5, ge=2)
+    min_dist: float = 0.0
+    metric: str = "cosine"
+    init: Literal["spectral", "pca", "random"] = "spectral"
+    fit_sample: int = Field(20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
+    seed: int = 42
+
+
+class ClusterSettings(BaseModel):
+    """HDBSCAN and what is done with the points it leaves out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_cluster_size: int | None = Field(None, ge=2, description="None = scales with the number of cases")
+    min_samples: int | None = Field(None, ge=1, description="None = a quarter of min_cluster_size (3 at least)")
+    selection: Literal["eom", "leaf"] = "eom"
+    member_similarity: float | None = Field(
+        0.48, description="purity: a member whose mean note similarity to its member_knn nearest fellow members is "
+                          "below this is left unthemed; None keeps every HDBSCAN member")
+    member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
+    attach_outliers: float | None = Field(
+        None, description="attach an unthemed case to its nearest theme when its similarity is at least this; flagged")
+
+
+class DescribeSettings(BaseModel):
+    """How each theme is described."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    keywords: int = Field(10, ge=1)
+    representatives: int = Field(5, ge=3, le=8)
+    facet_values: int = Field(5, ge=1)
+    rank_by: Literal["ATA", "FPR", "FDR", "FNR"] = "ATA"
+
+
+class ThemeSettings(BaseModel):
+    """All settings of a theme run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    embed: EmbedSettings = EmbedSettings()
+    compose: ComposeSettings = ComposeSettings()
+    reduce: ReduceSettings = ReduceSettings()
+    cluster: ClusterSettings = ClusterSettings()
+    describe: DescribeSettings = DescribeSettings()

@@ -1,0 +1,103 @@
+"""The typed result of a theme run, saved as `themes.json` (versioned schema)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from clustering.settings import ThemeSettings
+
+THEMES_SCHEMA_VERSION = 1
+
+
+class Keyword(BaseModel):
+    term: str
+    score: float
+
+
+class FacetValue(BaseModel):
+    """A facet value inside a theme: count, share of the theme, lift against all misjudged cases."""
+
+    value: str
+    count: int
+    share: float
+    lift: float
+    over_represented: bool
+
+
+class Representative(BaseModel):
+    """A case chosen near the theme's centre and unlike the other representatives."""
+
+    case_id: str
+    similarity: float
+    error_type: str | None
+    policy: str | None
+    locale: str | None
+    decision_source: str | None
+    reviewer_note: str | None
+    ad_text: str | None
+
+
+class WeekCount(BaseModel):
+    week: str
+    count: int
+
+
+class InconsistentAd(BaseModel):
+    """An ad of the theme judged more than once with different judgments."""
+
+    ad_id: str
+    case_ids: list[str]
+    decisions: list[str]
+    moderators: list[str | None]
+    final_decision: str | None
+
+
+class Theme(BaseModel):
+    """One error theme, described by its own data."""
+
+    theme_id: str
+    rank: int
+    size: int
+    share_of_misjudged: float
+    attached: int = Field(0, description="members added by the attach step (flagged in cases.parquet)")
+    cohesion: float = Field(description="mean cosine similarity of members to the centre")
+    keywords: list[Keyword]
+    representatives: list[Representative]
+    error_types: dict[str, int]
+    sources: dict[str, int]
+    facets: dict[str, list[FacetValue]]
+    impact_pp: dict[str, float | None]
+    weekly: list[WeekCount]
+    last_week_change: int | None
+    trend: str
+    inconsistent_ads: list[InconsistentAd]
+    centroid: list[float]
+
+
+class InputInfo(BaseModel):
+    path: str
+    sha256: str
+    rows_read: int
+    rows_loaded: int
+    rows_skipped: int
+    misjudged: int
+    has_correct_rows: bool
+    week: str | None = None
+
+
+class ThemeRun(BaseModel):
+    """Everything `themes.json` holds about one run."""
+
+    schema_version: int = THEMES_SCHEMA_VERSION
+    run_id: str
+    created_at: str
+    input: InputInfo
+    settings: ThemeSettings
+    embedding_model: str
+    min_cluster_size: int
+    unthemed: int
+    attached: int
+    hdbscan_members: int
+    timings_s: dict[str, float]
+    embed_stats: dict[str, int]
+    themes: list[Theme]

@@ -1,0 +1,103 @@
+"""From loaded cases to described error themes: compose -> embed -> reduce -> cluster -> describe.
+
+Only misjudged cases are clustered; all loaded rows feed the rates. The misjudged cases are put in a
+canonical order (by a hash of what is embedded, then case id) before UMAP and HDBSCAN, so the same cases
+give the same themes whatever the order of the input rows, and the same seed gives identical output.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from clustering.cluster import UNTHEMED, cluster_cases
+from clustering.compose import CHANNELS, compose
+from clustering.describe import describe_themes
+from clustering.embed import EmbedStats, model_key, text_hash
+from clustering.embed_cache import EmbeddingCache
+from clustering.reduce import reduce_vectors
+from clustering.settings import ThemeSettings
+from clustering.theme_model import Theme
+
+ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "similarity", "x", "y")
+
+
+@dataclass
+class ThemeResult:
+    """The themes of one set of cases, and each misjudged case's assignment (in input order)."""
+
+    themes: list[Theme]
+    assignments: pd.DataFrame  # misjudged cases + theme_id, unthemed, attached, similarity, x, y
+    vectors: np.ndarray  # unit vector of each row of `assignments`
+    min_cluster_size: int
+    hdbscan_members: int
+    embed_stats: EmbedStats
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+
+def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
+    """Row positions sorted by a hash of the embedded texts, then case id: independent of input order."""
+    parts = [misjudged[col].astype("string").fillna("") for col in CHANNELS.values()]
+    content = parts[0].str.cat(parts[1:], sep="\x1f")
+    keys = pd.DataFrame({"h": [text_hash(t) for t in content], "id": misjudged["case_id"].astype(str).to_numpy()})
+    return np.lexsort((keys["id"].to_numpy(), keys["h"].to_numpy()))
+
+
+def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cache_root=None,
+                has_correct_rows: bool | None = None) -> ThemeResult:
+    """Cluster the misjudged rows of `cases` into described themes.
+
+    cache_root: folder holding one embedding cache per model (None: no cache).
+    has_correct_rows: whether `cases` holds correct decisions too (default: looked up in `cases`).
+    """
+    settings = settings or ThemeSettings()
+    if has_correct_rows is None:
+        has_correct_rows = bool((~cases["misjudged"]).any())
+    timings: dict[str, float] = {}
+    misjudged = cases.loc[cases["misjudged"]].reset_index(drop=True)
+    order = canonical_order(misjudged)
+    ordered = misjudged.iloc[order].reset_index(drop=True)
+
+    stats = EmbedStats()
+    cache = EmbeddingCache(cache_root / model_key(settings.embed)) if cache_root is not None else None
+    start = time.perf_counter()
+    if not len(ordered):
+        raise ValueError("no misjudged cases to cluster")
+    composed = compose(ordered, settings.compose, settings.embed, cache, stats)
+    vectors = composed.vectors
+    timings["embed"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    reduced = reduce_vectors(vectors, settings.reduce)
+    timings["reduce"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    clusters = cluster_cases(reduced.cluster_space, vectors, settings.cluster, composed.note_vectors)
+    timings["cluster"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    themes, ids = describe_themes(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
+                                  clusters.centroids, has_correct_rows, settings.describe)
+    timings["describe"] = time.perf_counter() - start
+
+    assigned = ordered.copy()
+    assigned["theme_id"] = pd.array([ids.get(int(lab)) if lab != UNTHEMED else None for lab in clusters.labels],
+                                    dtype="string")
+    assigned["unthemed"] = clusters.labels == UNTHEMED
+    assigned["attached"] = clusters.attached
+    assigned["similarity"] = clusters.similarity
+    assigned["x"] = reduced.layout[:, 0] if len(reduced.layout) else []
+    assigned["y"] = reduced.layout[:, 1] if len(reduced.layout) else []
+    back = np.argsort(order)  # to input order
+    return ThemeResult(
+        themes=themes,
+        assignments=assigned.iloc[back].reset_index(drop=True),
+        vectors=vectors[back],
+        min_cluster_size=clusters.min_cluster_size,
+        hdbscan_members=clusters.hdbscan_members,
+        embed_stats=stats,
+        timings_s={k: round(v, 3) for k, v in timings.items()},
+    )
