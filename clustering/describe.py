@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.stats import poisson
 from sklearn.feature_extraction.text import CountVectorizer
 
 from clustering.cluster import UNTHEMED
@@ -28,6 +29,9 @@ LIFT_FLAG = 1.5  # a facet value is over-represented at this lift ...
 LIFT_MIN_COUNT = 3  # ... with at least this many cases
 MMR_LAMBDA = 0.6  # representatives: closeness to the centre vs difference from those already chosen
 TRIM_CHARS = 300
+NEAR_DUPLICATE = 0.97
+TREND_P = 0.05  # a week's count this unlikely under the earlier weeks' mean is a change
+TREND_MIN_CHANGE = 3  # ... and it must differ from that mean by this many cases
 MISSING = "(missing)"
 
 
@@ -81,15 +85,20 @@ def class_tfidf(docs: list[str], labels: np.ndarray, top_n: int) -> dict[int, li
 
 
 def pick_representatives(vectors: np.ndarray, centre: np.ndarray, k: int) -> list[int]:
-    """Indexes of k members near the centre and unlike each other (maximal marginal relevance)."""
+    """Indexes of k members near the centre and unlike each other (maximal marginal relevance).
+
+    Near-duplicates (cosine >= 0.97 to one already chosen) are taken only when nothing else is left.
+    """
     closeness = vectors @ centre
-    pool = np.argsort(-closeness, kind="stable")[: max(4 * k, 20)]
-    chosen = [int(pool[0])]
+    pool = [int(i) for i in np.argsort(-closeness, kind="stable")[: max(4 * k, 20)]]
+    chosen = [pool[0]]
     while len(chosen) < min(k, len(pool)):
         rest = [i for i in pool if i not in chosen]
         redundancy = (vectors[rest] @ vectors[chosen].T).max(axis=1)
+        fresh = redundancy < NEAR_DUPLICATE
         score = MMR_LAMBDA * closeness[rest] - (1 - MMR_LAMBDA) * redundancy
-        chosen.append(int(rest[int(np.argmax(score))]))
+        score = np.where(fresh, score, score - 10.0) if fresh.any() else score
+        chosen.append(rest[int(np.argmax(score))])
     return chosen
 
 
@@ -115,18 +124,24 @@ def weekly_counts(theme: pd.DataFrame, weeks: list[str]) -> list[WeekCount]:
 
 
 def trend_of(weekly: list[WeekCount]) -> tuple[int | None, str]:
-    """The change from the previous week to the last, and a word for the trend."""
+    """The change from the previous week to the last, and a word for the trend.
+
+    `new`: cases only in the last week; `gone`: none in the last week after some the week before;
+    `growing` / `shrinking`: the last week's count is outside what the earlier weeks' mean makes likely
+    (Poisson tail below TREND_P) and differs from that mean by at least TREND_MIN_CHANGE cases; else `steady`.
+    """
     if len(weekly) < 2:
         return None, "single week" if weekly else "no weeks"
     last, previous = weekly[-1].count, weekly[-2].count
-    earlier = sum(w.count for w in weekly[:-1])
-    if last and not earlier:
+    earlier = [w.count for w in weekly[:-1]]
+    expected = sum(earlier) / len(earlier)
+    if last and not any(earlier):
         word = "new"
     elif not last and previous:
         word = "gone"
-    elif last >= max(previous * 1.5, previous + 3):
+    elif last - expected >= TREND_MIN_CHANGE and poisson.sf(last - 1, expected) < TREND_P:
         word = "growing"
-    elif previous >= max(last * 1.5, last + 3):
+    elif expected - last >= TREND_MIN_CHANGE and poisson.cdf(last, expected) < TREND_P:
         word = "shrinking"
     else:
         word = "steady"

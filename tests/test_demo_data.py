@@ -1,0 +1,194 @@
+"""Tests of the demo-set generator and of the shipped eval_sets/demo/cases.csv."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from eval_sets import demo_data
+
+SHIPPED = Path(demo_data.__file__).resolve().parent / "demo" / "cases.csv"
+LOCALES = {"en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "es-MX", "pt-BR", "ja-JP", "en-AU"}
+QUEUES = {"general", "health", "finance", "gambling", "political_ads", "regulated_goods", "dating", "ecommerce"}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return demo_data.generate_demo_cases()
+
+
+def _misjudged(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["original_decision"] != r["final_decision"]]
+
+
+def _by_theme(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["theme"]:
+            out[r["theme"]].append(r)
+    return out
+
+
+def _parse(ts: str) -> dt.datetime:
+    return dt.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_shipped_csv_is_reproduced_byte_for_byte(rows, tmp_path):
+    written = demo_data.write_csv(rows, tmp_path / "cases.csv")
+    assert written.read_bytes() == SHIPPED.read_bytes(), (
+        "regenerate with: python -m eval_sets.demo_data --out eval_sets/demo/cases.csv"
+    )
+
+
+def test_shipped_csv_reads_back_as_the_rows(rows):
+    with SHIPPED.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == demo_data.COLUMNS
+        assert list(reader) == rows
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    first = demo_data.generate_demo_cases(seed=11, scale=0.3)
+    assert first == demo_data.generate_demo_cases(seed=11, scale=0.3)
+    assert first != demo_data.generate_demo_cases(seed=12, scale=0.3)
+
+
+def test_sizes(rows):
+    misjudged = _misjudged(rows)
+    assert len(rows) >= 1500
+    assert len(misjudged) >= 600
+    planted = {r["theme"] for r in misjudged} - {"noise"}
+    assert len(planted) >= 10
+    assert planted == set(demo_data.PLANTED_THEMES)
+    sizes = Counter(r["theme"] for r in misjudged)
+    assert all(25 <= sizes[t] <= 80 for t in planted), sizes
+    assert 70 <= sizes["noise"] <= 90
+
+
+def test_columns_and_value_formats(rows):
+    assert all(list(r) == demo_data.COLUMNS for r in rows)
+    assert all(isinstance(v, str) for r in rows for v in r.values())
+    ids = [r["case_id"] for r in rows]
+    assert len(set(ids)) == len(ids)
+    for r in rows:
+        assert re.fullmatch(r"C\d{6}", r["case_id"])
+        assert re.fullmatch(r"AD\d{6}", r["ad_id"])
+        assert re.fullmatch(r"ADV\d{4}", r["advertiser_id"])
+        assert r["original_decision"] in ("reject", "approve")
+        assert r["final_decision"] in ("reject", "approve")
+        assert r["locale"] in LOCALES and r["queue"] in QUEUES
+        assert r["ad_text"] and r["policy"]
+        if r["decision_source"] == "model":
+            assert r["moderator_id"] == ""
+            assert re.fullmatch(r"0\.\d{2,3}", r["model_score"])
+        else:
+            assert r["decision_source"] == "human"
+            assert re.fullmatch(r"mod_\d{3}", r["moderator_id"]) and r["model_score"] == ""
+
+
+def test_error_type_and_theme_follow_the_decisions(rows):
+    for r in rows:
+        expected = {("reject", "approve"): "FP", ("approve", "reject"): "FN"}.get(
+            (r["original_decision"], r["final_decision"]), "")
+        assert r["error_type"] == expected
+        assert bool(r["theme"]) == bool(expected)
+        if expected:
+            assert r["reviewer_note"]
+    correct = [r for r in rows if not r["error_type"]]
+    outcomes = Counter(r["final_decision"] for r in correct)
+    assert outcomes["approve"] > outcomes["reject"] > 0
+    assert sum(1 for r in correct if r["reviewer_note"]) < 0.1 * len(correct)
+
+
+def test_planted_error_types_match_the_catalogue(rows):
+    for theme, theme_rows in _by_theme(_misjudged(rows)).items():
+        if theme != "noise":
+            assert {r["error_type"] for r in theme_rows} == set(demo_data.PLANTED_THEMES[theme]["error_types"])
+            assert {r["policy"] for r in theme_rows} == {demo_data.PLANTED_THEMES[theme]["policy"]}
+
+
+def test_six_iso_weeks_and_audit_delay(rows):
+    weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in rows)
+    assert sorted(weeks) == [f"2026-W{w}" for w in range(42, 48)]
+    for r in rows:
+        delay = _parse(r["audited_at"]) - _parse(r["decided_at"])
+        assert dt.timedelta(days=1) <= delay <= dt.timedelta(days=4)
+
+
+def test_deepfake_theme_only_in_last_week(rows):
+    weeks = {demo_data.iso_week(r["decided_at"]) for r in rows if r["theme"] == "deepfake_celebrity_investment_scam"}
+    assert weeks == {"2026-W47"}
+
+
+def test_glp1_theme_grows_every_week(rows):
+    weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in rows
+                    if r["theme"] == "compounded_glp1_telehealth_growing")
+    counts = [weeks[f"2026-W{w}"] for w in range(42, 48)]
+    assert all(a < b for a, b in zip(counts, counts[1:], strict=False)), counts
+
+
+def test_ads_judged_twice_disagree(rows):
+    by_ad: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_ad[r["ad_id"]].append(r)
+    pairs = [v for v in by_ad.values() if len(v) > 1]
+    assert 30 <= len(pairs) <= 50
+    for pair in pairs:
+        a, b = pair
+        assert a["ad_text"] == b["ad_text"] and a["final_decision"] == b["final_decision"]
+        assert a["original_decision"] != b["original_decision"]
+        assert a["moderator_id"] != b["moderator_id"] and a["decision_source"] == b["decision_source"] == "human"
+    in_dating = sum(1 for p in pairs if any(r["theme"] == "dating_suggestive_imagery_disagreement" for r in p))
+    assert in_dating > len(pairs) / 2
+
+
+def test_injection_and_fake_personal_data_present(rows):
+    injected = [r for r in rows if any(m in r["ad_text"].lower() for m in demo_data.INJECTION_MARKERS)]
+    assert 5 <= len(injected) <= 8
+    assert sum(1 for r in injected if r["theme"] not in ("", "noise")) >= 3
+    pii = [r for r in rows if any(demo_data.PII_PATTERN.search(r[c])
+                                  for c in ("ad_text", "landing_page_text", "reviewer_note"))]
+    assert len(pii) >= 8
+    assert any(demo_data.PII_PATTERN.search(r["reviewer_note"]) for r in pii)
+
+
+def test_theme_notes_vary(rows):
+    for theme, theme_rows in _by_theme(_misjudged(rows)).items():
+        notes = [r["reviewer_note"] for r in theme_rows]
+        tokens = Counter(t for note in notes for t in set(re.findall(r"\w+", note.lower())))
+        word, count = tokens.most_common(1)[0]
+        assert count <= 0.7 * len(notes), (theme, word, count, len(notes))
+        duplicates = len(notes) - len(set(notes))
+        assert duplicates < 0.05 * len(notes), (theme, duplicates)
+
+
+def test_noise_notes_are_all_different(rows):
+    notes = [r["reviewer_note"].lower() for r in rows if r["theme"] == "noise"]
+    assert len(set(notes)) == len(notes)
+    noise = [r for r in rows if r["theme"] == "noise"]
+    assert {r["error_type"] for r in noise} == {"FP", "FN"}
+    assert {r["decision_source"] for r in noise} == {"model", "human"}
+    assert len({r["policy"] for r in noise}) >= 10
+
+
+def test_scale_keeps_ids_unique():
+    big = demo_data.generate_demo_cases(seed=3, scale=2.5)
+    assert abs(len(big) - 4500) <= 5
+    assert len({r["case_id"] for r in big}) == len(big)
+    ads = Counter(r["ad_id"] for r in big)
+    assert max(ads.values()) == 2
+    texts = [r["reviewer_note"] for r in big if r["theme"] not in ("", "noise")]
+    assert len(set(texts)) > 0.95 * len(texts)
+
+
+def test_command_line_writes_file(tmp_path):
+    out = tmp_path / "small.csv"
+    assert demo_data.main(["--out", str(out), "--seed", "5", "--scale", "0.05"]) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        written = list(csv.DictReader(handle))
+    assert written == demo_data.generate_demo_cases(seed=5, scale=0.05)

@@ -1,0 +1,78 @@
+"""Theme descriptions on small hand-made sets: keywords, lift, trend, representatives, inconsistency."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clustering.describe import (
+    class_tfidf,
+    facet_lifts,
+    inconsistent_ads,
+    pick_representatives,
+    trend_of,
+    weekly_counts,
+)
+from clustering.theme_model import WeekCount
+
+
+def test_class_tfidf_prefers_words_specific_to_a_theme():
+    docs = ["alcohol free beer rejected", "alcohol free beer again", "zero alcohol beer wrongly rejected",
+            "replica bags approved", "replica watches approved", "replica bags slipped through",
+            "random one off mistake rejected"]
+    labels = np.array([0, 0, 0, 1, 1, 1, -1])
+    keywords = class_tfidf(docs, labels, top_n=3)
+    assert set(keywords) == {0, 1}
+    assert keywords[0][0].term in {"beer", "alcohol", "alcohol free", "free beer"}
+    assert keywords[1][0].term == "replica"
+    assert all(k.term not in {"rejected", "approved"} for k in keywords[1][:1])
+
+
+def test_facet_lift_against_all_misjudged():
+    everyone = pd.DataFrame({"locale": ["de-DE"] * 10 + ["en-US"] * 30})
+    theme = everyone.iloc[[0, 1, 2, 3, 10]]
+    values = facet_lifts(theme, everyone, "locale", top=5)
+    de, us = values
+    assert (de.value, de.count, de.share) == ("de-DE", 4, 0.8)
+    assert de.lift == pytest.approx(0.8 / 0.25, abs=1e-3) and de.over_represented
+    assert us.lift == pytest.approx(0.2 / 0.75, abs=1e-3) and not us.over_represented
+
+
+def test_weekly_counts_and_trend_words():
+    theme = pd.DataFrame({"week": ["2026-W46", "2026-W47", "2026-W47", "2026-W47", "2026-W47"]})
+    weekly = weekly_counts(theme, ["2026-W45", "2026-W46", "2026-W47"])
+    assert [w.count for w in weekly] == [0, 1, 4]
+    assert trend_of(weekly) == (3, "growing")  # mean 0.5 before, 4 now: P(X >= 4) = 0.0018
+
+    def weeks(*counts):
+        return [WeekCount(week=f"w{i}", count=c) for i, c in enumerate(counts)]
+
+    assert trend_of(weeks(0, 5)) == (5, "new")
+    assert trend_of(weeks(6, 0)) == (-6, "gone")
+    assert trend_of(weeks(2, 4, 7, 11, 16, 22)) == (6, "growing")  # mean 8 before
+    assert trend_of(weeks(10, 9, 12, 10, 15)) == (5, "steady")  # P(X >= 15 | 10.25) = 0.09
+    assert trend_of(weeks(14, 15, 13, 16, 4)) == (-12, "shrinking")
+    assert trend_of(weeks(1, 0, 1, 0, 3)) == (3, "steady")  # below the minimum change
+
+
+def test_representatives_are_central_and_diverse():
+    centre = np.array([1.0, 0.0, 0.0])
+    vectors = np.array([[1, 0, 0], [1, 0, 0], [0.9, 0.43, 0], [0.9, -0.43, 0], [0.2, 0.98, 0]], dtype=float)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chosen = pick_representatives(vectors, centre, 3)
+    assert chosen[0] == 0 and 1 not in chosen  # the duplicate of the first adds nothing
+    assert set(chosen) == {0, 2, 3}
+
+
+def test_inconsistent_ads_found_inside_the_theme():
+    cases = pd.DataFrame({
+        "case_id": ["C1", "C2", "C3", "C4", "C5"],
+        "ad_id": ["A1", "A1", "A2", "A2", "A3"],
+        "original_decision": ["reject", "approve", "approve", "approve", "reject"],
+        "final_decision": ["approve"] * 5,
+        "moderator_id": ["m1", "m2", "m1", "m3", None],
+    })
+    found = inconsistent_ads(cases.iloc[[0, 2, 4]], cases)
+    assert [(a.ad_id, a.case_ids, a.decisions, a.moderators) for a in found] == [
+        ("A1", ["C1", "C2"], ["reject", "approve"], ["m1", "m2"])]

@@ -1,0 +1,47 @@
+"""Embedding with the real packaged model, and the on-disk cache."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustering.embed import EmbedStats, embed_texts, model_key, prepare
+from clustering.embed_cache import EmbeddingCache
+from clustering.settings import EmbedSettings
+
+TEXTS = ["alcohol-free beer rejected as alcohol", "0.0% beer is not an alcoholic drink",
+         "replica designer bags approved", "alcohol-free beer rejected as alcohol"]
+
+
+def test_vectors_are_unit_float32_and_similar_texts_are_close():
+    vectors = embed_texts(TEXTS, EmbedSettings(progress=False))
+    assert vectors.dtype == np.float32 and vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[3])
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_second_run_embeds_nothing_new(tmp_path):
+    settings = EmbedSettings(progress=False)
+    cache = EmbeddingCache(tmp_path / model_key(settings))
+    first = EmbedStats()
+    a = embed_texts(TEXTS, settings, cache, first)
+    assert (first.requested, first.unique, first.cached, first.computed) == (4, 3, 0, 3)
+    second = EmbedStats()
+    b = embed_texts(TEXTS + ["a new text"], settings, EmbeddingCache(tmp_path / model_key(settings)), second)
+    assert (second.unique, second.cached, second.computed) == (4, 3, 1)
+    assert np.array_equal(a, b[:4])
+
+
+def test_cache_key_follows_model_and_slice():
+    assert model_key(EmbedSettings()) != model_key(EmbedSettings(max_chars=200))
+    assert model_key(EmbedSettings()) != model_key(EmbedSettings(model="/models/other"))
+    assert prepare("  many   spaces\nand lines ", 9) == "many spac"
+
+
+def test_cache_parts_are_shared_between_instances(tmp_path):
+    one, two = EmbeddingCache(tmp_path), EmbeddingCache(tmp_path)
+    one.put_many(["k1"], np.ones((1, 3), dtype=np.float32))
+    two.put_many(["k2"], np.zeros((1, 3), dtype=np.float32))
+    assert set(EmbeddingCache(tmp_path).get_many(["k1", "k2", "k3"])) == {"k1", "k2"}
+    assert len(one) == 2  # sees the other writer's part
+    assert not list(tmp_path.glob(".*.tmp"))
