@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
             load_settings: LoadSettings | None = None, week: str | None = None) -> tuple[Path, ThemeRun]:
     """Load, cluster, describe and save; returns the run folder and the run."""
     settings = settings or ThemeSettings()
+    start = time.perf_counter()
     loaded = select_week(load_cases(path, load_settings), week)
-    result = find_themes(loaded.cases, settings, workspace.embeddings, loaded.has_correct_rows)
+    load_seconds = time.perf_counter() - start
+    result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows)
     sha = file_sha256(path)
     run = ThemeRun(
         run_id=workspace.new_run_id(sha),
@@ -48,7 +51,8 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
         unthemed=int(result.assignments["unthemed"].sum()),
         attached=int(result.assignments["attached"].sum()),
         hdbscan_members=result.hdbscan_members,
-        timings_s=result.timings_s,
+        timings_s={"load": round(load_seconds, 3), **result.timings_s},
+        reduction_cached=result.reduction_cached,
         embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
                      "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
         themes=result.themes,

@@ -1,7 +1,8 @@
 """The workspace folder: the shared embedding cache and one folder per run, never overwritten in place.
 
     WORKSPACE/
-      embeddings/<model key>/part-*.npz     shared by runs (clustering.embed_cache)
+      cache/embeddings/<model key>/*.npz    vectors by text hash, shared by runs (clustering.embed_cache)
+      cache/reductions/<key>.npz            UMAP coordinates by vectors + settings (clustering.reduce)
       runs/<run id>/cases.parquet           misjudged cases with theme_id, unthemed, attached, x, y
       runs/<run id>/themes.json             clustering.theme_model.ThemeRun
       runs/<run id>/summary.md              a short readable summary
@@ -40,8 +41,8 @@ class Workspace:
         self.root = Path(root)
 
     @property
-    def embeddings(self) -> Path:
-        return self.root / "embeddings"
+    def cache(self) -> Path:
+        return self.root / "cache"
 
     @property
     def runs(self) -> Path:

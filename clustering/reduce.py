@@ -7,8 +7,12 @@ so that the result does not depend on the order of the input file.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import uuid
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -65,3 +69,35 @@ def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool =
         space = _fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
         coords = _fit(vectors, 2, 0.1, settings).astype(np.float32) if layout else np.zeros((n, 2), np.float32)
     return Reduced(space, coords, n > settings.fit_sample)
+
+
+def reduction_key(vectors: np.ndarray, settings: ReduceSettings, layout: bool) -> str:
+    """Hash of the vectors (in their order) and the settings: same key, same coordinates."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+    digest.update(settings.model_dump_json().encode())
+    digest.update(b"layout" if layout else b"no-layout")
+    return digest.hexdigest()
+
+
+def reduce_vectors_cached(vectors: np.ndarray, settings: ReduceSettings, cache_dir: Path | None,
+                          layout: bool = True) -> tuple[Reduced, bool]:
+    """`reduce_vectors`, reusing the coordinates of an earlier run on the very same vectors and settings.
+
+    Returns the coordinates and whether they came from the cache. UMAP is deterministic for a seed, so a
+    cached result is what a new fit would give; a re-run that changes only clustering or description
+    settings skips UMAP entirely.
+    """
+    if cache_dir is None:
+        return reduce_vectors(vectors, settings, layout), False
+    path = Path(cache_dir) / f"{reduction_key(vectors, settings, layout)}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return Reduced(data["cluster_space"], data["layout"], bool(data["sampled"])), True
+    reduced = reduce_vectors(vectors, settings, layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{uuid.uuid4().hex}.tmp"
+    with open(tmp, "wb") as handle:
+        np.savez(handle, cluster_space=reduced.cluster_space, layout=reduced.layout, sampled=reduced.sampled)
+    os.replace(tmp, path)
+    return reduced, False

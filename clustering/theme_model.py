@@ -100,4 +100,5 @@ class ThemeRun(BaseModel):
     hdbscan_members: int
     timings_s: dict[str, float]
     embed_stats: dict[str, int]
+    reduction_cached: bool = False
     themes: list[Theme]

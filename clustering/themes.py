@@ -18,7 +18,7 @@ from clustering.compose import CHANNELS, compose
 from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, model_key, text_hash
 from clustering.embed_cache import EmbeddingCache
-from clustering.reduce import reduce_vectors
+from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import Theme
 
@@ -35,6 +35,7 @@ class ThemeResult:
     min_cluster_size: int
     hdbscan_members: int
     embed_stats: EmbedStats
+    reduction_cached: bool
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
@@ -50,7 +51,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                 has_correct_rows: bool | None = None) -> ThemeResult:
     """Cluster the misjudged rows of `cases` into described themes.
 
-    cache_root: folder holding one embedding cache per model (None: no cache).
+    cache_root: folder of the caches: `embeddings/<model key>/` and `reductions/` (None: no caches).
     has_correct_rows: whether `cases` holds correct decisions too (default: looked up in `cases`).
     """
     settings = settings or ThemeSettings()
@@ -62,7 +63,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     ordered = misjudged.iloc[order].reset_index(drop=True)
 
     stats = EmbedStats()
-    cache = EmbeddingCache(cache_root / model_key(settings.embed)) if cache_root is not None else None
+    cache = EmbeddingCache(cache_root / "embeddings" / model_key(settings.embed)) if cache_root is not None else None
     start = time.perf_counter()
     if not len(ordered):
         raise ValueError("no misjudged cases to cluster")
@@ -71,7 +72,8 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     timings["embed"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    reduced = reduce_vectors(vectors, settings.reduce)
+    reduced, reused = reduce_vectors_cached(vectors, settings.reduce,
+                                            cache_root / "reductions" if cache_root is not None else None)
     timings["reduce"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -99,5 +101,6 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
         min_cluster_size=clusters.min_cluster_size,
         hdbscan_members=clusters.hdbscan_members,
         embed_stats=stats,
+        reduction_cached=reused,
         timings_s={k: round(v, 3) for k, v in timings.items()},
     )

@@ -100,12 +100,15 @@ def test_metrics_rejects_unknown_output_type(cases_file, tmp_path):
     assert result.returncode == 2 and "--out must end in .json or .csv" in result.stderr
 
 
-def test_demo_prints_metrics_with_intervals():
-    result = run("demo")
+def test_demo_runs_metrics_themes_and_score(tmp_path):
+    result = run("demo", "--workspace", str(tmp_path / "ws"))
     assert result.returncode == 0, result.stderr
     for name in ("FPR", "FDR", "FNR", "ATA", "IR"):
         assert f"\n{name} " in result.stdout
     assert "95% CI" in result.stdout and "By week:" in result.stdout and "2026-W47" in result.stdout
+    assert "== 3. Error themes" in result.stdout and "T01" in result.stdout
+    assert "planted themes recovered (F1 >= 0.5)" in result.stdout
+    assert len(list((tmp_path / "ws" / "runs").iterdir())) == 1
 
 
 def test_themes_then_score_end_to_end(small_demo_csv, tmp_path):

@@ -21,7 +21,7 @@ def small_cases(small_demo_csv):
 
 @pytest.fixture(scope="module")
 def first_result(small_cases, tmp_path_factory):
-    return find_themes(small_cases, cache_root=tmp_path_factory.mktemp("ws") / "embeddings")
+    return find_themes(small_cases, cache_root=tmp_path_factory.mktemp("ws") / "cache")
 
 
 def assignment_map(result) -> dict[str, str | None]:
@@ -47,14 +47,14 @@ def test_themes_are_found_and_described(first_result, small_cases):
 
 
 def test_same_input_and_seed_give_identical_themes(first_result, small_cases, tmp_path):
-    again = find_themes(small_cases, cache_root=tmp_path / "embeddings")
+    again = find_themes(small_cases, cache_root=tmp_path / "cache")
     assert assignment_map(again) == assignment_map(first_result)
     assert [t.model_dump() for t in again.themes] == [t.model_dump() for t in first_result.themes]
 
 
 def test_input_order_does_not_change_the_themes(first_result, small_cases, tmp_path):
     shuffled = small_cases.sample(frac=1.0, random_state=11).reset_index(drop=True)
-    again = find_themes(shuffled, cache_root=tmp_path / "embeddings")
+    again = find_themes(shuffled, cache_root=tmp_path / "cache")
     assert assignment_map(again) == assignment_map(first_result)
     assert list(again.assignments["case_id"]) == list(shuffled.loc[shuffled["misjudged"], "case_id"])
 
@@ -69,8 +69,10 @@ def test_run_is_saved_and_a_rerun_embeds_nothing(small_demo_csv, tmp_path):
     assert {"case_id", "theme_id", "unthemed", "attached", "x", "y"} <= set(cases.columns)
     assert cases["unthemed"].sum() == run.unthemed
     assert (run_dir / "summary.md").read_text().startswith(f"# Error themes: run {run.run_id}")
+    assert not run.reduction_cached
     second_dir, second = analyse(small_demo_csv, workspace)
-    assert second_dir != run_dir and second.embed_stats["computed"] == 0
+    assert second_dir != run_dir and second.embed_stats["computed"] == 0 and second.reduction_cached
+    assert [t.model_dump() for t in second.themes] == [t.model_dump() for t in run.themes]
     assert second.embed_stats["cached"] == run.embed_stats["unique"]
     assert workspace.run_ids() == sorted([run_dir.name, second_dir.name])
     assert not [p for p in workspace.runs.iterdir() if p.name.startswith(".")]
