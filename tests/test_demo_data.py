@@ -132,19 +132,57 @@ def test_glp1_theme_grows_every_week(rows):
     assert all(a < b for a, b in zip(counts, counts[1:], strict=False)), counts
 
 
-def test_ads_judged_twice_disagree(rows):
+def _ads_judged_twice(rows: list[dict]) -> list[list[dict]]:
     by_ad: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_ad[r["ad_id"]].append(r)
-    pairs = [v for v in by_ad.values() if len(v) > 1]
-    assert 30 <= len(pairs) <= 50
+    return [v for v in by_ad.values() if len(v) > 1]
+
+
+def test_ads_judged_twice_disagree_or_agree(rows):
+    pairs = _ads_judged_twice(rows)
+    same_ad = ("ad_text", "landing_page_text", "advertiser_id", "policy", "locale", "queue", "final_decision")
+    disagreeing, agreeing = [], []
     for pair in pairs:
         a, b = pair
-        assert a["ad_text"] == b["ad_text"] and a["final_decision"] == b["final_decision"]
-        assert a["original_decision"] != b["original_decision"]
+        assert all(a[c] == b[c] for c in same_ad)
         assert a["moderator_id"] != b["moderator_id"] and a["decision_source"] == b["decision_source"] == "human"
-    in_dating = sum(1 for p in pairs if any(r["theme"] == "dating_suggestive_imagery_disagreement" for r in p))
-    assert in_dating > len(pairs) / 2
+        assert a["case_id"] != b["case_id"]
+        (disagreeing if a["original_decision"] != b["original_decision"] else agreeing).append(pair)
+    assert 30 <= len(disagreeing) <= 50
+    in_dating = sum(1 for p in disagreeing if any(r["theme"] == "dating_suggestive_imagery_disagreement" for r in p))
+    assert in_dating > len(disagreeing) / 2
+    assert 90 <= len(agreeing) <= 130
+    for a, b in agreeing:
+        assert a["original_decision"] == a["final_decision"] and a["error_type"] == b["error_type"] == ""
+        weeks = sorted(int(demo_data.iso_week(r["decided_at"])[-2:]) for r in (a, b))
+        assert weeks[1] - weeks[0] in (0, 1)
+    assert len({a["policy"] for a, _ in agreeing}) >= 10
+    assert len({a["locale"] for a, _ in agreeing}) == len(LOCALES)
+    assert len({demo_data.iso_week(a["decided_at"]) for a, _ in agreeing}) == 6
+
+
+def test_inconsistency_rate_is_plausible(rows):
+    repeated = _ads_judged_twice(rows)
+    differing = [v for v in repeated if len({r["original_decision"] for r in v}) > 1]
+    assert 0.15 <= len(differing) / len(repeated) <= 0.5, (len(differing), len(repeated))
+
+
+def test_agreeing_twins_leave_the_other_rows_unchanged():
+    rows = demo_data.generate_demo_cases(seed=11, scale=0.3)
+    without = demo_data.BASE_AGREEING_TWINS
+    try:
+        demo_data.BASE_AGREEING_TWINS = 0
+        base = demo_data.generate_demo_cases(seed=11, scale=0.3)
+    finally:
+        demo_data.BASE_AGREEING_TWINS = without
+
+    def content(r: dict) -> tuple:
+        return tuple(v for k, v in r.items() if k != "case_id")
+
+    remaining = iter(map(content, rows))
+    assert all(any(c == x for x in remaining) for c in map(content, base))  # same rows, same order
+    assert len(rows) - len(base) == round(demo_data.BASE_AGREEING_TWINS * 0.3)
 
 
 def test_injection_and_fake_personal_data_present(rows):
@@ -178,7 +216,7 @@ def test_noise_notes_are_all_different(rows):
 
 def test_scale_keeps_ids_unique():
     big = demo_data.generate_demo_cases(seed=3, scale=2.5)
-    assert abs(len(big) - 4500) <= 5
+    assert abs(len(big) - 4500 - round(demo_data.BASE_AGREEING_TWINS * 2.5)) <= 5
     assert len({r["case_id"] for r in big}) == len(big)
     ads = Counter(r["ad_id"] for r in big)
     assert max(ads.values()) == 2
