@@ -16,7 +16,7 @@ from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
 
 SAVED_CASE_COLUMNS = ("case_id", "ad_id", "policy", "locale", "queue", "decision_source", "moderator_id",
                       "error_type", "original_decision", "final_decision", "week", "decided_at",
-                      "reviewer_note", "ad_text", "source_row")
+                      "model_score", "reviewer_note", "ad_text", "landing_page_text", "source_row")
 
 
 def select_week(result: LoadResult, week: str | None) -> LoadResult:

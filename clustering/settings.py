@@ -29,9 +29,9 @@ class ComposeSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note_weight: float = Field(0.6, ge=0)
-    ad_weight: float = Field(0.4, ge=0)
-    landing_weight: float = Field(0.0, ge=0)
+    note_weight: float = Field(0.5, ge=0)
+    ad_weight: float = Field(0.3, ge=0)
+    landing_weight: float = Field(0.2, ge=0)
     landing_chars: int = Field(300, ge=0, description="characters of the landing page used when its weight > 0")
 
 

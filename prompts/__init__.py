@@ -1,0 +1,5 @@
+"""Prompt templates, one YAML file each (see README.md here); `assistant.prompting` loads them by name."""
+
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).parent

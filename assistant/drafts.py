@@ -1,0 +1,86 @@
+"""What a draft is (DESIGN §5): the structured output an LLM or the offline drafter must produce, per kind.
+
+Every kind cites case ids; `assistant.grounding` removes ids that are not in the theme and flags them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+RootCause = Literal["policy_ambiguity", "guideline_gap", "model_overkill", "model_miss", "moderator_knowledge",
+                    "locale_rule", "missing_context", "tooling", "other"]
+ROOT_CAUSES: tuple[str, ...] = RootCause.__args__
+Owner = Literal["Policy", "Model team", "Moderation ops", "Product"]
+Confidence = Literal["low", "medium", "high"]
+KINDS = ("label", "rca", "policy")
+
+
+class ThemeLabel(BaseModel):
+    """A short name for a theme (at most 8 words) and one sentence on what sets it apart."""
+
+    name: str = Field(min_length=1)
+    sentence: str = Field(min_length=1)
+    cited_case_ids: list[str] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value.split()) > 8:
+            raise ValueError("the name must have at most 8 words")
+        return value.strip()
+
+
+class Claim(BaseModel):
+    """One piece of evidence: a statement, the cases it rests on, and the figures it quotes."""
+
+    claim: str = Field(min_length=1)
+    case_ids: list[str] = Field(min_length=1)
+    figures: list[str] = Field(default_factory=list)
+
+
+class Action(BaseModel):
+    action: str = Field(min_length=1)
+    owner: Owner
+
+
+class RcaNarrative(BaseModel):
+    """Root-cause analysis of a theme."""
+
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    root_cause_category: RootCause
+    root_cause: str = Field(min_length=1)
+    evidence: list[Claim] = Field(min_length=1)
+    impact: str = Field(min_length=1)
+    actions: list[Action] = Field(min_length=1)
+    confidence: Confidence
+    open_questions: list[str] = Field(default_factory=list)
+
+
+class PolicyClarification(BaseModel):
+    """A proposed clarification of a policy's wording, grounded in the theme's cases."""
+
+    policy: str = Field(min_length=1)
+    ambiguity: str = Field(min_length=1)
+    proposed_wording: str = Field(min_length=1)
+    allowed_examples: list[str] = Field(min_length=1)
+    disallowed_examples: list[str] = Field(min_length=1)
+    cited_case_ids: list[str] = Field(min_length=1)
+    rationale: str = Field(min_length=1)
+
+
+DRAFT_MODELS: dict[str, type[BaseModel]] = {"label": ThemeLabel, "rca": RcaNarrative, "policy": PolicyClarification}
+PROMPT_OF_KIND = {"label": "theme_label", "rca": "rca_narrative", "policy": "policy_clarification"}
+
+
+def cited_ids(draft: BaseModel) -> list[str]:
+    """Every case id a draft cites, in order of appearance, without repeats."""
+    ids: list[str] = []
+    if isinstance(draft, RcaNarrative):
+        for claim in draft.evidence:
+            ids.extend(claim.case_ids)
+    else:
+        ids.extend(getattr(draft, "cited_case_ids", []))
+    return list(dict.fromkeys(ids))

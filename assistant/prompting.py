@@ -1,0 +1,59 @@
+"""Load prompt templates from `prompts/` by name and render them for a theme's evidence pack."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.drafts import DRAFT_MODELS, PROMPT_OF_KIND
+from assistant.evidence import EvidencePack
+from prompts import PROMPTS_DIR
+
+ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+@dataclass(frozen=True)
+class PromptTemplateFile:
+    """A prompt template with its name and version."""
+
+    name: str
+    version: int
+    template: ChatPromptTemplate
+
+
+@lru_cache(maxsize=16)
+def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> PromptTemplateFile:
+    """The template `folder/<name>.yaml`; raises FileNotFoundError / ValueError naming the file."""
+    path = Path(folder) / f"{name}.yaml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in Path(folder).glob("*.yaml")))
+        raise FileNotFoundError(f"no prompt template '{name}' in {folder} (templates: {known})")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = [key for key in ("name", "version", "system", "user") if key not in (data or {})]
+    if missing:
+        raise ValueError(f"{path}: missing {', '.join(missing)}")
+    template = ChatPromptTemplate.from_messages([("system", data["system"]), ("human", data["user"])])
+    return PromptTemplateFile(str(data["name"]), int(data["version"]), template)
+
+
+def output_schema(kind: str) -> str:
+    """The JSON schema a draft of this kind must match, compact."""
+    return json.dumps(DRAFT_MODELS[kind].model_json_schema(), separators=(",", ":"))
+
+
+def fence_safe(text: str) -> str:
+    """Data that cannot close (or open) the evidence fence: `<<<` and `>>>` are replaced."""
+    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+
+
+def render_messages(kind: str, pack: EvidencePack) -> tuple[PromptTemplateFile, list[dict[str, str]]]:
+    """The prompt of a draft kind and its chat messages (OpenAI format) for an evidence pack."""
+    prompt = load_prompt(PROMPT_OF_KIND[kind])
+    evidence = fence_safe(json.dumps(pack.model_dump(), ensure_ascii=False, separators=(", ", ": ")))
+    messages = prompt.template.format_messages(schema=output_schema(kind), theme_id=pack.theme_id, evidence=evidence)
+    return prompt, [{"role": ROLES[m.type], "content": str(m.content)} for m in messages]
