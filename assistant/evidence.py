@@ -65,12 +65,14 @@ class EvidencePack(BaseModel):
     trend: str
     last_week_change: int | None
     inconsistent_ads: list[dict]
+    inconsistent_ads_total: int
+    sampled_cases: int
     cases: list[EvidenceCase]
     contrasts: list[ContrastTheme]
 
     def digest(self) -> str:
-        """A hash of the pack: the same evidence gives the same digest."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        """A hash of the evidence (not of the run it came from): the same evidence gives the same digest."""
+        return hashlib.sha256(self.model_dump_json(exclude={"run_id"}).encode()).hexdigest()
 
     def case_ids(self) -> set[str]:
         return {c.case_id for c in self.cases}
@@ -158,6 +160,8 @@ def _assemble(run: ThemeRun, theme: Theme, by_id: pd.DataFrame, member_ids: list
         weekly={w.week: w.count for w in theme.weekly}, trend=theme.trend, last_week_change=theme.last_week_change,
         inconsistent_ads=[{"ad_id": a.ad_id, "case_ids": a.case_ids, "decisions": a.decisions}
                           for a in theme.inconsistent_ads[:5]],
+        inconsistent_ads_total=len(theme.inconsistent_ads),
+        sampled_cases=sum(1 for i in member_ids if i in by_id.index),
         cases=[_case(by_id.loc[i], scale) for i in member_ids if i in by_id.index],
         contrasts=contrasts,
     )

@@ -34,10 +34,11 @@ def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> PromptTemplateFile:
         known = ", ".join(sorted(p.stem for p in Path(folder).glob("*.yaml")))
         raise FileNotFoundError(f"no prompt template '{name}' in {folder} (templates: {known})")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = [key for key in ("name", "version", "system", "user") if key not in (data or {})]
+    missing = [key for key in ("name", "version", "user") if key not in (data or {})]
     if missing:
         raise ValueError(f"{path}: missing {', '.join(missing)}")
-    template = ChatPromptTemplate.from_messages([("system", data["system"]), ("human", data["user"])])
+    messages = ([("system", data["system"])] if data.get("system") else []) + [("human", data["user"])]
+    template = ChatPromptTemplate.from_messages(messages)
     return PromptTemplateFile(str(data["name"]), int(data["version"]), template)
 
 
@@ -57,3 +58,11 @@ def render_messages(kind: str, pack: EvidencePack) -> tuple[PromptTemplateFile, 
     evidence = fence_safe(json.dumps(pack.model_dump(), ensure_ascii=False, separators=(", ", ": ")))
     messages = prompt.template.format_messages(schema=output_schema(kind), theme_id=pack.theme_id, evidence=evidence)
     return prompt, [{"role": ROLES[m.type], "content": str(m.content)} for m in messages]
+
+
+def repair_messages(messages: list[dict[str, str]], raw: str, error: str) -> list[dict[str, str]]:
+    """The conversation extended by the failed answer and the `repair` template's request to fix it."""
+    prompt = load_prompt("repair")
+    ask = prompt.template.format_messages(error=error)
+    return [*messages, {"role": "assistant", "content": raw},
+            *({"role": ROLES[m.type], "content": str(m.content)} for m in ask)]

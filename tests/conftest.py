@@ -50,3 +50,14 @@ def small_demo_csv(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("small") / "cases.csv"
     write_demo(generate_demo_cases(seed=3, scale=0.3), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def small_run(small_demo_csv, tmp_path_factory):
+    """A saved theme run of the small demo file: (workspace, run folder, run)."""
+    from assistant.analysis import analyse
+    from assistant.workspace import Workspace
+
+    workspace = Workspace(tmp_path_factory.mktemp("run_ws"))
+    run_dir, run = analyse(small_demo_csv, workspace)
+    return workspace, run_dir, run

@@ -1,0 +1,236 @@
+"""The workspace's SQLite store of drafts and reviews (WAL; safe for several processes at once).
+
+A draft row holds the current content and status; every change (created, edited, accepted, rejected) adds a
+row to `draft_history`, so nothing a reviewer wrote is ever lost. Each write is one immediate transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.drafts import DRAFT_MODELS
+
+STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS drafts (
+    draft_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    theme_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    content_json TEXT,
+    raw_output TEXT,
+    error TEXT,
+    flags_json TEXT NOT NULL DEFAULT '[]',
+    prompt_name TEXT NOT NULL,
+    prompt_version INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    evidence_hash TEXT NOT NULL,
+    evidence_json TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    reused_from INTEGER,
+    reviewer TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS drafts_by_theme ON drafts (run_id, theme_id, kind);
+CREATE INDEX IF NOT EXISTS drafts_by_evidence ON drafts (evidence_hash, kind, prompt_name, prompt_version, model);
+CREATE TABLE IF NOT EXISTS draft_history (
+    history_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    draft_id INTEGER NOT NULL REFERENCES drafts (draft_id),
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    status TEXT NOT NULL,
+    content_json TEXT,
+    comment TEXT
+);
+"""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class DraftRow:
+    """A stored draft."""
+
+    draft_id: int
+    run_id: str
+    theme_id: str
+    kind: str
+    status: str
+    content: dict | None
+    raw_output: str | None
+    error: str | None
+    flags: list[str]
+    prompt_name: str
+    prompt_version: int
+    model: str
+    evidence_hash: str
+    evidence: dict
+    prompt_tokens: int
+    completion_tokens: int
+    attempts: int
+    reused_from: int | None
+    reviewer: str | None
+    created_at: str
+    updated_at: str
+
+    @property
+    def offline(self) -> bool:
+        return self.model.startswith("offline-drafter")
+
+
+def _row(r: sqlite3.Row) -> DraftRow:
+    return DraftRow(
+        draft_id=r["draft_id"], run_id=r["run_id"], theme_id=r["theme_id"], kind=r["kind"], status=r["status"],
+        content=json.loads(r["content_json"]) if r["content_json"] else None, raw_output=r["raw_output"],
+        error=r["error"], flags=json.loads(r["flags_json"]), prompt_name=r["prompt_name"],
+        prompt_version=r["prompt_version"], model=r["model"], evidence_hash=r["evidence_hash"],
+        evidence=json.loads(r["evidence_json"]), prompt_tokens=r["prompt_tokens"],
+        completion_tokens=r["completion_tokens"], attempts=r["attempts"], reused_from=r["reused_from"],
+        reviewer=r["reviewer"], created_at=r["created_at"], updated_at=r["updated_at"],
+    )
+
+
+class DraftStore:
+    """Drafts and their history in `WORKSPACE/drafts.sqlite`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=30000")
+        try:
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def add(self, *, run_id: str, theme_id: str, kind: str, status: str, content: dict | None,
+            raw_output: str | None, error: str | None, flags: list[str], prompt_name: str, prompt_version: int,
+            model: str, evidence_hash: str, evidence_json: str, prompt_tokens: int = 0, completion_tokens: int = 0,
+            attempts: int = 1, reused_from: int | None = None, actor: str = "assistant") -> int:
+        """Store a new draft and its first history row; returns its id."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        stamp = now()
+        content_json = json.dumps(content, ensure_ascii=False) if content is not None else None
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO drafts (run_id, theme_id, kind, status, content_json, raw_output, error, flags_json, "
+                "prompt_name, prompt_version, model, evidence_hash, evidence_json, prompt_tokens, completion_tokens,"
+                " attempts, reused_from, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run_id, theme_id, kind, status, content_json, raw_output, error, json.dumps(flags), prompt_name,
+                 prompt_version, model, evidence_hash, evidence_json, prompt_tokens, completion_tokens, attempts,
+                 reused_from, stamp, stamp))
+            draft_id = int(cursor.lastrowid)
+            db.execute("INSERT INTO draft_history (draft_id, at, actor, action, status, content_json, comment) "
+                       "VALUES (?,?,?,?,?,?,?)", (draft_id, stamp, actor, "created", status, content_json, error))
+        return draft_id
+
+    def get(self, draft_id: int) -> DraftRow:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM drafts WHERE draft_id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no draft {draft_id}")
+        return _row(row)
+
+    def find_reusable(self, evidence_hash: str, kind: str, prompt_name: str, prompt_version: int,
+                      model: str) -> DraftRow | None:
+        """The latest non-failed draft made from the same evidence, prompt version and model, if any."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM drafts WHERE evidence_hash = ? AND kind = ? AND prompt_name = ? AND prompt_version = ?"
+                " AND model = ? AND status != 'failed' ORDER BY draft_id DESC LIMIT 1",
+                (evidence_hash, kind, prompt_name, prompt_version, model)).fetchone()
+        return _row(row) if row else None
+
+    def list(self, run_id: str | None = None, theme_id: str | None = None, kind: str | None = None,
+             status: str | None = None, policy: str | None = None) -> list[DraftRow]:
+        """Drafts matching every filter given, newest first."""
+        clauses, args = [], []
+        for column, value in (("run_id", run_id), ("theme_id", theme_id), ("kind", kind), ("status", status)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._connect() as db:
+            rows = [_row(r) for r in db.execute(f"SELECT * FROM drafts {where} ORDER BY draft_id DESC", args)]
+        if policy is not None:
+            rows = [r for r in rows if (r.content or {}).get("policy") == policy
+                    or policy in {f["value"] for f in r.evidence.get("facets", {}).get("policy", [])[:1]}]
+        return rows
+
+    def history(self, draft_id: int) -> list[dict]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM draft_history WHERE draft_id = ? ORDER BY history_id", (draft_id,))
+            return [dict(r) | {"content": json.loads(r["content_json"]) if r["content_json"] else None} for r in rows]
+
+    def _change(self, draft_id: int, reviewer: str, action: str, status: str, content: dict | None,
+                comment: str | None) -> DraftRow:
+        if not reviewer or not reviewer.strip():
+            raise ValueError("a reviewer name is required")
+        current = self.get(draft_id)
+        if current.status == "failed" and content is None:
+            raise ValueError(f"draft {draft_id} failed; edit it with content before accepting or rejecting")
+        content_json = json.dumps(content if content is not None else current.content, ensure_ascii=False)
+        stamp = now()
+        with self._write() as db:
+            db.execute("UPDATE drafts SET status = ?, content_json = ?, reviewer = ?, updated_at = ? "
+                       "WHERE draft_id = ?", (status, content_json, reviewer.strip(), stamp, draft_id))
+            db.execute("INSERT INTO draft_history (draft_id, at, actor, action, status, content_json, comment) "
+                       "VALUES (?,?,?,?,?,?,?)", (draft_id, stamp, reviewer.strip(), action, status, content_json,
+                                                  comment))
+        return self.get(draft_id)
+
+    def edit(self, draft_id: int, content: dict, reviewer: str, comment: str | None = None) -> DraftRow:
+        """Replace a draft's content (validated against its kind's schema); status becomes `edited`."""
+        kind = self.get(draft_id).kind
+        try:
+            valid = DRAFT_MODELS[kind].model_validate(content).model_dump()
+        except ValidationError as exc:
+            raise ValueError(f"the edited {kind} draft is not valid: {exc}") from exc
+        return self._change(draft_id, reviewer, "edited", "edited", valid, comment)
+
+    def accept(self, draft_id: int, reviewer: str, comment: str | None = None) -> DraftRow:
+        return self._change(draft_id, reviewer, "accepted", "accepted", None, comment)
+
+    def reject(self, draft_id: int, reviewer: str, comment: str | None = None) -> DraftRow:
+        return self._change(draft_id, reviewer, "rejected", "rejected", None, comment)
+
+    def usage(self, run_id: str) -> dict[str, int]:
+        """Tokens used by the drafts of a run, summed."""
+        with self._connect() as db:
+            row = db.execute("SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COUNT(*) "
+                             "FROM drafts WHERE run_id = ?", (run_id,)).fetchone()
+        return {"prompt_tokens": row[0], "completion_tokens": row[1], "drafts": row[2]}
