@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import time
 from pathlib import Path
 
-from assistant import render
+import yaml
+
+from assistant import render, render_drafts
 from assistant.analysis import analyse
-from assistant.config import load_theme_settings
+from assistant.backends import BackendError, make_backend
+from assistant.config import load_llm_settings, load_theme_settings
+from assistant.drafting import Drafter
+from assistant.drafts import KINDS
+from assistant.llm_config import LLMSettings
+from assistant.store import STATUSES, DraftStore
 from assistant.workspace import DEFAULT_WORKSPACE, Workspace, load_run
-from clustering.load import DEFAULT_MAX_FIELD_CHARS, LoadResult, LoadSettings, load_cases, parse_map_options, read_column_map
+from clustering.load import (
+    DEFAULT_MAX_FIELD_CHARS,
+    LoadResult,
+    LoadSettings,
+    load_cases,
+    parse_map_options,
+    read_column_map,
+)
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.problems import LoadError, ValidationError, format_problems
 from clustering.schema import FACETS
@@ -18,6 +35,7 @@ from clustering.settings import ThemeSettings
 from eval_sets.scorer import read_labels, score_run
 
 EXIT_OK = 0
+EXIT_PARTIAL = 1  # done, but some drafts failed
 EXIT_BAD_INPUT = 2
 
 
@@ -71,6 +89,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", required=True, metavar="FILE:COLUMN",
                    help="cases file and the column holding planted labels, e.g. eval_sets/demo/cases.csv:theme")
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+
+    p = sub.add_parser("draft", help="draft theme labels, RCA narratives and policy clarifications",
+                       description="Draft, for the themes of a run, a label, an RCA narrative and (where one policy "
+                                   "dominates) a policy clarification, with the configured backend (the offline "
+                                   "drafter unless an LLM endpoint is configured). Unchanged evidence is not drafted "
+                                   "again.")
+    p.add_argument("run", help="run id, 'latest', or a run folder")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+    p.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
+    p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of draft (repeatable)")
+    p.add_argument("--top", type=int, metavar="N", help="only the N themes with the largest impact")
+    p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
+
+    p = sub.add_parser("drafts", help="list, show, edit, accept or reject drafts",
+                       description="Review drafts stored in the workspace. Every change is kept in the history.")
+    p.add_argument("action", choices=["list", "show", "accept", "reject", "edit"])
+    p.add_argument("draft_id", nargs="?", type=int, help="draft id (show, accept, reject, edit)")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+    p.add_argument("--run", help="list: only this run id ('latest' for the newest)")
+    p.add_argument("--theme", help="list: only this theme")
+    p.add_argument("--kind", choices=KINDS, help="list: only this kind")
+    p.add_argument("--status", choices=STATUSES, help="list: only this status")
+    p.add_argument("--policy", help="list: only drafts about this policy")
+    p.add_argument("--reviewer", help="accept, reject, edit: your name (required)")
+    p.add_argument("--comment", help="accept, reject, edit: a comment kept in the history")
+    p.add_argument("--file", type=Path, help="edit: a JSON file with the new content of the draft")
+
+    p = sub.add_parser("config", help="show the settings in force (never an API key)",
+                       description="Show the settings in force, from defaults, the settings file and the "
+                                   "environment. API keys are never shown; only whether their variable is set.")
+    p.add_argument("--config", type=Path, help="settings file (YAML)")
 
     p = sub.add_parser("demo", help="run the main job on the shipped demo data",
                        description="Validate the shipped demo cases, print their quality metrics, find their error "
@@ -190,11 +239,81 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
     _, assignments = load_run(run_dir)
     print(render.score_report(score_run(assignments, read_labels(DEMO_CASES, "theme"))))
+    print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
+    _draft_and_report(Workspace(args.workspace), run_dir, load_llm_settings(args.config), None, KINDS, None)
+    return EXIT_OK
+
+
+def _draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes, kinds, top) -> int:
+    backend = make_backend(settings)
+    store = DraftStore(workspace.store_path)
+    start = time.perf_counter()
+    outcomes = Drafter(run_dir, store, backend, settings).draft_all(themes, kinds, top)
+    seconds = time.perf_counter() - start
+    counts = {k: sum(o.outcome == k for o in outcomes) for k in ("created", "reused", "skipped", "failed")}
+    print(render_drafts.drafts_table(sorted(store.list(run_id=run_dir.name), key=lambda r: (r.theme_id, r.kind))))
+    usage = store.usage(run_dir.name)
+    print(f"\n{len(outcomes)} drafts by {backend.model_id} in {seconds:.1f} s: "
+          + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+          + f"; tokens used by this run's drafts: {usage['prompt_tokens']:,} in, {usage['completion_tokens']:,} out")
+    if backend.model_id.startswith("offline"):
+        print(render_drafts.OFFLINE_LABEL)
+    print(f"Review them: error-themes drafts list --workspace {workspace.root} --run {run_dir.name}")
+    for o in outcomes:
+        if o.outcome == "failed":
+            print(f"failed: theme {o.theme_id} {o.kind}: {o.error}", file=sys.stderr)
+    return EXIT_OK if not counts["failed"] else EXIT_PARTIAL
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    workspace = Workspace(args.workspace)
+    run_dir = workspace.run_dir(args.run)
+    kinds = tuple(args.kind) if args.kind else KINDS
+    return _draft_and_report(workspace, run_dir, load_llm_settings(args.config), args.theme, kinds, args.top)
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    workspace = Workspace(args.workspace)
+    store = DraftStore(workspace.store_path)
+    if args.action == "list":
+        run = workspace.run_dir(args.run).name if args.run else None
+        print(render_drafts.drafts_table(store.list(run, args.theme, args.kind, args.status, args.policy)))
+        return EXIT_OK
+    if args.draft_id is None:
+        raise ValueError(f"drafts {args.action} needs a draft id")
+    if args.action == "show":
+        print(render_drafts.draft_text(store.get(args.draft_id), store.history(args.draft_id)))
+        return EXIT_OK
+    if not args.reviewer:
+        raise ValueError(f"drafts {args.action} needs --reviewer NAME")
+    if args.action == "edit":
+        if not args.file:
+            raise ValueError("drafts edit needs --file FILE.json with the new content")
+        try:
+            content = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{args.file}: cannot read the new content: {exc}") from exc
+        row = store.edit(args.draft_id, content, args.reviewer, args.comment)
+    elif args.action == "accept":
+        row = store.accept(args.draft_id, args.reviewer, args.comment)
+    else:
+        row = store.reject(args.draft_id, args.reviewer, args.comment)
+    print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer})")
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    themes = load_theme_settings(args.config)
+    llm = load_llm_settings(args.config)
+    print("# settings in force (defaults, then the settings file, then ERROR_THEMES_* variables)")
+    print(yaml.safe_dump({**themes.model_dump(), "llm": llm.model_dump()}, sort_keys=False).rstrip())
+    key_set = bool(os.environ.get(llm.api_key_env))
+    print(f"# API key: {'set' if key_set else 'not set'} in ${llm.api_key_env} (never shown)")
     return EXIT_OK
 
 
 COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "themes": cmd_themes, "score": cmd_score,
-            "demo": cmd_demo}
+            "draft": cmd_draft, "drafts": cmd_drafts, "config": cmd_config, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, KeyError, BackendError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -26,7 +26,7 @@ from assistant.prompting import load_prompt, render_messages, repair_messages
 from assistant.redact import redact_pack
 from assistant.store import DraftStore
 from assistant.workspace import load_run
-from clustering.theme_model import Theme, ThemeRun
+from clustering.theme_model import Theme
 
 POLICY_SHARE = 0.5  # a policy clarification is drafted when one policy holds at least this share of a theme
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)?")

@@ -183,7 +183,8 @@ def themes_summary_md(run: ThemeRun) -> str:
 def score_report(score: Score) -> str:
     """The scorer's figures as text."""
     noise = "n/a" if score.noise_unthemed_share is None else pct(score.noise_unthemed_share, 0)
-    head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found; ARI {score.ari:.3f}, NMI {score.nmi:.3f}\n"
+    head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found; "
+            f"ARI {score.ari:.3f}, NMI {score.nmi:.3f}\n"
             f"planted themes recovered (F1 >= 0.5): {pct(score.recovered_share, 0)}; "
             f"noise rows left unthemed: {noise} of {score.noise_rows}; "
             f"planted-theme rows left unthemed: {pct(score.planted_unthemed_share, 0)}")

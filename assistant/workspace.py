@@ -6,6 +6,7 @@
       runs/<run id>/cases.parquet           misjudged cases with theme_id, unthemed, attached, x, y
       runs/<run id>/themes.json             clustering.theme_model.ThemeRun
       runs/<run id>/summary.md              a short readable summary
+      drafts.sqlite                         drafts, reviews and their history (assistant.store)
 
 A run folder is written under a temporary name and renamed when complete, so a reader never sees half a run.
 """
@@ -47,6 +48,11 @@ class Workspace:
     @property
     def runs(self) -> Path:
         return self.root / "runs"
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite store of drafts and reviews."""
+        return self.root / "drafts.sqlite"
 
     def new_run_id(self, input_sha256: str, now: datetime | None = None) -> str:
         """`20261125-031500-ab12cd34`: time of the run and the start of the input's hash; unique in the folder."""

@@ -1,0 +1,55 @@
+"""Plain-text renderings of drafts for the command line."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.render import text_table
+from assistant.store import DraftRow
+
+OFFLINE_LABEL = "[offline drafter: written by rules from the evidence, no LLM]"
+
+
+def source_label(row: DraftRow) -> str:
+    """Who wrote a draft, as shown to people."""
+    return OFFLINE_LABEL if row.offline else f"[LLM: {row.model}]"
+
+
+def headline(row: DraftRow) -> str:
+    """One line saying what a draft says."""
+    content = row.content or {}
+    if row.status == "failed":
+        return f"failed: {row.error or ''}"[:90]
+    if row.kind == "label":
+        return content.get("name", "")
+    if row.kind == "rca":
+        return f"{content.get('root_cause_category', '')}: {content.get('title', '')}"[:90]
+    return f"{content.get('policy', '')}: {content.get('ambiguity', '')}"[:90]
+
+
+def drafts_table(rows: list[DraftRow]) -> str:
+    """Drafts as a table, one a line."""
+    if not rows:
+        return "(no drafts)"
+    lines = [[str(r.draft_id), r.run_id, r.theme_id, r.kind, r.status, "offline" if r.offline else r.model,
+              str(len(r.flags)), headline(r)] for r in rows]
+    return text_table(["id", "run", "theme", "kind", "status", "by", "flags", "says"], lines, right={0, 6})
+
+
+def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
+    """A draft in full: what it says, its provenance, its flags and (optionally) its history."""
+    out = [f"draft {row.draft_id}: {row.kind} of theme {row.theme_id} in run {row.run_id}, status {row.status}",
+           f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence {row.evidence_hash[:12]}; "
+           f"tokens {row.prompt_tokens}+{row.completion_tokens}; attempts {row.attempts}"
+           + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
+           + (f"; reviewer {row.reviewer}" if row.reviewer else ""), ""]
+    if row.content:
+        out.append(json.dumps(row.content, indent=2, ensure_ascii=False))
+    else:
+        out += [f"error: {row.error}", "raw output:", row.raw_output or "(none)"]
+    if row.flags:
+        out += ["", "flags:", *(f"- {f}" for f in row.flags)]
+    if history:
+        out += ["", "history:", *(f"- {h['at']} {h['actor']}: {h['action']} -> {h['status']}"
+                                   + (f" ({h['comment']})" if h.get("comment") else "") for h in history)]
+    return "\n".join(out)
