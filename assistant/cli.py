@@ -32,6 +32,8 @@ from clustering.metrics import metrics_by, quality_metrics
 from clustering.problems import LoadError, ValidationError, format_problems
 from clustering.schema import FACETS
 from clustering.settings import ThemeSettings
+from eval_sets.demo_data import PLANTED_THEMES
+from eval_sets.root_causes import root_cause_agreement
 from eval_sets.scorer import read_labels, score_run
 
 EXIT_OK = 0
@@ -238,10 +240,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nSaved run {run.run_id} in {run_dir}")
     print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
     _, assignments = load_run(run_dir)
-    print(render.score_report(score_run(assignments, read_labels(DEMO_CASES, "theme"))))
+    score = score_run(assignments, read_labels(DEMO_CASES, "theme"))
+    print(render.score_report(score))
     print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
-    _draft_and_report(Workspace(args.workspace), run_dir, load_llm_settings(args.config), None, KINDS, None)
-    return EXIT_OK
+    workspace = Workspace(args.workspace)
+    code = _draft_and_report(workspace, run_dir, load_llm_settings(args.config), None, KINDS, None)
+    drafted = {r.theme_id: r.content["root_cause_category"]
+               for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
+    matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)
+    print(f"\nRCA root causes agree with the planted ones for {sum(m.agrees for m in matches)} of "
+          f"{len(matches)} planted themes")
+    for m in matches:
+        if not m.agrees:
+            print(f"  {m.planted}: expected {m.expected}, drafted {m.drafted} (theme {m.theme_id})")
+    return code
 
 
 def _draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes, kinds, top) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +16,10 @@ from conftest import case
 SCRIPT = Path(sys.executable).parent / "error-themes"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "assistant.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env=None if env is None else {**os.environ, **env})
 
 
 @pytest.fixture
@@ -109,6 +112,9 @@ def test_demo_runs_metrics_themes_and_score(tmp_path):
     assert "== 3. Error themes" in result.stdout and "T01" in result.stdout
     assert "planted themes recovered (F1 >= 0.5)" in result.stdout
     assert len(list((tmp_path / "ws" / "runs").iterdir())) == 1
+    assert "[offline drafter: written by rules from the evidence, no LLM]" in result.stdout
+    agreed = re.search(r"RCA root causes agree with the planted ones for (\d+) of (\d+)", result.stdout)
+    assert agreed and int(agreed.group(2)) == 12 and int(agreed.group(1)) >= 9
 
 
 def test_themes_then_score_end_to_end(small_demo_csv, tmp_path):
@@ -130,3 +136,36 @@ def test_themes_on_bad_input_writes_no_run(make_csv, tmp_path):
     result = run("themes", str(path), "--workspace", str(tmp_path / "ws"))
     assert result.returncode == 2 and "unknown decision 'maybe'" in result.stderr
     assert not (tmp_path / "ws" / "runs").exists()
+
+
+def test_draft_review_cycle(small_run, tmp_path):
+    workspace, _, _ = small_run
+    ws = ["--workspace", str(workspace.root)]
+    drafted = run("draft", "latest", *ws, "--top", "2", "--kind", "rca", "--kind", "label")
+    assert drafted.returncode == 0, drafted.stderr
+    assert "4 drafts by offline-drafter/1" in drafted.stdout and "4 created" in drafted.stdout
+    again = run("draft", "latest", *ws, "--top", "2", "--kind", "rca", "--kind", "label")
+    assert "4 skipped" in again.stdout
+    listed = run("drafts", "list", *ws, "--kind", "label")
+    ids = [int(line.split()[0]) for line in listed.stdout.splitlines()[2:]]
+    assert len(ids) == 2
+    new = tmp_path / "label.json"
+    new.write_text(json.dumps({"name": "Renamed theme", "sentence": "Clearer.", "cited_case_ids": ["X1"]}))
+    edited = run("drafts", "edit", str(ids[0]), *ws, "--reviewer", "Pat", "--file", str(new))
+    assert edited.returncode == 0 and "is now edited" in edited.stdout
+    assert run("drafts", "accept", str(ids[0]), *ws).returncode == 2  # no reviewer named
+    assert run("drafts", "accept", str(ids[0]), *ws, "--reviewer", "Pat").returncode == 0
+    shown = run("drafts", "show", str(ids[0]), *ws)
+    assert "status accepted" in shown.stdout and "Renamed theme" in shown.stdout
+    assert "created -> draft" in shown.stdout and "Pat: edited -> edited" in shown.stdout
+    assert "Renamed theme" in run("drafts", "list", *ws, "--status", "accepted").stdout
+    assert run("drafts", "show", "99999", *ws).returncode == 2
+
+
+def test_config_shows_settings_but_never_the_key(tmp_path):
+    settings = tmp_path / "s.yaml"
+    settings.write_text("llm:\n  backend: openai\n  model: m1\n  api_key_env: MY_KEY\n")
+    env_run = run("config", "--config", str(settings), env={"MY_KEY": "sk-secret"})
+    assert env_run.returncode == 0
+    assert "model: m1" in env_run.stdout and "set in $MY_KEY" in env_run.stdout
+    assert "sk-secret" not in env_run.stdout
