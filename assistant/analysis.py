@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,6 +11,8 @@ from assistant.render import themes_summary_md
 from assistant.workspace import Workspace, file_sha256
 from clustering.embed import model_key
 from clustering.load import LoadResult, LoadSettings, load_cases
+from clustering.metrics import metrics_by, quality_metrics
+from clustering.schema import FACETS
 from clustering.settings import ThemeSettings
 from clustering.theme_model import InputInfo, ThemeRun
 from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
@@ -58,5 +61,14 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
         themes=result.themes,
     )
     columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
-    run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run))
+    metrics = metrics_payload(loaded)
+    run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
+                                 {"metrics.json": json.dumps(metrics, indent=1, default=str)})
     return run_dir, run
+
+
+def metrics_payload(loaded: LoadResult) -> dict:
+    """Quality metrics of all loaded rows, overall and by each facet, as saved with a run."""
+    cases, known = loaded.cases, loaded.has_correct_rows
+    return {"overall": quality_metrics(cases, known).model_dump(),
+            "by": {facet: [r.model_dump() for r in metrics_by(cases, facet, known)] for facet in FACETS}}

@@ -159,20 +159,28 @@ class Drafter:
         return [(t, k) for t in themes for k in kinds if k != "policy" or policy_involved(t)]
 
     def draft_all(self, theme_ids: list[str] | None = None, kinds: tuple[str, ...] = KINDS,
-                  top: int | None = None) -> list[DraftOutcome]:
+                  top: int | None = None, force: bool = False) -> list[DraftOutcome]:
         """Draft every job, `settings.concurrency` at a time; outcomes in job order."""
         jobs = self.jobs(theme_ids, kinds, top)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
-            return list(pool.map(lambda job: self.draft_one(*job), jobs))
+            return list(pool.map(lambda job: self.draft_one(*job, force=force), jobs))
 
-    def draft_one(self, theme: Theme, kind: str) -> DraftOutcome:
-        """Draft one kind for one theme; never raises for a backend or output problem."""
+    def theme(self, theme_id: str) -> Theme:
+        """A theme of the run by id."""
+        return self.jobs([theme_id], ("label",), None)[0][0]
+
+    def draft_one(self, theme: Theme, kind: str, force: bool = False) -> DraftOutcome:
+        """Draft one kind for one theme; never raises for a backend or output problem.
+
+        force: draft anew even when a draft from the same evidence, prompt version and model exists.
+        """
         pack = build_pack(self.run, self.cases, theme.theme_id, self.settings.token_budget)
         prompt = load_prompt(PROMPT_OF_KIND[kind])
         digest = pack.digest()
         common = dict(run_id=self.run.run_id, theme_id=theme.theme_id, kind=kind, prompt_name=prompt.name,
                       prompt_version=prompt.version, model=self.backend.model_id, evidence_hash=digest)
-        earlier = self.store.find_reusable(digest, kind, prompt.name, prompt.version, self.backend.model_id)
+        earlier = None if force else self.store.find_reusable(digest, kind, prompt.name, prompt.version,
+                                                              self.backend.model_id)
         if earlier is not None:
             if earlier.run_id == self.run.run_id and earlier.theme_id == theme.theme_id:
                 return DraftOutcome(theme.theme_id, kind, "skipped", earlier.draft_id, flags=earlier.flags)

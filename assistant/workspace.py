@@ -6,6 +6,7 @@
       runs/<run id>/cases.parquet           misjudged cases with theme_id, unthemed, attached, x, y
       runs/<run id>/themes.json             clustering.theme_model.ThemeRun
       runs/<run id>/summary.md              a short readable summary
+      runs/<run id>/metrics.json            quality metrics of all loaded rows, overall and by facet
       drafts.sqlite                         drafts, reviews and their history (assistant.store)
 
 A run folder is written under a temporary name and renamed when complete, so a reader never sees half a run.
@@ -14,6 +15,7 @@ A run folder is written under a temporary name and renamed when complete, so a r
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from datetime import datetime, timezone
@@ -64,8 +66,9 @@ class Workspace:
             run_id = f"{base}-{n}"
         return run_id
 
-    def save_run(self, run: ThemeRun, assignments: pd.DataFrame, summary_md: str) -> Path:
-        """Write a run folder atomically and return its path."""
+    def save_run(self, run: ThemeRun, assignments: pd.DataFrame, summary_md: str,
+                 extra_files: dict[str, str] | None = None) -> Path:
+        """Write a run folder atomically (plus any extra text files) and return its path."""
         self.runs.mkdir(parents=True, exist_ok=True)
         final = self.runs / run.run_id
         if final.exists():
@@ -76,6 +79,8 @@ class Workspace:
             assignments.to_parquet(tmp / "cases.parquet", index=False)
             (tmp / "themes.json").write_text(run.model_dump_json(indent=2), encoding="utf-8")
             (tmp / "summary.md").write_text(summary_md, encoding="utf-8")
+            for name, text in (extra_files or {}).items():
+                (tmp / name).write_text(text, encoding="utf-8")
             os.replace(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -108,3 +113,8 @@ def load_run(run_dir: str | Path) -> tuple[ThemeRun, pd.DataFrame]:
     run_dir = Path(run_dir)
     run = ThemeRun.model_validate_json((run_dir / "themes.json").read_text(encoding="utf-8"))
     return run, pd.read_parquet(run_dir / "cases.parquet")
+
+
+def load_metrics(run_dir: str | Path) -> dict:
+    """The run's saved quality metrics: {"overall": MetricsReport dict, "by": {facet: [MetricsReport dict]}}."""
+    return json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from assistant.analysis import analyse
-from assistant.workspace import Workspace, load_run
+from assistant.workspace import Workspace, load_metrics, load_run
 from clustering.load import load_cases
 from clustering.themes import find_themes
 
@@ -69,6 +69,9 @@ def test_run_is_saved_and_a_rerun_embeds_nothing(small_demo_csv, tmp_path):
     assert {"case_id", "theme_id", "unthemed", "attached", "x", "y"} <= set(cases.columns)
     assert cases["unthemed"].sum() == run.unthemed
     assert (run_dir / "summary.md").read_text().startswith(f"# Error themes: run {run.run_id}")
+    metrics = load_metrics(run_dir)
+    assert metrics["overall"]["rows"] == run.input.rows_loaded
+    assert {r["group"] for r in metrics["by"]["week"]} == set(pd.read_parquet(run_dir / "cases.parquet")["week"])
     assert not run.reduction_cached
     second_dir, second = analyse(small_demo_csv, workspace)
     assert second_dir != run_dir and second.embed_stats["computed"] == 0 and second.reduction_cached
