@@ -22,23 +22,29 @@ SAVED_CASE_COLUMNS = ("case_id", "ad_id", "policy", "locale", "queue", "decision
                       "model_score", "reviewer_note", "ad_text", "landing_page_text", "source_row")
 
 
-def select_week(result: LoadResult, week: str | None) -> LoadResult:
-    """The load result restricted to one ISO week (`2026-W45`), or unchanged."""
-    if week is None:
+def select_weeks(result: LoadResult, weeks: list[str] | None) -> LoadResult:
+    """The load result restricted to some ISO weeks (`2026-W45`), or unchanged when `weeks` is None."""
+    if weeks is None:
         return result
-    cases = result.cases[result.cases["week"] == week].reset_index(drop=True)
+    cases = result.cases[result.cases["week"].isin(weeks).fillna(False)].reset_index(drop=True)
     if cases.empty:
-        weeks = sorted(result.cases["week"].dropna().unique())
-        raise ValueError(f"{result.path}: no cases in week {week}; weeks in the file: {', '.join(weeks) or 'none'}")
+        known = sorted(result.cases["week"].dropna().unique())
+        raise ValueError(f"{result.path}: no cases in week {', '.join(weeks)}; weeks in the file: "
+                         f"{', '.join(known) or 'none'}")
     return LoadResult(result.path, cases, result.rows_read, result.rows_skipped, result.warnings, result.columns_found)
 
 
 def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | None = None,
-            load_settings: LoadSettings | None = None, week: str | None = None) -> tuple[Path, ThemeRun]:
-    """Load, cluster, describe and save; returns the run folder and the run."""
+            load_settings: LoadSettings | None = None, week: str | None = None,
+            weeks: list[str] | None = None) -> tuple[Path, ThemeRun]:
+    """Load, cluster, describe and save; returns the run folder and the run.
+
+    week: analyse only this ISO week; weeks: only these ISO weeks (e.g. the digest's window).
+    """
     settings = settings or ThemeSettings()
+    scope = [week] if week else (sorted(weeks) if weeks else None)
     start = time.perf_counter()
-    loaded = select_week(load_cases(path, load_settings), week)
+    loaded = select_weeks(load_cases(path, load_settings), scope)
     load_seconds = time.perf_counter() - start
     result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows)
     sha = file_sha256(path)
@@ -47,7 +53,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         input=InputInfo(path=str(path), sha256=sha, rows_read=loaded.rows_read, rows_loaded=len(loaded.cases),
                         rows_skipped=loaded.rows_skipped, misjudged=int(loaded.cases["misjudged"].sum()),
-                        has_correct_rows=loaded.has_correct_rows, week=week),
+                        has_correct_rows=loaded.has_correct_rows, week=week, weeks=scope or []),
         settings=settings,
         embedding_model=model_key(settings.embed),
         min_cluster_size=result.min_cluster_size,

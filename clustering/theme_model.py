@@ -83,6 +83,7 @@ class InputInfo(BaseModel):
     misjudged: int
     has_correct_rows: bool
     week: str | None = None
+    weeks: list[str] = Field(default_factory=list, description="the ISO weeks analysed; empty = all")
 
 
 class ThemeRun(BaseModel):
