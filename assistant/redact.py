@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 from assistant.evidence import EvidencePack
 from clustering.describe import MISSING
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w.])\+?\d[\d\s().-]{6,}\d(?![\w.])")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]*(?:\.[\w-]+)*")  # also an address cut short by trimming
+PHONE = re.compile(r"(?<![\w.])\+?\d[\d\s().-]{6,}\d(?!\w|\.\d)")
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*[^\W\d_]"
 # A cued first and last name ("discussed with Tom Becker"), or one capitalised word after a cue that names a
 # person ("moderator Kevin", "owner: Peter").

@@ -167,11 +167,12 @@ class DraftStore:
 
     def find_reusable(self, evidence_hash: str, kind: str, prompt_name: str, prompt_version: int,
                       model: str) -> DraftRow | None:
-        """The latest non-failed draft made from the same evidence, prompt version and model, if any."""
+        """The latest draft made from the same evidence, prompt version and model, if any (failed and rejected
+        drafts are never reused: those are drafted again)."""
         with self._connect() as db:
             row = db.execute(
                 "SELECT * FROM drafts WHERE evidence_hash = ? AND kind = ? AND prompt_name = ? AND prompt_version = ?"
-                " AND model = ? AND status != 'failed' ORDER BY draft_id DESC LIMIT 1",
+                " AND model = ? AND status NOT IN ('failed', 'rejected') ORDER BY draft_id DESC LIMIT 1",
                 (evidence_hash, kind, prompt_name, prompt_version, model)).fetchone()
         return _row(row) if row else None
 

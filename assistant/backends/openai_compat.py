@@ -86,6 +86,11 @@ class OpenAICompatibleBackend:
                 continue
             except openai.APIStatusError as exc:
                 raise BackendError(f"the endpoint answered {exc.status_code}: {exc.message}") from exc
+            except ValueError as exc:  # a body that is not JSON at all
+                raise BackendError(f"the endpoint's answer is not Chat Completions JSON: {exc}") from exc
+            if not hasattr(response, "choices"):
+                raise BackendError("the endpoint's answer is not Chat Completions JSON (is base_url right, "
+                                   "ending in /v1?)")
             choice = response.choices[0] if response.choices else None
             text = (choice.message.content or "") if choice else ""
             usage = response.usage

@@ -1,0 +1,106 @@
+"""Stable themes across runs (DESIGN §7): match this week's themes to last week's by centroid similarity.
+
+Pure functions of centroids and trend words; no I/O. A current theme is matched to at most one previous theme
+and the other way round (`scipy.optimize.linear_sum_assignment` on cosine similarity), and only pairs whose
+similarity reaches the threshold count: pairs below it are given no weight before the assignment, so they cannot
+steer it (the pairing maximises the total similarity of the accepted pairs). Then:
+
+- a current theme with no match is `new`;
+- a matched theme takes its own weekly trend word (`growing`, `shrinking`, `steady`; a theme whose trend says
+  `new` but that matched last week's run is `growing`, one whose trend says `gone` is `shrinking`);
+- a previous theme with no match is `gone`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+MATCH_THRESHOLD = 0.8  # cosine similarity of centroids from which two themes are "the same theme"
+STATUSES = ("new", "growing", "shrinking", "steady", "gone")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A current theme paired with a previous one."""
+
+    current: str
+    previous: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Accepted pairs, current themes left unmatched (new) and previous themes left unmatched (gone).
+
+    `nearest_*` give each theme's most similar theme on the other side, matched or not (to explain a split or
+    a merge: a new theme close to an already matched one, a gone theme close to a current one).
+    """
+
+    matches: tuple[Match, ...]
+    new: tuple[str, ...]
+    gone: tuple[str, ...]
+    nearest_previous: dict[str, tuple[str, float]] = field(default_factory=dict)  # current id -> (previous, sim)
+    nearest_current: dict[str, tuple[str, float]] = field(default_factory=dict)  # previous id -> (current, sim)
+
+    def of_current(self, theme_id: str) -> Match | None:
+        """The match of a current theme, or None."""
+        return next((m for m in self.matches if m.current == theme_id), None)
+
+
+def _unit_rows(vectors: Sequence[Sequence[float]]) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=float)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def similarity_matrix(current: Sequence[Sequence[float]], previous: Sequence[Sequence[float]]) -> np.ndarray:
+    """Cosine similarity of every current centroid (rows) with every previous centroid (columns)."""
+    return _unit_rows(current) @ _unit_rows(previous).T
+
+
+def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[str, Sequence[float]],
+                    threshold: float = MATCH_THRESHOLD) -> MatchResult:
+    """Match themes one-to-one by centroid cosine similarity; pairs below `threshold` are not matches.
+
+    `current` and `previous` map theme ids to centroids (any length-normalisable vectors of one dimension).
+    The result lists pairs in the order of `current`, and new/gone ids in their input order.
+    """
+    cur_ids, prev_ids = list(current), list(previous)
+    if not cur_ids or not prev_ids:
+        return MatchResult((), tuple(cur_ids), tuple(prev_ids))
+    sims = similarity_matrix([current[i] for i in cur_ids], [previous[i] for i in prev_ids])
+    weights = np.where(sims >= threshold, sims, 0.0)
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    paired = {int(r): (int(c), float(sims[r, c])) for r, c in zip(rows, cols) if sims[r, c] >= threshold}
+    matches = tuple(Match(cur_ids[r], prev_ids[c], round(s, 4)) for r, (c, s) in sorted(paired.items()))
+    matched_cur, matched_prev = {m.current for m in matches}, {m.previous for m in matches}
+    nearest_prev = {cur_ids[r]: (prev_ids[int(np.argmax(sims[r]))], round(float(np.max(sims[r])), 4))
+                    for r in range(len(cur_ids))}
+    nearest_cur = {prev_ids[c]: (cur_ids[int(np.argmax(sims[:, c]))], round(float(np.max(sims[:, c])), 4))
+                   for c in range(len(prev_ids))}
+    return MatchResult(matches=matches, new=tuple(i for i in cur_ids if i not in matched_cur),
+                       gone=tuple(i for i in prev_ids if i not in matched_prev),
+                       nearest_previous=nearest_prev, nearest_current=nearest_cur)
+
+
+def theme_status(trend: str, matched: bool, has_previous: bool) -> str:
+    """The digest's word for a current theme.
+
+    With a previous week's run: unmatched is `new`; matched takes its trend word (`new` becomes `growing`,
+    `gone` becomes `shrinking`). Without one, the theme's own weekly trend decides (a run of a single week
+    makes every theme `new`).
+    """
+    if has_previous and not matched:
+        return "new"
+    if trend in ("growing", "shrinking", "steady"):
+        return trend
+    if trend == "new":
+        return "growing" if matched else "new"
+    if trend == "gone":
+        return "shrinking"
+    return "steady" if matched else "new"  # "single week" / "no weeks"
