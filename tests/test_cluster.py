@@ -22,9 +22,9 @@ def unit(rows) -> np.ndarray:
 
 def test_min_cluster_size_grows_slowly_with_the_data():
     sizes = [auto_min_cluster_size(n) for n in (10, 716, 5_500, 23_700, 100_000)]
-    assert sizes == [7, 14, 20, 26, 34]
-    assert auto_min_cluster_size(1) == 5
-    assert auto_min_samples(14) == 3 and auto_min_samples(26) == 6
+    assert sizes == [5, 14, 20, 85, 360]
+    assert auto_min_cluster_size(1) == 5 and auto_min_cluster_size(100) == 10
+    assert auto_min_samples(14) == 3 and auto_min_samples(85) == 21
 
 
 def test_knn_similarity_within_a_label():
