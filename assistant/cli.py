@@ -15,6 +15,8 @@ from assistant import render, render_drafts
 from assistant.analysis import analyse
 from assistant.backends import BackendError, make_backend
 from assistant.config import load_llm_settings, load_theme_settings
+from assistant.digest import DEFAULT_TOP, DEFAULT_WINDOW, EXIT_WEBHOOK_FAILED, write_digest
+from assistant.theme_match import MATCH_THRESHOLD
 from assistant.drafting import Drafter
 from assistant.drafts import KINDS
 from assistant.llm_config import LLMSettings
@@ -118,6 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--comment", help="accept, reject, edit: a comment kept in the history")
     p.add_argument("--file", type=Path, help="edit: a JSON file with the new content of the draft")
 
+    p = sub.add_parser("digest", parents=[load_opts], help="write the weekly theme digest (Markdown, HTML, JSON)",
+                       description="Write the digest of one ISO week: the headline metrics with intervals and the "
+                                   "change from the previous week (beyond or within noise), the themes matched to "
+                                   "last week's (new, growing, shrinking, steady, gone) ranked by impact, the "
+                                   "drafted label, RCA and action of the top ones, policy clarifications accepted "
+                                   "since the previous digest, drafts waiting for review, and what the run covered. "
+                                   "Saved runs and drafts are reused, so a re-run is quick and gives the same "
+                                   "digest. Exit codes: 0 written; 1 written, some drafts failed; 2 bad input; "
+                                   "3 no data in that week (a short digest saying so is still written); 4 written, "
+                                   "but the webhook delivery failed.")
+    p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
+    p.add_argument("--week", required=True, metavar="YYYY-Www", help="the ISO week of the digest, e.g. 2026-W45")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write digest.md, digest.html and digest.json here (default WORKSPACE/digests/WEEK/)")
+    p.add_argument("--config", type=Path, help="settings file (YAML): theme settings and the llm section")
+    p.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
+                   help=f"themes shown in full, by impact; new and growing ones are added (default {DEFAULT_TOP})")
+    p.add_argument("--window", type=int, default=DEFAULT_WINDOW, metavar="WEEKS",
+                   help=f"ISO weeks analysed, ending at --week (default {DEFAULT_WINDOW})")
+    p.add_argument("--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="SIM",
+                   help=f"centroid similarity from which a theme is last week's theme (default {MATCH_THRESHOLD})")
+    p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
+
     p = sub.add_parser("config", help="show the settings in force (never an API key)",
                        description="Show the settings in force, from defaults, the settings file and the "
                                    "environment. API keys are never shown; only whether their variable is set.")
@@ -125,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the main job on the shipped demo data",
                        description="Validate the shipped demo cases, print their quality metrics, find their error "
-                                   "themes and score them against the planted labels.")
+                                   "themes, score them against the planted labels, draft labels, RCAs and policy "
+                                   "clarifications, and write the digest of the last week.")
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
     p.add_argument("--config", type=Path, help="settings file (YAML)")
     return parser
@@ -253,7 +280,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for m in matches:
         if not m.agrees:
             print(f"  {m.planted}: expected {m.expected}, drafted {m.drafted} (theme {m.theme_id})")
-    return code
+    print("\n== 6. Weekly digest of the last week, 2026-W47 (themes matched to the week before) ==")
+    digest = write_digest(DEMO_CASES, "2026-W47", workspace, config=args.config, settings=_theme_settings(args))
+    print(digest.summary())
+    print(f"Open {digest.paths['digest.html']} in a browser (self-contained; works offline).")
+    return code or digest.exit_code
 
 
 def _draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes, kinds, top) -> int:
@@ -314,6 +345,19 @@ def cmd_drafts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    result = write_digest(args.file, args.week, Workspace(args.workspace), out=args.out, config=args.config,
+                          webhook=args.webhook, top=args.top, window=args.window,
+                          match_threshold=args.match_threshold, settings=_theme_settings(args),
+                          load_settings=_settings(args))
+    print(result.summary())
+    for failure in result.digest.drafts_failed:
+        print(f"failed: {failure}", file=sys.stderr)
+    if result.exit_code == EXIT_WEBHOOK_FAILED:
+        print(f"error: webhook {result.delivery}; the digest files were written", file=sys.stderr)
+    return result.exit_code
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     themes = load_theme_settings(args.config)
     llm = load_llm_settings(args.config)
@@ -325,7 +369,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "themes": cmd_themes, "score": cmd_score,
-            "draft": cmd_draft, "drafts": cmd_drafts, "config": cmd_config, "demo": cmd_demo}
+            "draft": cmd_draft, "drafts": cmd_drafts, "digest": cmd_digest, "config": cmd_config, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

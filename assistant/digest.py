@@ -7,7 +7,7 @@
    beyond the noise);
 2. finds the theme run of the window of `window` ISO weeks ending at the week, reusing a saved run with the
    same input hash, weeks and settings, or analyses it (`assistant.analysis.analyse`); the same for the window
-   ending at the previous week, when that week has data;
+   ending at the previous week, when that week has data (a window without misjudged cases has no run);
 3. matches the themes to the previous week's one-to-one by centroid similarity (`assistant.theme_match`) and
    marks each `new`, `growing`, `shrinking`, `steady` or `gone`; ranks them by impact on ATA, then size;
 4. drafts (or reuses the drafts of) the top themes, and the new and growing ones, with the configured backend
@@ -22,8 +22,9 @@ drafts gives byte-identical `digest.md` and `digest.json`.
 Exit codes (`DigestResult.exit_code`, returned by the `digest` command):
     0  written
     1  written, but some drafts failed (see the digest and stderr)
-    2  bad input: unreadable file, rows breaking the schema, a week not written YYYY-Www, a bad webhook URL
-       (raised as exceptions here; the command line turns them into 2)
+    2  bad input: unreadable file, rows breaking the schema, a week not written YYYY-Www, a bad webhook URL,
+       an LLM backend without a model or API key (raised as exceptions here, before anything is written; the
+       command line turns them into 2)
     3  no data in that week: a short digest saying so is still written
     4  written, but delivery to the webhook failed
 When several apply, the first in this order wins: 3, 4, 1.
@@ -46,7 +47,7 @@ from scipy.stats import chi2_contingency, fisher_exact
 from assistant.analysis import analyse
 from assistant.backends import make_backend
 from assistant.config import load_llm_settings, load_theme_settings
-from assistant.drafting import DraftOutcome, Drafter
+from assistant.drafting import Drafter, DraftOutcome
 from assistant.files import write_atomic
 from assistant.llm_config import LLMSettings
 from assistant.store import DraftRow, DraftStore
@@ -111,6 +112,11 @@ def window_weeks(week: str, window: int) -> list[str]:
     if window < 1:
         raise ValueError(f"the window must be at least 1 week, got {window}")
     return [shift_week(week, -k) for k in range(window - 1, -1, -1)]
+
+
+def span(weeks: list[str]) -> str:
+    """`2026-W42..2026-W47`, or the one week."""
+    return weeks[0] if len(weeks) == 1 else f"{weeks[0]}..{weeks[-1]}"
 
 
 def week_dates(week: str) -> str:
@@ -216,6 +222,7 @@ class DigestTheme(BaseModel):
     similarity: float | None = None
     nearest_previous: str | None = None
     nearest_similarity: float | None = None
+    nearest_matched_to: str | None = Field(None, description="this week's theme the nearest previous one matched")
     detailed: bool = False
     why_detailed: str | None = None
     label: ThemeLabelText | None = None
@@ -234,6 +241,7 @@ class GoneTheme(BaseModel):
     label: str | None = None
     nearest_current: str | None = None
     nearest_similarity: float | None = None
+    nearest_matched_to: str | None = Field(None, description="last week's theme the nearest current one matched")
 
 
 class PolicyItem(BaseModel):
@@ -319,7 +327,7 @@ class DigestResult:
     runs_reused: dict[str, bool] = field(default_factory=dict)  # "current" / "previous" -> reused?
     draft_outcomes: dict[str, int] = field(default_factory=dict)
     delivery: str | None = None  # "delivered (HTTP 200)" or the failure
-    record: Path | None = None  # the workspace's copy of digest.json, when `out` is elsewhere
+    record: Path | None = None  # the workspace's copy (WORKSPACE/digests/<week>/), when `out` is elsewhere
 
     def summary(self) -> str:
         """A few lines for the command line."""
@@ -439,6 +447,8 @@ def digest_themes(run: ThemeRun, previous: ThemeRun | None, week: str, previous_
         matching = match_centroids({t.theme_id: t.centroid for t in run.themes},
                                    {t.theme_id: t.centroid for t in previous.themes}, threshold)
     out = []
+    current_of = {m.previous: m.current for m in matching.matches} if matching else {}
+    previous_of = {m.current: m.previous for m in matching.matches} if matching else {}
     for rank, theme in enumerate(sorted(run.themes, key=impact_key), start=1):
         match = matching.of_current(theme.theme_id) if matching else None
         nearest = matching.nearest_previous.get(theme.theme_id) if matching else None
@@ -453,6 +463,7 @@ def digest_themes(run: ThemeRun, previous: ThemeRun | None, week: str, previous_
             matched_previous=match.previous if match else None, similarity=match.similarity if match else None,
             nearest_previous=None if match or not nearest else nearest[0],
             nearest_similarity=None if match or not nearest else nearest[1],
+            nearest_matched_to=None if match or not nearest else current_of.get(nearest[0]),
         ))
     gone = []
     if matching is not None:
@@ -463,7 +474,8 @@ def digest_themes(run: ThemeRun, previous: ThemeRun | None, week: str, previous_
             gone.append(GoneTheme(theme_id=theme_id, size=theme.size, last_week=_count(theme.weekly, previous_week),
                                   keywords=[k.term for k in theme.keywords[:5]], top_policy=_top_policy(theme)[0],
                                   nearest_current=nearest[0] if nearest else None,
-                                  nearest_similarity=nearest[1] if nearest else None))
+                                  nearest_similarity=nearest[1] if nearest else None,
+                                  nearest_matched_to=previous_of.get(nearest[0]) if nearest else None))
     return out, gone, matching
 
 
@@ -617,8 +629,9 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
                  llm_settings: LLMSettings | None = None) -> DigestResult:
     """Build and write the digest of one ISO week of a cases file; see the module docstring.
 
-    Raises ValueError (bad week, window, top or webhook URL) and clustering.problems.LoadError /
-    ValidationError (unusable file) before anything is written.
+    Raises ValueError (bad week, window, top or webhook URL, bad settings file), BackendError (an LLM backend
+    without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file) before
+    anything is written.
     """
     from assistant import digest_render
 
@@ -630,6 +643,8 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     weeks = window_weeks(week, window)
     workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     settings = settings or load_theme_settings(config)
+    llm = llm_settings or load_llm_settings(config)
+    backend = make_backend(llm)  # a missing model or API key stops here, before any work (BackendError)
     previous_week = shift_week(week, -1)
 
     loaded = load_cases(path, load_settings)
@@ -656,26 +671,37 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
         result.exit_code = EXIT_NO_DATA
         return _finish(result, workspace, out, webhook, digest_render)
 
-    # runs: this week's window, and last week's when last week has data
-    window_rows = int(cases["week"].isin(weeks).fillna(False).sum())
-    run_dir, run, reused = run_for_window(path, workspace, weeks, settings, load_settings, sha, window_rows)
-    result.runs_reused["current"] = reused
-    previous_run = None
+    # runs: this week's window, and last week's when last week has data (no run where nothing was misjudged)
+    def window_counts(window_of: list[str]) -> tuple[int, int]:
+        chosen = cases[cases["week"].isin(window_of).fillna(False).astype(bool)]
+        return len(chosen), int(chosen["misjudged"].sum())
+
+    run_dir, run, previous_run = None, None, None
+    rows, misjudged = window_counts(weeks)
+    if misjudged:
+        run_dir, run, result.runs_reused["current"] = run_for_window(path, workspace, weeks, settings, load_settings,
+                                                                     sha, rows)
+    else:
+        digest.notes.append(f"No misjudged cases in {span(weeks)}: there are no error themes to find.")
     if previous_cases.empty:
         digest.notes.append(f"No previous week to compare with: {previous_week} has no audited cases in the file. "
                             "Themes are marked by their own weekly trend only.")
-    else:
+    elif run is not None:
         previous_weeks = window_weeks(previous_week, window)
-        rows = int(cases["week"].isin(previous_weeks).fillna(False).sum())
-        previous_dir, previous_run, reused = run_for_window(path, workspace, previous_weeks, settings,
-                                                            load_settings, sha, rows)
-        result.runs_reused["previous"] = reused
-        coverage.previous_run_id, coverage.previous_weeks_analysed = previous_run.run_id, previous_weeks
+        rows, misjudged = window_counts(previous_weeks)
+        if misjudged:
+            _, previous_run, result.runs_reused["previous"] = run_for_window(
+                path, workspace, previous_weeks, settings, load_settings, sha, rows)
+            coverage.previous_run_id, coverage.previous_weeks_analysed = previous_run.run_id, previous_weeks
+        else:
+            digest.notes.append(f"No misjudged cases in {span(previous_weeks)}: no themes of last week to compare "
+                                "with. Themes are marked by their own weekly trend only.")
     digest.has_previous = previous_run is not None
-    digest.as_of = run.created_at
-    coverage.weeks_analysed, coverage.run_id, coverage.run_created_at = weeks, run.run_id, run.created_at
-    coverage.run_rows, coverage.run_misjudged = run.input.rows_loaded, run.input.misjudged
-    coverage.run_unthemed, coverage.embedding_model = run.unthemed, run.embedding_model
+    if run is not None:
+        digest.as_of = run.created_at
+        coverage.weeks_analysed, coverage.run_id, coverage.run_created_at = weeks, run.run_id, run.created_at
+        coverage.run_rows, coverage.run_misjudged = run.input.rows_loaded, run.input.misjudged
+        coverage.run_unthemed, coverage.embedding_model = run.unthemed, run.embedding_model
 
     # headline metrics
     digest.this_week = week_figures(week, week_cases)
@@ -687,13 +713,15 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     digest.metrics = rate_changes(current_rates, previous_rates)
 
     # themes, matched and ranked
-    themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
+    themes, gone = [], []
+    if run is not None:
+        themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
     choose_detailed(themes, top)
     digest.themes, digest.gone = themes, gone
     digest.status_counts = {s: sum(t.status == s for t in themes) for s in ("new", "growing", "shrinking", "steady")}
     digest.status_counts["gone"] = len(gone)
-    if not themes:
-        digest.notes.append(f"The analysis of {weeks[0]}..{week} found no themes: every misjudged case was left "
+    if run is not None and not themes:
+        digest.notes.append(f"The analysis of {span(weeks)} found no themes: every misjudged case was left "
                             "unthemed.")
 
     # drafts
@@ -701,8 +729,7 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     detailed = [t.theme_id for t in themes if t.detailed]
     used: list[DraftRow] = []
     if detailed:
-        llm = llm_settings or load_llm_settings(config)
-        outcomes = Drafter(run_dir, store, make_backend(llm), llm).draft_all(detailed)
+        outcomes = Drafter(run_dir, store, backend, llm).draft_all(detailed)
         result.draft_outcomes = {k: sum(o.outcome == k for o in outcomes)
                                  for k in ("created", "reused", "skipped", "failed")}
         used = attach_drafts(themes, outcomes, store)
@@ -715,7 +742,7 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     earlier = earlier_digests(workspace, week)
     digest.earlier_digests = sorted(earlier)
     digest.policies_accepted = accepted_policies(store, earlier)
-    digest.waiting_for_review = waiting_drafts(store, run.run_id)
+    digest.waiting_for_review = waiting_drafts(store, run.run_id) if run is not None else []
     coverage.drafting_models = sorted({r.model for r in used})
     coverage.prompts = sorted({f"{r.prompt_name} v{r.prompt_version}" for r in used})
 
@@ -735,9 +762,10 @@ def _finish(result: DigestResult, workspace: Workspace, out: str | Path | None, 
     for name in DIGEST_FILES:
         write_atomic(target / name, texts[name])
         result.paths[name] = target / name
-    record = default_out(workspace, digest.week) / "digest.json"
-    if record.resolve() != (target / "digest.json").resolve():
-        write_atomic(record, texts["digest.json"])  # so that the next digest knows what this one listed
+    record = default_out(workspace, digest.week)
+    if record.resolve() != target.resolve():  # the workspace keeps every digest: the next one reads what it listed
+        for name in DIGEST_FILES:
+            write_atomic(record / name, texts[name])
         result.record = record
     if webhook:
         delivered, what = post_webhook(webhook, digest_render.slack_payload(digest, result.paths["digest.html"]))
