@@ -12,7 +12,7 @@ from scipy.stats import poisson
 from sklearn.feature_extraction.text import CountVectorizer
 
 from clustering.cluster import UNTHEMED
-from clustering.metrics import impact, rates
+from clustering.metrics import impact, impact_baseline
 from clustering.settings import DescribeSettings
 from clustering.stopwords import STOP_WORDS
 from clustering.theme_model import (
@@ -194,7 +194,7 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
         return [], {}
     keywords = class_tfidf(keyword_text(misjudged), labels, settings.keywords)
     weeks = sorted(misjudged["week"].dropna().unique().tolist())
-    baseline = rates(cases, has_correct_rows, with_ci=False)[1]
+    baseline = impact_baseline(cases, has_correct_rows)
     drafts = []
     for label in range(k):
         member = labels == label

@@ -112,9 +112,9 @@ def inconsistency_counts(cases: pd.DataFrame) -> tuple[int, int] | None:
     return int((repeated["nunique"] > 1).sum()), len(repeated)
 
 
-def rates(cases: pd.DataFrame, has_correct_rows: bool = True, with_ci: bool = True) -> tuple[Counts, dict[str, Rate]]:
-    """The confusion counts and every rate of DESIGN §2 for a frame of cases."""
-    c = confusion_counts(cases["original_decision"], cases["final_decision"], has_correct_rows)
+def rates_from_counts(c: Counts, incons: tuple[int, int] | None, has_correct_rows: bool = True,
+                      with_ci: bool = True) -> dict[str, Rate]:
+    """Every rate of DESIGN §2 from confusion counts and inconsistency counts (None: no ad ids)."""
     known = has_correct_rows
     out = {
         "FPR": _rate("FPR", c.fp if known else None, c.fp + c.tn if known else None, with_ci),
@@ -122,7 +122,6 @@ def rates(cases: pd.DataFrame, has_correct_rows: bool = True, with_ci: bool = Tr
         "FNR": _rate("FNR", c.fn if known else None, c.fn + c.tp if known else None, with_ci),
         "ATA": _rate("ATA", c.tp + c.tn if known else None, c.audited, with_ci),
     }
-    incons = inconsistency_counts(cases) if known else None
     if not known:
         out["IR"] = _rate("IR", None, None, with_ci)
     elif incons is None:
@@ -130,7 +129,14 @@ def rates(cases: pd.DataFrame, has_correct_rows: bool = True, with_ci: bool = Tr
                          unavailable="the input has no ad_id, so repeated judgments cannot be found")
     else:
         out["IR"] = _rate("IR", incons[0], incons[1], with_ci)
-    return c, out
+    return out
+
+
+def rates(cases: pd.DataFrame, has_correct_rows: bool = True, with_ci: bool = True) -> tuple[Counts, dict[str, Rate]]:
+    """The confusion counts and every rate of DESIGN §2 for a frame of cases."""
+    c = confusion_counts(cases["original_decision"], cases["final_decision"], has_correct_rows)
+    incons = inconsistency_counts(cases) if has_correct_rows else None
+    return c, rates_from_counts(c, incons, has_correct_rows, with_ci)
 
 
 def quality_metrics(cases: pd.DataFrame, has_correct_rows: bool = True) -> MetricsReport:
@@ -160,18 +166,33 @@ def metrics_by(cases: pd.DataFrame, facet: str, has_correct_rows: bool = True) -
 
 
 def impact(cases: pd.DataFrame, case_ids: Iterable[str], has_correct_rows: bool = True,
-           baseline: dict[str, Rate] | None = None) -> dict[str, float | None]:
+           baseline: tuple[Counts, tuple[int, int] | None] | None = None) -> dict[str, float | None]:
     """How much each rate would improve, in percentage points, if these cases had been decided correctly.
 
     Positive means better (lower FPR/FDR/FNR/IR, higher ATA); None where the rate is unavailable.
-    `baseline` (the rates of `cases`, without intervals) saves recomputing them for many sets.
+    Fixing a case turns an FP into a TN and an FN into a TP; the inconsistency rate is recounted on the ads
+    of the fixed cases only. `baseline` (`impact_baseline(cases)`) saves recounting all cases for many sets.
     """
-    ids = set(case_ids)
-    fixed = cases.copy()
-    chosen = fixed["case_id"].isin(ids).to_numpy()
-    fixed["original_decision"] = fixed["original_decision"].where(~chosen, fixed["final_decision"])
-    before = baseline if baseline is not None else rates(cases, has_correct_rows, with_ci=False)[1]
-    _, after = rates(fixed, has_correct_rows, with_ci=False)
+    ids = set(map(str, case_ids))
+    before_counts, before_incons = baseline if baseline is not None else impact_baseline(cases, has_correct_rows)
+    chosen = cases["case_id"].astype(str).isin(ids).to_numpy()
+    fixed = confusion_counts(cases.loc[chosen, "original_decision"], cases.loc[chosen, "final_decision"])
+    c = before_counts
+    after_counts = Counts(tp=None if c.tp is None else c.tp + fixed.fn, fp=c.fp - fixed.fp,
+                          fn=c.fn - fixed.fn, tn=None if c.tn is None else c.tn + fixed.fp)
+    after_incons = before_incons
+    if before_incons is not None and has_correct_rows:
+        ads = cases.loc[chosen, "ad_id"].dropna().unique()
+        touched = cases["ad_id"].isin(ads).to_numpy()
+        if touched.any():
+            subset = cases.loc[touched, ["case_id", "ad_id", "original_decision", "final_decision"]].copy()
+            was = inconsistency_counts(subset)
+            mine = subset["case_id"].astype(str).isin(ids).to_numpy()
+            subset["original_decision"] = subset["original_decision"].where(~mine, subset["final_decision"])
+            now = inconsistency_counts(subset)
+            after_incons = (before_incons[0] - was[0] + now[0], before_incons[1])
+    before = rates_from_counts(before_counts, before_incons, has_correct_rows, with_ci=False)
+    after = rates_from_counts(after_counts, after_incons, has_correct_rows, with_ci=False)
     result: dict[str, float | None] = {}
     for name in RATE_NAMES:
         b, a = before[name].value, after[name].value
@@ -180,3 +201,9 @@ def impact(cases: pd.DataFrame, case_ids: Iterable[str], has_correct_rows: bool 
             continue
         result[name] = (b - a) * 100 if LOWER_IS_BETTER[name] else (a - b) * 100
     return result
+
+
+def impact_baseline(cases: pd.DataFrame, has_correct_rows: bool = True) -> tuple[Counts, tuple[int, int] | None]:
+    """The counts `impact` starts from, computed once for many sets of cases."""
+    counts = confusion_counts(cases["original_decision"], cases["final_decision"], has_correct_rows)
+    return counts, inconsistency_counts(cases) if has_correct_rows else None

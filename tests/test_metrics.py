@@ -117,3 +117,21 @@ def test_impact_is_the_improvement_in_points_when_cases_are_fixed():
     assert got["FNR"] == pytest.approx(0.0)
     assert got["ATA"] == pytest.approx(10.0)
     assert impact(data, fp_ids, has_correct_rows=False)["FPR"] is None
+
+
+def test_impact_equals_recomputing_every_rate_with_the_cases_fixed():
+    rng = np.random.default_rng(5)
+    n = 400
+    original = rng.choice(["approve", "reject"], size=n)
+    final = np.where(rng.random(n) < 0.3, np.where(original == "reject", "approve", "reject"), original)
+    data = frame(list(zip(original, final)), ad_id=[f"A{i}" for i in rng.integers(0, 150, size=n)])
+    chosen = list(data.loc[data["misjudged"], "case_id"].sample(40, random_state=1))
+    fixed = data.copy()
+    mask = fixed["case_id"].isin(chosen)
+    fixed.loc[mask, "original_decision"] = fixed.loc[mask, "final_decision"]
+    before, after = quality_metrics(data).rates, quality_metrics(fixed).rates
+    got = impact(data, chosen)
+    for name in ("FPR", "FDR", "FNR", "IR"):
+        assert got[name] == pytest.approx((before[name].value - after[name].value) * 100)
+    assert got["ATA"] == pytest.approx((after["ATA"].value - before["ATA"].value) * 100)
+    assert got["IR"] != 0  # some fixed cases sat on ads judged twice
