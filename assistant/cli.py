@@ -16,11 +16,11 @@ from assistant.analysis import analyse
 from assistant.backends import BackendError, make_backend
 from assistant.config import load_llm_settings, load_theme_settings
 from assistant.digest import DEFAULT_TOP, DEFAULT_WINDOW, EXIT_WEBHOOK_FAILED, write_digest
-from assistant.theme_match import MATCH_THRESHOLD
 from assistant.drafting import Drafter
 from assistant.drafts import KINDS
 from assistant.llm_config import LLMSettings
 from assistant.store import STATUSES, DraftStore
+from assistant.theme_match import MATCH_THRESHOLD
 from assistant.workspace import DEFAULT_WORKSPACE, Workspace, load_run
 from clustering.load import (
     DEFAULT_MAX_FIELD_CHARS,
@@ -155,6 +155,18 @@ def build_parser() -> argparse.ArgumentParser:
                                    "clarifications, and write the digest of the last week.")
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
     p.add_argument("--config", type=Path, help="settings file (YAML)")
+
+    p = sub.add_parser("ui", help="the web app: open files and runs, explore themes, review drafts",
+                       description="Start the Gradio web app on a workspace: open or upload a cases file, start "
+                                   "runs, explore themes and review drafts. It listens on 127.0.0.1; any other "
+                                   "--host needs a login: --auth-file FILE (lines of user:password) or "
+                                   "ERROR_THEMES_UI_AUTH=user:password.")
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help="workspace folder (default ./workspace)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: the first free one from 7860)")
+    p.add_argument("--auth-file", type=Path, metavar="FILE", help="logins, one user:password a line")
+    p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section, for fresh drafts")
+    p.add_argument("--max-file-size", default="500mb", help="largest upload accepted (default 500mb)")
     return parser
 
 
@@ -164,8 +176,10 @@ def _theme_options(p: argparse.ArgumentParser) -> None:
                        help="workspace folder for the embedding cache and runs (default ./workspace)")
     group.add_argument("--week", metavar="YYYY-Www", help="analyse only this ISO week of the file, e.g. 2026-W45")
     group.add_argument("--config", type=Path, help="settings file (YAML); see README")
-    group.add_argument("--model", help="sentence-transformers model name or folder (default: packaged all-MiniLM-L6-v2)")
-    group.add_argument("--min-cluster-size", type=int, metavar="N", help="smallest theme (default: grows with the data)")
+    group.add_argument("--model",
+                       help="sentence-transformers model name or folder (default: packaged all-MiniLM-L6-v2)")
+    group.add_argument("--min-cluster-size", type=int, metavar="N",
+                       help="smallest theme (default: 0.36%% of the cases, at least 14)")
     group.add_argument("--attach-outliers", type=float, metavar="SIM",
                        help="attach unthemed cases to their nearest theme at cosine similarity >= SIM (flagged)")
     group.add_argument("--seed", type=int, help="random seed of the reduction")
@@ -358,6 +372,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    import ui  # gradio is imported by this command only
+
+    return ui.run_from_args(args)
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     themes = load_theme_settings(args.config)
     llm = load_llm_settings(args.config)
@@ -369,7 +389,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics, "themes": cmd_themes, "score": cmd_score,
-            "draft": cmd_draft, "drafts": cmd_drafts, "digest": cmd_digest, "config": cmd_config, "demo": cmd_demo}
+            "draft": cmd_draft, "drafts": cmd_drafts, "digest": cmd_digest, "config": cmd_config, "ui": cmd_ui,
+            "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -125,7 +125,8 @@ def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, token_budget: 
     """The evidence pack of one theme of a run, shrunk until it fits the token budget."""
     theme = next((t for t in run.themes if t.theme_id == theme_id), None)
     if theme is None:
-        raise KeyError(f"run {run.run_id} has no theme {theme_id} (themes: {', '.join(t.theme_id for t in run.themes)})")
+        known = ", ".join(t.theme_id for t in run.themes)
+        raise KeyError(f"run {run.run_id} has no theme {theme_id} (themes: {known})")
     by_id = cases.assign(case_id=cases["case_id"].astype(str)).set_index("case_id", drop=False)
     extra, scale, contrasts = extra_members, 1.0, CONTRAST_THEMES
     while True:

@@ -112,7 +112,8 @@ def facet_lifts(theme: pd.DataFrame, everyone: pd.DataFrame, column: str, top: i
         base = overall.get(value, 0) / len(everyone)
         lift = share / base if base else 0.0
         values.append(FacetValue(value=str(value), count=int(count), share=round(share, 4), lift=round(lift, 3),
-                                 over_represented=bool(value != MISSING and lift >= LIFT_FLAG and count >= LIFT_MIN_COUNT)))
+                                 over_represented=bool(value != MISSING and lift >= LIFT_FLAG
+                                                       and count >= LIFT_MIN_COUNT)))
     values.sort(key=lambda v: (-v.count, -v.lift, v.value))
     return values[:top]
 

@@ -220,7 +220,8 @@ class _Validator:
         rows_read = len(out) + len(self.raw.problems)
         if self.total_errors and not self.settings.lenient:
             self.problems.sort(key=lambda p: (p.row or 0, p.field or ""))
-            raise ValidationError(self.problems, self.total_errors, int(self.bad.sum()) + len(self.raw.problems), self.path)
+            bad_rows = int(self.bad.sum()) + len(self.raw.problems)
+            raise ValidationError(self.problems, self.total_errors, bad_rows, self.path)
         skipped = int(self.bad.sum()) + len(self.raw.problems)
         if self.total_errors:
             self.warnings.extend(Problem(p.path, p.row, p.field, f"row skipped: {p.message}", "warning")
@@ -244,7 +245,8 @@ class _Validator:
                 byte = ord(value[bad_at]) - 0xDC00
                 mask = np.zeros(len(values), dtype=bool)
                 mask[i] = True
-                self.error(mask, str(name), lambda _, b=byte, k=bad_at: f"not valid UTF-8: byte 0x{b:02X} at character {k + 1}")
+                self.error(mask, str(name),
+                           lambda _, b=byte, k=bad_at: f"not valid UTF-8: byte 0x{b:02X} at character {k + 1}")
                 values[i] = value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
                 changed = True
             if changed:
@@ -273,7 +275,8 @@ class _Validator:
         dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
         if dup.any():
             first_row = pd.Series(self.rows, index=ids.index).groupby(ids).transform("first")
-            self.error(dup, "case_id", lambda i: f"duplicate case_id '{ids.iat[i]}' (first on row {int(first_row.iat[i])})")
+            self.error(dup, "case_id",
+                       lambda i: f"duplicate case_id '{ids.iat[i]}' (first on row {int(first_row.iat[i])})")
         return ids
 
     def _required_present(self, out: pd.DataFrame, name: str) -> None:
@@ -309,7 +312,8 @@ class _Validator:
             decided = (orig.notna() & final.notna()).to_numpy()
             differs = given.fillna("").to_numpy(dtype=object) != derived.fillna("").to_numpy(dtype=object)
             mismatch = known.to_numpy() & decided & differs
-            self.error(mismatch, "error_type", lambda i: self._mismatch_message(given.iat[i], orig.iat[i], final.iat[i], derived.iat[i]))
+            self.error(mismatch, "error_type",
+                       lambda i: self._mismatch_message(given.iat[i], orig.iat[i], final.iat[i], derived.iat[i]))
         return pd.Categorical(derived, categories=schema.ERROR_TYPES)
 
     @staticmethod
@@ -346,7 +350,8 @@ class _Validator:
         if retry.any():
             parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce", format="mixed")
         bad = (raw.notna() & parsed.isna()).fillna(False).to_numpy()
-        self.error(bad, name, lambda i: f"not a date and time: '{raw.iat[i]}' (use ISO 8601, e.g. 2026-11-02T14:05:00Z)")
+        self.error(bad, name,
+                   lambda i: f"not a date and time: '{raw.iat[i]}' (use ISO 8601, e.g. 2026-11-02T14:05:00Z)")
         return parsed.astype("datetime64[ns, UTC]")
 
     def _text_present(self, out: pd.DataFrame) -> None:

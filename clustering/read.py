@@ -51,7 +51,8 @@ def file_format(path: Path) -> tuple[str, bool]:
     ext = suffixes[-1] if suffixes else ""
     if ext not in FORMATS or (compressed and FORMATS[ext] == "parquet"):
         known = ", ".join(sorted(FORMATS))
-        raise file_problem(path, f"unsupported file type '{ext or path.name}'; use one of {known} (csv/jsonl may be .gz)")
+        raise file_problem(path, f"unsupported file type '{ext or path.name}'; use one of {known} "
+                                 "(csv/jsonl may be .gz)")
     return FORMATS[ext], compressed
 
 

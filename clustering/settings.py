@@ -16,9 +16,11 @@ class EmbedSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(None, description="sentence-transformers model name or folder; None = the packaged all-MiniLM-L6-v2")
+    model: str | None = Field(
+        None, description="sentence-transformers model name or folder; None = the packaged all-MiniLM-L6-v2")
     batch_size: int = Field(64, ge=1)
-    max_chars: int = Field(1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
+    max_chars: int = Field(
+        1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
     backend: Literal["torch", "onnx", "openvino"] = "torch"
     device: str = "cpu"
     progress: bool = Field(True, description="show a progress bar for long runs")
@@ -45,7 +47,8 @@ class ReduceSettings(BaseModel):
     min_dist: float = 0.0
     metric: str = "cosine"
     init: Literal["spectral", "pca", "random"] = "spectral"
-    fit_sample: int = Field(20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
+    fit_sample: int = Field(
+        20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
     seed: int = 42
 
 

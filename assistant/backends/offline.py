@@ -6,7 +6,8 @@ instructions" cannot steer it.
 
 Root cause: each category scores the share of the pack's notes that use its vocabulary, plus structural
 signals: a model-decided FP-heavy theme points to model_overkill, a model-decided FN-heavy one to model_miss,
-a concentrated locale (with notes that speak of markets) to locale_rule, ads judged differently by two moderators to policy_ambiguity, errors
+a concentrated locale (with notes that speak of markets) to locale_rule, ads judged differently by two
+moderators to policy_ambiguity, errors
 concentrated on a few moderators to moderator_knowledge. The highest score wins; the reasons are written
 into the draft.
 """

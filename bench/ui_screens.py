@@ -1,0 +1,152 @@
+"""Screenshots of the app on the demo workspace, for the README: the theme page and the review page.
+
+    .venv/bin/python bench/ui_screens.py [--workspace DIR] [--out docs/screenshots]
+
+Starts the app on a free 127.0.0.1 port and drives it in headless Chromium (Debian's /usr/bin/chromium through
+Playwright). Without --workspace it uses (and on first use builds, ~1-3 min) a demo workspace in the temporary
+folder: `error-themes demo` makes a run of the shipped demo data and its offline drafts.
+Writes themes_page.png (metrics, map, ranked themes), theme_page.png and review_page.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+DEMO_WORKSPACE = Path(tempfile.gettempdir()) / "error-themes-ui-demo"
+ROW = "[role=row][data-index]"  # a data row of Gradio's (virtualised) table
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def full_run_id(path: Path) -> str:
+    """The newest run of a workspace made from a whole file (not one week of it), else the newest run."""
+    from assistant.workspace import Workspace, load_run
+
+    workspace = Workspace(path)
+    ids = workspace.run_ids()
+    for run_id in reversed(ids):
+        run, _ = load_run(workspace.run_dir(run_id))
+        if run.input.week is None:
+            return run_id
+    return ids[-1]
+
+
+def ensure_demo_workspace(path: Path = DEMO_WORKSPACE) -> Path:
+    """A workspace with a run of the demo data and its drafts (built by `error-themes demo` when missing)."""
+    from assistant.workspace import Workspace
+
+    workspace = Workspace(path)
+    if not workspace.run_ids():
+        print(f"building the demo workspace in {path} (error-themes demo; a minute or three)...", flush=True)
+        subprocess.run([sys.executable, "-m", "assistant.cli", "demo", "--workspace", str(path)], check=True,
+                       cwd=ROOT, stdout=subprocess.DEVNULL)
+    from assistant.store import DraftStore
+
+    store = DraftStore(workspace.store_path)
+    latest = workspace.run_dir(full_run_id(path))
+    if not store.list(run_id=latest.name):
+        from assistant.backends import make_backend
+        from assistant.drafting import Drafter
+        from assistant.llm_config import LLMSettings
+
+        settings = LLMSettings()  # the offline drafter
+        Drafter(latest, store, make_backend(settings), settings).draft_all()
+    return path
+
+
+def start_app(workspace: Path):
+    """(app, url) of the app listening on a free local port."""
+    import ui
+
+    port = free_port()
+    app = ui.launch(workspace, port=port, block=False, quiet=True)
+    return app, f"http://127.0.0.1:{port}/"
+
+
+def open_browser(playwright):
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
+
+
+def choose(page, elem_id: str, text: str) -> None:
+    """Pick the option holding `text` in a Gradio dropdown."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option").filter(has_text=text).first.click()
+
+
+def wait_for_plot(page, elem_id: str, timeout_ms: int = 60_000) -> None:
+    """Wait until plotly has drawn the figure of a gr.Plot."""
+    page.wait_for_function(
+        "id => { const gd = document.querySelector(`#${id} .js-plotly-plot`);"
+        " return !!(gd && gd._fullLayout && gd._fullData && gd._fullData.length); }",
+        arg=elem_id, timeout=timeout_ms)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workspace", type=Path, help=f"workspace with a run and drafts (default {DEMO_WORKSPACE})")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import expect, sync_playwright
+
+    workspace = args.workspace or ensure_demo_workspace()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app, url = start_app(workspace)
+    url += f"?run={full_run_id(workspace)}"  # the run of the whole demo file
+    try:
+        with sync_playwright() as playwright:
+            browser = open_browser(playwright)
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            page.wait_for_selector(f"#themes-table {ROW}")
+            wait_for_plot(page, "theme-map")
+            time.sleep(1.0)
+            page.screenshot(path=str(args.out / "themes_page.png"), full_page=True)
+
+            # the theme page of the top theme, opened from the ranked table as an analyst would
+            page.locator(f"#themes-table {ROW}").first.locator("[role=gridcell]").nth(3).click()
+            expect(page.locator("#theme-header")).to_contain_text("Rank 1")
+            wait_for_plot(page, "trend-plot")
+            page.wait_for_selector(f"#cases-table {ROW}")
+            page.mouse.move(0, 0)  # no plotly toolbar from the pointer resting on a chart
+            time.sleep(1.0)
+            page.screenshot(path=str(args.out / "theme_page.png"), full_page=True)
+
+            # the review page on a policy clarification, with its cited cases beside it
+            page.get_by_role("tab", name="Review").click()
+            choose(page, "f-kind", "policy clarification")
+            expect(page.locator(f"#queue-table {ROW}").first).to_contain_text("policy clarification")
+            expect(page.locator("#draft-header")).to_contain_text("policy clarification")
+            page.locator("#reviewer").locator("textarea, input").first.fill("Robin (policy)")
+            time.sleep(1.0)
+            page.screenshot(path=str(args.out / "review_page.png"), full_page=True)
+            browser.close()
+    finally:
+        app.close()
+    for name in ("themes_page.png", "theme_page.png", "review_page.png"):
+        path = args.out / name
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
