@@ -45,7 +45,8 @@ def make_csv(tmp_path):
 @pytest.fixture(scope="session")
 def small_demo_csv(tmp_path_factory) -> Path:
     """A small file made by the demo generator (about 540 rows, 215 misjudged, planted `theme` labels)."""
-    from eval_sets.demo_data import generate_demo_cases, write_csv as write_demo
+    from eval_sets.demo_data import generate_demo_cases
+    from eval_sets.demo_data import write_csv as write_demo
 
     path = tmp_path_factory.mktemp("small") / "cases.csv"
     write_demo(generate_demo_cases(seed=3, scale=0.3), path)
