@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from assistant.backends.base import BackendError, DraftingBackend
@@ -216,8 +215,3 @@ class Drafter:
         draft_id = self.store.add(**common, status="draft", content=content, raw_output=raw, error=None, flags=flags,
                                   evidence_json=pack_json(sent), attempts=attempts, **tokens)
         return DraftOutcome(theme.theme_id, kind, "created", draft_id, flags=flags, tokens=sum(tokens.values()))
-
-
-def outcomes_table(outcomes: list[DraftOutcome]) -> pd.DataFrame:
-    """Outcomes as a frame (for printing and summaries)."""
-    return pd.DataFrame([o.__dict__ for o in outcomes])
