@@ -600,7 +600,9 @@ class Explorer:
             return cached[1]
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            week = f", week {data['input']['week']}" if data["input"].get("week") else ""
+            weeks = data["input"].get("weeks") or []
+            week = (f", week {data['input']['week']}" if data["input"].get("week")
+                    else f", weeks {weeks[0]}..{weeks[-1]}" if weeks else "")
             label = (f"{run_id} · {Path(data['input']['path']).name}{week} · {len(data['themes'])} themes, "
                      f"{data['input']['misjudged']:,} misjudged")
         except (OSError, ValueError, KeyError, TypeError):
@@ -632,8 +634,10 @@ class Explorer:
         return data
 
     def latest(self) -> str | None:
+        """The run opened first: the newest one with drafts (what people review), else the newest."""
         ids = self.run_ids()
-        return ids[0] if ids else None
+        drafted = self.store.drafted_runs()
+        return next((r for r in ids if r in drafted), ids[0] if ids else None)
 
     def labels(self, run_id: str) -> dict[str, str]:
         return theme_labels(self.store.list(run_id=run_id, kind="label"))

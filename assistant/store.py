@@ -192,6 +192,11 @@ class DraftStore:
                     or policy in {f["value"] for f in r.evidence.get("facets", {}).get("policy", [])[:1]}]
         return rows
 
+    def drafted_runs(self) -> set[str]:
+        """The ids of the runs that have drafts."""
+        with self._connect() as db:
+            return {r[0] for r in db.execute("SELECT DISTINCT run_id FROM drafts")}
+
     def history(self, draft_id: int) -> list[dict]:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM draft_history WHERE draft_id = ? ORDER BY history_id", (draft_id,))

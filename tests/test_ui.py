@@ -558,3 +558,18 @@ def test_browser_start_a_run_from_a_path(browser, small_demo_csv, tmp_path):
     finally:
         context.close()
         app.close()
+
+
+def test_first_run_shown_is_the_newest_with_drafts(tmp_path):
+    from assistant.store import DraftStore
+
+    for run_id in ("20261101-000000-aaaa", "20261102-000000-bbbb"):
+        (tmp_path / "runs" / run_id).mkdir(parents=True)
+    explorer = ui.Explorer(tmp_path)
+    assert explorer.latest() == "20261102-000000-bbbb"  # no drafts anywhere: the newest
+    DraftStore(tmp_path / "drafts.sqlite").add(
+        run_id="20261101-000000-aaaa", theme_id="T01", kind="label", status="draft",
+        content={"name": "n", "sentence": "s", "cited_case_ids": ["C1"]}, raw_output="{}", error=None, flags=[],
+        prompt_name="theme_label", prompt_version=1, model="offline-drafter/1", evidence_hash="h",
+        evidence_json="{}")
+    assert explorer.latest() == "20261101-000000-aaaa"
