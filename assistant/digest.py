@@ -351,6 +351,7 @@ def find_run(workspace: Workspace, sha256: str, weeks: list[str], settings: Them
              rows_loaded: int | None = None) -> Path | None:
     """The oldest saved run of the same input bytes, the same weeks and the same settings, or None.
 
+    A run of the whole file counts when the weeks hold every row of it (same bytes, same `rows_loaded`).
     `rows_loaded` (the rows of those weeks this load gives) also guards against a run made with other
     loading options (a lenient load skips rows).
     """
@@ -359,7 +360,9 @@ def find_run(workspace: Workspace, sha256: str, weeks: list[str], settings: Them
         try:
             data = json.loads((workspace.runs / run_id / "themes.json").read_text(encoding="utf-8"))
             info = data["input"]
-            if info.get("sha256") != sha256 or sorted(info.get("weeks") or []) != sorted(weeks):
+            whole_file = not info.get("weeks") and not info.get("week")  # a run of every row of the same file
+            same_weeks = sorted(info.get("weeks") or []) == sorted(weeks)
+            if info.get("sha256") != sha256 or not (same_weeks or (whole_file and rows_loaded is not None)):
                 continue
             if rows_loaded is not None and info.get("rows_loaded") != rows_loaded:
                 continue
