@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 90_000  # generous: a loaded 2-core machine renders the map and tables slowly
 ROW = "[role=row][data-index]"  # a data row of Gradio's (virtualised) table
 
 
@@ -380,9 +380,12 @@ def server(ui_workspace, browser):
 
 @pytest.fixture
 def page(browser, server):
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
     page.goto(server)
     page.wait_for_selector(f"#themes-table {ROW}")
     yield page
