@@ -171,16 +171,21 @@ def _md_table(headers: list[str], rows: list[list[object]], right: set[int] = fr
     return out
 
 
-def markdown(d: Digest) -> str:
-    """The digest as Markdown (stands on its own: every figure says what it is)."""
-    lines = [f"# Error-theme digest: {d.week}", ""]
+def subtitle(d: Digest, with_time: bool = False) -> str:
+    """The line under the title: the week's dates, what it is compared with, the window, the run."""
     sub = [d.week_dates]
     if d.status == "ok":
         sub.append(f"compared with {d.previous_week}" if d.last_week else "no previous week to compare with")
         sub.append(f"themes from {window_text(d)}")
         if d.as_of:
-            sub.append(f"as of run {d.coverage.run_id} ({d.as_of})")
-    lines += [" · ".join(sub), "", f"**{d.headline}**", ""]
+            sub.append(f"as of run {d.coverage.run_id}" + (f" ({d.as_of})" if with_time else ""))
+    return " · ".join(sub)
+
+
+def markdown(d: Digest) -> str:
+    """The digest as Markdown (stands on its own: every figure says what it is)."""
+    lines = [f"# Error-theme digest: {d.week}", ""]
+    lines += [subtitle(d, with_time=True), "", f"**{d.headline}**", ""]
     lines += [f"> {note}" for note in d.notes]
     if d.notes:
         lines.append("")
@@ -477,13 +482,7 @@ def _html_table(headers: list[str], rows: list[list[str]], num: set[int] = froze
 
 def html(d: Digest) -> str:
     """The digest as one self-contained HTML page (inline CSS and SVG, no script)."""
-    sub = [d.week_dates]
-    if d.status == "ok":
-        sub.append(f"compared with {d.previous_week}" if d.last_week else "no previous week to compare with")
-        sub.append(f"themes from {window_text(d)}")
-        if d.as_of:
-            sub.append(f"as of run {d.coverage.run_id}")
-    body = [f"<h1>Error-theme digest: {esc(d.week)}</h1>", f'<p class="sub">{esc(" · ".join(sub))}</p>',
+    body = [f"<h1>Error-theme digest: {esc(d.week)}</h1>", f'<p class="sub">{esc(subtitle(d))}</p>',
             f'<div class="headline">{esc(d.headline)}</div>']
     body += [f'<div class="note">{esc(n)}</div>' for n in d.notes]
     changed = changes(d) if d.status == "ok" else []

@@ -31,7 +31,6 @@ class ThemeResult:
 
     themes: list[Theme]
     assignments: pd.DataFrame  # misjudged cases + theme_id, unthemed, attached, similarity, x, y
-    vectors: np.ndarray  # unit vector of each row of `assignments`
     min_cluster_size: int
     hdbscan_members: int
     embed_stats: EmbedStats
@@ -97,7 +96,6 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     return ThemeResult(
         themes=themes,
         assignments=assigned.iloc[back].reset_index(drop=True),
-        vectors=vectors[back],
         min_cluster_size=clusters.min_cluster_size,
         hdbscan_members=clusters.hdbscan_members,
         embed_stats=stats,
