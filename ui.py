@@ -5,7 +5,7 @@ edit, accept or reject drafted RCA narratives and policy clarifications). The ap
 `assistant/` and holds no analysis of its own: the functions at the top turn saved data into display values
 (DataFrames, Markdown, plotly figures) and are tested without a browser; the handlers in `build_app` are thin.
 
-Every review action is written to the workspace's draft store at once (`assistant.store`), so it survives a
+Every review action is written to the workspace's draft store at once (`assistant.workspace.store`), so it survives a
 page reload or a restart. The app listens on 127.0.0.1 unless told otherwise, and refuses any other address
 without a login.
 """
@@ -31,17 +31,18 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from assistant.config import load_llm_settings, load_theme_settings
-from assistant.drafts import KINDS
-from assistant.render import pct, rate_cell, run_header, theme_rows
-from assistant.render_drafts import headline, source_label
-from assistant.store import STATUSES, DraftRow, DraftStore
-from assistant.workspace import DEFAULT_WORKSPACE, Workspace, load_metrics, load_run
+from assistant.drafting.models import KINDS, RcaNarrative, ThemeLabel, cited_ids
+from assistant.hosts import is_loopback_host
+from assistant.views.drafts import headline, source_label
+from assistant.views.formatting import pct, rate_cell
+from assistant.views.text import run_header, theme_rows
+from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace, load_metrics, load_run
+from assistant.workspace.store import STATUSES, DraftRow, DraftStore
 from clustering.load import LoadSettings, parse_map_options
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.problems import LoadError, ValidationError, format_problems
 from clustering.theme_model import Theme, ThemeRun
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 AUTH_ENV = "ERROR_THEMES_UI_AUTH"  # user:password (one login) when no --auth-file is given
 ALL = "All"
 UNTHEMED = "unthemed"
@@ -84,7 +85,7 @@ CSS = """
 
 def is_local_host(host: str) -> bool:
     """Whether the app would listen only on this machine."""
-    return host in LOCAL_HOSTS
+    return is_loopback_host(host)
 
 
 def load_error_text(exc: LoadError, path: str | Path | None = None, shown_name: str | None = None,
@@ -354,29 +355,29 @@ def export_csv(frame: pd.DataFrame, run_id: str, theme_id: str, query: str | Non
 
 def draft_body_md(row: DraftRow) -> str:
     """What a draft says, readable."""
-    c = row.content or {}
-    if not c:
+    c = row.content
+    if c is None:
         return f"**The drafter failed:** {row.error or 'no content'}\n\nRaw output:\n\n```\n{row.raw_output or ''}\n```"
-    if row.kind == "label":
-        return f"#### {c.get('name', '')}\n\n{c.get('sentence', '')}\n\nCites: {', '.join(c.get('cited_case_ids', []))}"
-    if row.kind == "rca":
-        lines = [f"#### {c.get('title', '')}", "", c.get("summary", ""), "",
-                 f"**Root cause** ({c.get('root_cause_category', '')}): {c.get('root_cause', '')}", "",
+    if isinstance(c, ThemeLabel):
+        return f"#### {c.name}\n\n{c.sentence}\n\nCites: {', '.join(c.cited_case_ids)}"
+    if isinstance(c, RcaNarrative):
+        lines = [f"#### {c.title}", "", c.summary, "",
+                 f"**Root cause** ({c.root_cause_category}): {c.root_cause}", "",
                  "**Evidence**"]
-        for claim in c.get("evidence", []):
-            figures = f"; figures {', '.join(claim.get('figures', []))}" if claim.get("figures") else ""
-            lines.append(f"- {claim.get('claim', '')} ({', '.join(claim.get('case_ids', []))}{figures})")
-        lines += ["", f"**Impact:** {c.get('impact', '')}", "", "**Actions**"]
-        lines += [f"- {a.get('action', '')} (owner: {a.get('owner', '')})" for a in c.get("actions", [])]
-        lines += ["", f"**Confidence:** {c.get('confidence', '')}"]
-        if c.get("open_questions"):
-            lines += ["", "**Open questions**", *(f"- {q}" for q in c["open_questions"])]
+        for claim in c.evidence:
+            figures = f"; figures {', '.join(claim.figures)}" if claim.figures else ""
+            lines.append(f"- {claim.claim} ({', '.join(claim.case_ids)}{figures})")
+        lines += ["", f"**Impact:** {c.impact}", "", "**Actions**"]
+        lines += [f"- {a.action} (owner: {a.owner})" for a in c.actions]
+        lines += ["", f"**Confidence:** {c.confidence}"]
+        if c.open_questions:
+            lines += ["", "**Open questions**", *(f"- {q}" for q in c.open_questions)]
         return "\n".join(lines)
-    lines = [f"#### Policy: {c.get('policy', '')}", "", f"**Ambiguity:** {c.get('ambiguity', '')}", "",
-             "**Proposed wording**", "", f"> {c.get('proposed_wording', '')}", "", "**Allowed examples**",
-             *(f"- {e}" for e in c.get("allowed_examples", [])), "", "**Disallowed examples**",
-             *(f"- {e}" for e in c.get("disallowed_examples", [])), "", f"**Rationale:** {c.get('rationale', '')}",
-             "", f"Cites: {', '.join(c.get('cited_case_ids', []))}"]
+    lines = [f"#### Policy: {c.policy}", "", f"**Ambiguity:** {c.ambiguity}", "",
+             "**Proposed wording**", "", f"> {c.proposed_wording}", "", "**Allowed examples**",
+             *(f"- {e}" for e in c.allowed_examples), "", "**Disallowed examples**",
+             *(f"- {e}" for e in c.disallowed_examples), "", f"**Rationale:** {c.rationale}",
+             "", f"Cites: {', '.join(c.cited_case_ids)}"]
     return "\n".join(lines)
 
 
@@ -409,20 +410,9 @@ def theme_drafts_md(rows: list[DraftRow]) -> str:
     return "\n\n---\n\n".join(parts)
 
 
-def cited_ids(content: dict | None, kind: str) -> list[str]:
-    """Every case id a draft's content cites, in order, without repeats."""
-    if not content:
-        return []
-    if kind == "rca":
-        ids = [i for claim in content.get("evidence", []) for i in claim.get("case_ids", [])]
-    else:
-        ids = list(content.get("cited_case_ids", []))
-    return list(dict.fromkeys(str(i) for i in ids))
-
-
 def cited_cases_frame(row: DraftRow, cases: pd.DataFrame | None = None) -> pd.DataFrame:
     """The cases a draft cites, from the run (full text) or else from the draft's stored evidence."""
-    ids = cited_ids(row.content, row.kind)
+    ids = cited_ids(row.content)
     found: dict[str, dict] = {}
     if cases is not None and ids:
         hit = cases[cases["case_id"].astype(str).isin(ids)]
@@ -479,7 +469,7 @@ def history_frame(history: list[dict]) -> pd.DataFrame:
 
 def draft_policy(row: DraftRow) -> str | None:
     """The policy a draft is about: its content's, or the theme's top policy."""
-    policy = (row.content or {}).get("policy")
+    policy = getattr(row.content, "policy", None)
     if policy:
         return str(policy)
     top = row.evidence.get("facets", {}).get("policy", [])[:1]
@@ -515,9 +505,9 @@ def theme_labels(rows: list[DraftRow]) -> dict[str, str]:
     rank = {"accepted": 0, "edited": 1, "draft": 2}
     best: dict[str, tuple[int, int, str]] = {}
     for r in rows:
-        if r.kind != "label" or r.status not in rank or not (r.content or {}).get("name"):
+        if r.kind != "label" or r.status not in rank or not isinstance(r.content, ThemeLabel):
             continue
-        key = (rank[r.status], -r.draft_id, r.content["name"])
+        key = (rank[r.status], -r.draft_id, r.content.name)
         if r.theme_id not in best or key < best[r.theme_id]:
             best[r.theme_id] = key
     return {t: v[2] for t, v in best.items()}
@@ -536,7 +526,7 @@ def parse_content(text: str) -> dict:
 
 
 def draft_json(row: DraftRow) -> str:
-    return json.dumps(row.content, indent=2, ensure_ascii=False) if row.content else ""
+    return json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False) if row.content else ""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -962,7 +952,7 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, llm_config: str | Path 
             return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient_value))
 
         def validate_file(upload_path, path_text, lenient_value, mapping_text):
-            from assistant.render import load_summary
+            from assistant.views.text import load_summary
             from clustering.load import load_cases
 
             try:
@@ -1045,7 +1035,7 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, llm_config: str | Path 
                 row = explorer.store.get(draft_id)
                 if action in ("edit", "accept") and (text or "").strip():
                     content = parse_content(text)
-                    if action == "edit" or content != row.content:
+                    if action == "edit" or content != (row.content.model_dump() if row.content else None):
                         row = explorer.store.edit(draft_id, content, name, note or None)
                 if action == "accept":
                     row = explorer.store.accept(draft_id, name, note or None)
@@ -1116,7 +1106,7 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, llm_config: str | Path 
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Drafting from the app (calls assistant.drafting)
+# Drafting from the app (calls assistant.drafting.drafter)
 
 OFFLINE_CHOICE = "offline drafter (rules, no LLM)"
 
@@ -1141,8 +1131,8 @@ def _llm_settings(choice: str | None, llm_config: str | Path | None):
 
 def _fresh_draft(explorer: Explorer, row: DraftRow, choice: str | None, llm_config: str | Path | None):
     """A new draft of the same theme and kind as `row` (never reused from an earlier one)."""
-    from assistant.backends import make_backend
-    from assistant.drafting import Drafter
+    from assistant.drafting.backends import make_backend
+    from assistant.drafting.drafter import Drafter
 
     settings = _llm_settings(choice, llm_config)
     drafter = Drafter(explorer.workspace.run_dir(row.run_id), explorer.store, make_backend(settings), settings)
@@ -1151,8 +1141,8 @@ def _fresh_draft(explorer: Explorer, row: DraftRow, choice: str | None, llm_conf
 
 def _draft_run(explorer: Explorer, run_dir: Path, llm_config: str | Path | None) -> str:
     """Draft every theme of a fresh run with the configured backend; a one-line summary."""
-    from assistant.backends import BackendError, make_backend
-    from assistant.drafting import Drafter
+    from assistant.drafting.backends import BackendError, make_backend
+    from assistant.drafting.drafter import Drafter
 
     try:
         settings = load_llm_settings(llm_config)

@@ -7,8 +7,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.render import themes_summary_md
-from assistant.workspace import Workspace, file_sha256
+from assistant.views.text import themes_summary_md
+from assistant.workspace.runs import Workspace, file_sha256
 from clustering.embed import model_key
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics

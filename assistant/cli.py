@@ -11,17 +11,16 @@ from pathlib import Path
 
 import yaml
 
-from assistant import render, render_drafts
 from assistant.analysis import analyse
-from assistant.backends import BackendError, make_backend
-from assistant.config import load_llm_settings, load_theme_settings
-from assistant.digest import DEFAULT_TOP, DEFAULT_WINDOW, EXIT_WEBHOOK_FAILED, write_digest
-from assistant.drafting import Drafter
-from assistant.drafts import KINDS
-from assistant.llm_config import LLMSettings
-from assistant.store import STATUSES, DraftStore
-from assistant.theme_match import MATCH_THRESHOLD
-from assistant.workspace import DEFAULT_WORKSPACE, Workspace, load_run
+from assistant.config import LLMSettings, load_llm_settings, load_theme_settings
+from assistant.digest.build import DEFAULT_TOP, DEFAULT_WINDOW, EXIT_WEBHOOK_FAILED, write_digest
+from assistant.drafting.backends import BackendError, make_backend
+from assistant.drafting.drafter import Drafter
+from assistant.drafting.models import KINDS
+from assistant.views import drafts as render_drafts
+from assistant.views import text as render
+from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace, load_run
+from assistant.workspace.store import STATUSES, DraftStore
 from clustering.load import (
     DEFAULT_MAX_FIELD_CHARS,
     LoadResult,
@@ -34,6 +33,7 @@ from clustering.metrics import metrics_by, quality_metrics
 from clustering.problems import LoadError, ValidationError, format_problems
 from clustering.schema import FACETS
 from clustering.settings import ThemeSettings
+from clustering.tracking import MATCH_THRESHOLD
 from eval_sets.demo_data import PLANTED_THEMES
 from eval_sets.root_causes import root_cause_agreement
 from eval_sets.scorer import read_labels, score_run
@@ -286,7 +286,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
     workspace = Workspace(args.workspace)
     code = _draft_and_report(workspace, run_dir, load_llm_settings(args.config), None, KINDS, None)
-    drafted = {r.theme_id: r.content["root_cause_category"]
+    drafted = {r.theme_id: r.content.root_cause_category
                for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
     matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)
     print(f"\nRCA root causes agree with the planted ones for {sum(m.agrees for m in matches)} of "

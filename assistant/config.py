@@ -1,8 +1,8 @@
-"""Settings from a file and the environment: one place where the command line and the UI get them.
+"""The one settings object (`Settings`), from a file and the environment: every default is named once.
 
 A YAML settings file (`--config FILE`, or `error-themes.yaml` in the working folder if present) holds the
-sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe) and `llm`
-(`assistant.llm_config.LLMSettings`); environment variables override single values as
+sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe) and the sections
+of the assistant: `llm` (drafting backend), `digest` and `ui`; environment variables override single values as
 `ERROR_THEMES_<SECTION>__<KEY>`, e.g. `ERROR_THEMES_EMBED__MODEL=/models/e5-small`,
 `ERROR_THEMES_CLUSTER__MIN_CLUSTER_SIZE=12` or `ERROR_THEMES_LLM__BASE_URL=http://localhost:8000/v1`.
 API keys are never read from the file: `llm.api_key_env` names the environment variable that holds one.
@@ -12,15 +12,77 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.llm_config import LLMSettings
 from clustering.settings import ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
 ENV_PREFIX = "ERROR_THEMES_"
+
+
+class LLMSettings(BaseModel):
+    """Which backend drafts, and how it is called."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["offline", "openai"] = "offline"
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; None = api.openai.com")
+    model: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0)
+    backoff_s: float = Field(1.0, ge=0, description="first back-off wait; doubles each retry unless Retry-After says")
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_tokens: int = Field(1500, ge=64)
+    json_mode: Literal["auto", "on", "off"] = Field("auto", description="ask for JSON via response_format")
+    redact: Literal["auto", "always", "never"] = Field(
+        "auto", description="redact personal data: auto = when the endpoint is not on this machine")
+    concurrency: int = Field(4, ge=1, description="themes drafted at once")
+    token_budget: int = Field(3000, ge=500, description="evidence pack size limit, in tokens")
+
+
+class DigestSettings(BaseModel):
+    """The weekly digest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top: int = Field(5, ge=1, description="themes shown in full (new and growing ones are added)")
+    window: int = Field(6, ge=1, description="ISO weeks analysed, ending at the digest's week")
+    noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
+                                                         "beyond noise")
+    cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")
+    webhook_timeout_s: float = Field(10.0, gt=0)
+    slack_section_chars: int = Field(2900, ge=100, le=3000,
+                                     description="Slack refuses section texts over 3,000 characters")
+
+
+class UISettings(BaseModel):
+    """The web app."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    max_file_size: str = Field("500mb", description="largest upload")
+    max_case_rows: int = Field(1000, ge=10, description="rows shown in the browser; the CSV export holds all")
+    max_problems_shown: int = Field(50, ge=1)
+    map_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map")
+
+
+class Settings(ThemeSettings):
+    """Every setting of the product: the theme pipeline's sections and the assistant's."""
+
+    llm: LLMSettings = LLMSettings()
+    digest: DigestSettings = DigestSettings()
+    ui: UISettings = UISettings()
+
+    @property
+    def theme(self) -> ThemeSettings:
+        """The sections the theme pipeline reads (what a run saves with its results)."""
+        return ThemeSettings.model_validate(self.model_dump(include=set(ThemeSettings.model_fields)))
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -29,12 +91,16 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
         if not name.startswith(ENV_PREFIX) or "__" not in name:
             continue
         section, key = name[len(ENV_PREFIX):].lower().split("__", 1)
-        if section in ThemeSettings.model_fields or section == "llm":
+        if section in Settings.model_fields:
             sections.setdefault(section, {})[key] = None if value.lower() in ("none", "null", "") else value
     return sections
 
 
-def _load(path: str | Path | None, environ: dict[str, str] | None) -> tuple[dict, Path | None]:
+def load_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """All settings: defaults, then the settings file, then the environment.
+
+    Raises ValueError naming the file and the section/key when the file cannot be read or a value is invalid.
+    """
     environ = dict(os.environ) if environ is None else environ
     data: dict = {}
     file = Path(path) if path else (DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None)
@@ -46,24 +112,20 @@ def _load(path: str | Path | None, environ: dict[str, str] | None) -> tuple[dict
         if not isinstance(data, dict):
             raise ValueError(f"{file}: the settings file must be a mapping of sections")
     for section, values in _env_overrides(environ).items():
-        data.setdefault(section, {}).update(values)
-    return data, file
-
-
-def load_theme_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> ThemeSettings:
-    """Theme settings: defaults, then the settings file, then the environment."""
-    data, file = _load(path, environ)
-    data.pop("llm", None)
+        if not isinstance(data.get(section), dict):
+            data[section] = {}
+        data[section].update(values)
     try:
-        return ThemeSettings.model_validate(data)
+        return Settings.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"invalid settings{f' in {file}' if file else ''}: {exc}") from exc
 
 
+def load_theme_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> ThemeSettings:
+    """The theme pipeline's sections of `load_settings`."""
+    return load_settings(path, environ).theme
+
+
 def load_llm_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> LLMSettings:
-    """Drafting backend settings (the `llm` section): defaults, then the settings file, then the environment."""
-    data, file = _load(path, environ)
-    try:
-        return LLMSettings.model_validate(data.get("llm") or {})
-    except ValidationError as exc:
-        raise ValueError(f"invalid llm settings{f' in {file}' if file else ''}: {exc}") from exc
+    """The `llm` section of `load_settings`."""
+    return load_settings(path, environ).llm

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line  # noqa: E402
 
-from assistant.digest import write_digest  # noqa: E402
+from assistant.digest.build import write_digest  # noqa: E402
 from eval_sets import DEMO_CASES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

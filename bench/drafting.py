@@ -22,13 +22,13 @@ from llm_server import LLMServer, completion  # noqa: E402
 from machine import machine_line  # noqa: E402
 
 from assistant.analysis import analyse  # noqa: E402
-from assistant.backends.offline import OfflineDrafter  # noqa: E402
-from assistant.backends.openai_compat import OpenAICompatibleBackend  # noqa: E402
-from assistant.drafting import Drafter  # noqa: E402
-from assistant.evidence import EvidencePack  # noqa: E402
-from assistant.llm_config import LLMSettings  # noqa: E402
-from assistant.store import DraftStore  # noqa: E402
-from assistant.workspace import Workspace  # noqa: E402
+from assistant.config import LLMSettings  # noqa: E402
+from assistant.drafting.backends.offline import OfflineDrafter  # noqa: E402
+from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend  # noqa: E402
+from assistant.drafting.drafter import Drafter  # noqa: E402
+from assistant.drafting.evidence import EvidencePack  # noqa: E402
+from assistant.workspace.runs import Workspace  # noqa: E402
+from assistant.workspace.store import DraftStore  # noqa: E402
 from eval_sets import DEMO_CASES  # noqa: E402
 
 KIND_OF_SCHEMA = {"ThemeLabel": "label", "RcaNarrative": "rca", "PolicyClarification": "policy"}

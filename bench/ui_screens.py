@@ -37,7 +37,7 @@ def free_port() -> int:
 
 def full_run_id(path: Path) -> str:
     """The newest run of a workspace made from a whole file (not one week of it), else the newest run."""
-    from assistant.workspace import Workspace, load_run
+    from assistant.workspace.runs import Workspace, load_run
 
     workspace = Workspace(path)
     ids = workspace.run_ids()
@@ -50,21 +50,21 @@ def full_run_id(path: Path) -> str:
 
 def ensure_demo_workspace(path: Path = DEMO_WORKSPACE) -> Path:
     """A workspace with a run of the demo data and its drafts (built by `error-themes demo` when missing)."""
-    from assistant.workspace import Workspace
+    from assistant.workspace.runs import Workspace
 
     workspace = Workspace(path)
     if not workspace.run_ids():
         print(f"building the demo workspace in {path} (error-themes demo; a minute or three)...", flush=True)
         subprocess.run([sys.executable, "-m", "assistant.cli", "demo", "--workspace", str(path)], check=True,
                        cwd=ROOT, stdout=subprocess.DEVNULL)
-    from assistant.store import DraftStore
+    from assistant.workspace.store import DraftStore
 
     store = DraftStore(workspace.store_path)
     latest = workspace.run_dir(full_run_id(path))
     if not store.list(run_id=latest.name):
-        from assistant.backends import make_backend
-        from assistant.drafting import Drafter
-        from assistant.llm_config import LLMSettings
+        from assistant.config import LLMSettings
+        from assistant.drafting.backends import make_backend
+        from assistant.drafting.drafter import Drafter
 
         settings = LLMSettings()  # the offline drafter
         Drafter(latest, store, make_backend(settings), settings).draft_all()

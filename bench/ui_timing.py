@@ -90,7 +90,7 @@ def browser_switches(page, themes: list[tuple[str, str, str]], rounds: int) -> l
 
 def synthetic_workspace(demo_workspace: Path, points: int, folder: Path) -> tuple[Path, str]:
     """A workspace holding one run of `points` misjudged cases resampled from the demo run."""
-    from assistant.workspace import Workspace, load_run
+    from assistant.workspace.runs import Workspace, load_run
 
     run_dir = Workspace(demo_workspace).run_dir(full_run_id(demo_workspace))
     run, cases = load_run(run_dir)

@@ -1,4 +1,4 @@
-"""Prompt templates, one YAML file each (see README.md here); `assistant.prompting` loads them by name."""
+"""Prompt templates, one YAML file each (see README.md here); `assistant.drafting.prompting` loads them by name."""
 
 from pathlib import Path
 

@@ -57,7 +57,7 @@ def small_demo_csv(tmp_path_factory) -> Path:
 def small_run(small_demo_csv, tmp_path_factory):
     """A saved theme run of the small demo file: (workspace, run folder, run)."""
     from assistant.analysis import analyse
-    from assistant.workspace import Workspace
+    from assistant.workspace.runs import Workspace
 
     workspace = Workspace(tmp_path_factory.mktemp("run_ws"))
     run_dir, run = analyse(small_demo_csv, workspace)

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from llm_server import llm_server_fixture  # noqa: F401 - the llm_server fixture
 
-from assistant.digest import (
+from assistant.config import LLMSettings
+from assistant.digest.build import (
     EXIT_DRAFTS_FAILED,
     EXIT_NO_DATA,
     EXIT_OK,
@@ -30,12 +31,11 @@ from assistant.digest import (
     window_weeks,
     write_digest,
 )
-from assistant.digest_render import html, markdown
-from assistant.llm_config import LLMSettings
-from assistant.store import DraftStore
-from assistant.theme_match import match_centroids, theme_status
-from assistant.workspace import Workspace, load_run
+from assistant.digest.render import html, markdown
+from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.store import DraftStore
 from clustering.metrics import ONLY_MISJUDGED, Rate
+from clustering.tracking import match_centroids, theme_status
 from eval_sets import DEMO_CASES
 
 WEEK = "2026-W47"

@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from llm_server import ReceivedRequest, Reply, completion, error, llm_server_fixture, raw  # noqa: F401 - the llm_server fixture
 
-from assistant.backends.offline import OfflineDrafter
-from assistant.backends.openai_compat import OpenAICompatibleBackend
-from assistant.drafting import Drafter, evidence_numbers
-from assistant.drafts import KINDS
-from assistant.evidence import AD_CHARS, EvidenceCase, build_pack, pack_json
-from assistant.llm_config import LLMSettings
-from assistant.prompting import render_messages
-from assistant.redact import redact_pack
-from assistant.store import DraftStore
-from assistant.workspace import load_run
+from assistant.config import LLMSettings
+from assistant.drafting.backends.offline import OfflineDrafter
+from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend
+from assistant.drafting.drafter import Drafter, evidence_numbers
+from assistant.drafting.evidence import AD_CHARS, EvidenceCase, build_pack, pack_json
+from assistant.drafting.models import KINDS
+from assistant.drafting.prompting import render_messages
+from assistant.drafting.redact import redact_pack
+from assistant.workspace.runs import load_run
+from assistant.workspace.store import DraftStore
 
 KEY_ENV = "ERROR_THEMES_TEST_LLM_KEY"  # never set: a local endpoint needs no key
 MODEL_ID = "test-model@127.0.0.1"
@@ -129,8 +129,8 @@ def test_good_rca_draft_is_stored_with_provenance(llm_server, run_data, tmp_path
     assert (row.prompt_name, row.prompt_version) == ("rca_narrative", 1)
     assert row.model == MODEL_ID
     assert (row.prompt_tokens, row.completion_tokens, row.attempts) == (321, 54, 1)
-    assert row.content["evidence"][0]["case_ids"] == ids
-    assert row.content["root_cause_category"] == "guideline_gap"
+    assert row.content.evidence[0].case_ids == ids
+    assert row.content.root_cause_category == "guideline_gap"
     assert row.flags == []
     assert row.error is None
     pack = build_pack(run, cases, theme, LLMSettings().token_budget)
@@ -175,7 +175,7 @@ def test_malformed_answer_is_repaired_once(llm_server, run_data, tmp_path):
     assert row.status == "draft"
     assert row.attempts == 2
     assert (row.prompt_tokens, row.completion_tokens) == (230, 50)
-    assert row.content["evidence"][0]["case_ids"] == members[theme][:2]
+    assert row.content.evidence[0].case_ids == members[theme][:2]
 
 
 def test_schema_error_is_named_in_the_repair_request(llm_server, run_data, tmp_path):
@@ -241,8 +241,8 @@ def test_case_ids_outside_the_theme_are_removed_and_flagged(llm_server, run_data
 
     row = store.get(outcome.draft_id)
     assert row.status == "draft"
-    assert [claim["case_ids"] for claim in row.content["evidence"]] == [[real]]
-    assert "C999999" not in json.dumps(row.content)
+    assert [claim.case_ids for claim in row.content.evidence] == [[real]]
+    assert "C999999" not in row.content.model_dump_json()
     assert "removed case id C999999: not a case of this theme" in row.flags
     assert f"removed case id {stranger}: not a case of this theme" in row.flags
     assert "removed claim with no case of this theme: Moderators of another queue disagree." in row.flags
@@ -256,7 +256,7 @@ def test_label_citing_no_case_of_the_theme_is_flagged(llm_server, run_data, tmp_
     (outcome,) = drafter(run_dir, store, settings(llm_server)).draft_all([theme], ("label",))
 
     row = store.get(outcome.draft_id)
-    assert row.content["cited_case_ids"] == []
+    assert row.content.cited_case_ids == []
     assert row.flags == ["removed case id C999999: not a case of this theme", "the draft cites no case of this theme"]
 
 
@@ -274,7 +274,7 @@ def test_figure_not_in_the_evidence_is_flagged(llm_server, run_data, tmp_path):
     row = store.get(outcome.draft_id)
     assert row.status == "draft"
     assert row.flags == ["figure 87.3 is not in the evidence"]  # the theme's size is in the evidence
-    assert row.content["evidence"][0]["figures"] == ["87.3", size]  # flagged for the reviewer, not removed
+    assert row.content.evidence[0].figures == ["87.3", size]  # flagged for the reviewer, not removed
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ def test_all_themes_drafted_concurrently_then_skipped_on_rerun(llm_server, run_d
     for outcome in outcomes:
         row = store.get(outcome.draft_id)
         assert (row.theme_id, row.kind, row.status) == (outcome.theme_id, outcome.kind, "draft")
-        assert row.content == json.loads(json.dumps(draft(row.kind, members[row.theme_id][:3])))
+        assert row.content.model_dump() == json.loads(json.dumps(draft(row.kind, members[row.theme_id][:3])))
     assert store.usage(run.run_id) == {"prompt_tokens": 100 * len(jobs), "completion_tokens": 20 * len(jobs),
                                        "drafts": len(jobs)}
 

@@ -8,10 +8,10 @@ import time
 import pytest
 from llm_server import completion, delay, error, llm_server_fixture, raw  # noqa: F401 - the llm_server fixture
 
-from assistant.backends.base import BackendError
-from assistant.backends.openai_compat import OpenAICompatibleBackend
-from assistant.drafting import parse_json_object
-from assistant.llm_config import LLMSettings
+from assistant.config import LLMSettings
+from assistant.drafting.backends.base import BackendError
+from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend
+from assistant.drafting.drafter import parse_json_object
 
 KEY_ENV = "ERROR_THEMES_TEST_LLM_KEY"  # never set: a local endpoint needs no key
 MESSAGES = [{"role": "system", "content": "You answer with JSON."}, {"role": "user", "content": "Say hi."}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.redact import is_local_endpoint, redact_text
+from assistant.drafting.redact import redact_text
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -24,10 +24,3 @@ def test_redact_text(text, expected):
 def test_moderator_ids_become_stable_pseudonyms():
     names: dict[str, str] = {}
     assert redact_text("mod_017 again; mod_3 too; MOD_017", names) == "moderator A again; moderator B too; moderator A"
-
-
-@pytest.mark.parametrize("url,local", [("http://127.0.0.1:8000/v1", True), ("http://localhost:11434/v1", True),
-                                       ("https://api.openai.com/v1", False), (None, False),
-                                       ("http://10.0.0.5/v1", False)])
-def test_local_endpoints(url, local):
-    assert is_local_endpoint(url) is local

@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from assistant.store import DraftStore
+from assistant.workspace.store import DraftStore
 
 LABEL = {"name": "Alcohol-free beer rejected", "sentence": "0.0% drinks are treated as alcohol.",
          "cited_case_ids": ["C1", "C2"]}
@@ -28,7 +28,7 @@ def test_edit_accept_and_history_survive_reopening(tmp_path):
     store.accept(draft_id, "Pat Policy")
     reopened = DraftStore(tmp_path / "drafts.sqlite")
     row = reopened.get(draft_id)
-    assert (row.status, row.reviewer, row.content["name"]) == ("accepted", "Pat Policy",
+    assert (row.status, row.reviewer, row.content.name) == ("accepted", "Pat Policy",
                                                               "Zero-alcohol drinks treated as alcohol")
     history = reopened.history(draft_id)
     assert [(h["action"], h["status"]) for h in history] == [("created", "draft"), ("edited", "edited"),

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from assistant.analysis import analyse
-from assistant.workspace import Workspace, load_metrics, load_run
+from assistant.workspace.runs import Workspace, load_metrics, load_run
 from clustering.load import load_cases
 from clustering.themes import find_themes
 

@@ -20,11 +20,12 @@ import pytest
 from conftest import case, write_csv
 
 import ui
-from assistant.drafting import Drafter
-from assistant.llm_config import LLMSettings
-from assistant.render_drafts import OFFLINE_LABEL
-from assistant.store import DraftStore
-from assistant.workspace import Workspace, load_metrics, load_run
+from assistant.config import LLMSettings
+from assistant.drafting.drafter import Drafter
+from assistant.drafting.models import cited_ids
+from assistant.views.drafts import OFFLINE_LABEL
+from assistant.workspace.runs import Workspace, load_metrics, load_run
+from assistant.workspace.store import DraftStore
 from clustering.load import load_cases
 from clustering.problems import LoadError, ValidationError
 
@@ -53,7 +54,7 @@ def ui_workspace(small_run, tmp_path_factory) -> Workspace:
     workspace.runs.mkdir(parents=True)
     shutil.copytree(run_dir, workspace.runs / run_dir.name)
     settings = LLMSettings()
-    from assistant.backends import make_backend
+    from assistant.drafting.backends import make_backend
 
     Drafter(workspace.run_dir("latest"), DraftStore(workspace.store_path), make_backend(settings),
             settings).draft_all()
@@ -236,15 +237,15 @@ def test_draft_display_values(explorer, run_data):
         body = ui.draft_body_md(row)
         assert body.startswith("#### ")
         cited = ui.cited_cases_frame(row, run_data.cases)
-        ids = ui.cited_ids(row.content, row.kind)
+        ids = cited_ids(row.content)
         assert cited["case_id"].tolist() == ids and ids
         assert (cited["reviewer_note"] != "").all()
-        assert json.loads(ui.draft_json(row)) == row.content
+        assert json.loads(ui.draft_json(row)) == row.content.model_dump()
     queue = ui.queue_frame(ui.sort_queue(rows))
     assert len(queue) == len(rows) and list(queue.columns)[0] == "id"
     assert "run" in ui.queue_frame(rows, with_run=True).columns
     md = ui.cited_cases_md(ui.cited_cases_frame(rows[0], run_data.cases))
-    assert md.startswith(f"**{ui.cited_ids(rows[0].content, rows[0].kind)[0]}**") and "Note: " in md
+    assert md.startswith(f"**{cited_ids(rows[0].content)[0]}**") and "Note: " in md
 
 
 def test_theme_labels_prefer_accepted_then_edited_then_newest(explorer, run_data):
@@ -255,10 +256,12 @@ def test_theme_labels_prefer_accepted_then_edited_then_newest(explorer, run_data
     fake = [r for r in rows if r.theme_id == first.theme_id]
     import dataclasses
 
-    newer = dataclasses.replace(first, draft_id=first.draft_id + 1000, content={**first.content, "name": "newer"})
+    newer = dataclasses.replace(first, draft_id=first.draft_id + 1000,
+                                content=first.content.model_copy(update={"name": "newer"}))
     rejected = dataclasses.replace(first, draft_id=first.draft_id + 2000, status="rejected",
-                                   content={**first.content, "name": "rejected"})
-    accepted = dataclasses.replace(first, draft_id=1, status="accepted", content={**first.content, "name": "acc"})
+                                   content=first.content.model_copy(update={"name": "rejected"}))
+    accepted = dataclasses.replace(first, draft_id=1, status="accepted",
+                                   content=first.content.model_copy(update={"name": "acc"}))
     assert ui.theme_labels([*fake, newer, rejected])[first.theme_id] == "newer"
     assert ui.theme_labels([*fake, newer, rejected, accepted])[first.theme_id] == "acc"
 
@@ -445,7 +448,7 @@ def test_browser_edit_accept_and_find_it_accepted_after_a_reload(page, explorer,
     choose(page, "draft-pick", f"#{draft.draft_id} ·")
     expect(page.locator("#draft-header")).to_contain_text(f"Draft #{draft.draft_id}: policy clarification")
     expect(page.locator("#draft-header")).to_contain_text(OFFLINE_LABEL)
-    first_cited = ui.cited_ids(draft.content, "policy")[0]
+    first_cited = cited_ids(draft.content)[0]
     expect(page.locator("#cited-cases")).to_contain_text(first_cited)
 
     # a broken edit is refused with the reason, and nothing changes
@@ -455,7 +458,8 @@ def test_browser_edit_accept_and_find_it_accepted_after_a_reload(page, explorer,
     expect(page.locator("#review-message")).to_contain_text("Not saved: the edited text is not valid JSON")
     assert explorer.store.get(draft.draft_id).status == "draft"
 
-    content = {**draft.content, "proposed_wording": "Replica goods are counterfeit whatever the ad calls them."}
+    content = {**draft.content.model_dump(),
+               "proposed_wording": "Replica goods are counterfeit whatever the ad calls them."}
     field(page, "draft-json").fill(json.dumps(content, indent=2))
     field(page, "comment").fill("sharper wording")
     page.locator("#save-btn").click()
@@ -465,7 +469,7 @@ def test_browser_edit_accept_and_find_it_accepted_after_a_reload(page, explorer,
     expect(page.locator("#review-message")).to_contain_text(f"Draft #{draft.draft_id} accepted by Robin")
     stored = explorer.store.get(draft.draft_id)
     assert stored.status == "accepted" and stored.reviewer == "Robin"
-    assert stored.content["proposed_wording"].startswith("Replica goods are counterfeit")
+    assert stored.content.proposed_wording.startswith("Replica goods are counterfeit")
 
     page.reload()
     page.wait_for_selector(f"#themes-table {ROW}")
@@ -564,7 +568,7 @@ def test_browser_start_a_run_from_a_path(browser, small_demo_csv, tmp_path):
 
 
 def test_first_run_shown_is_the_newest_with_drafts(tmp_path):
-    from assistant.store import DraftStore
+    from assistant.workspace.store import DraftStore
 
     for run_id in ("20261101-000000-aaaa", "20261102-000000-bbbb"):
         (tmp_path / "runs" / run_id).mkdir(parents=True)

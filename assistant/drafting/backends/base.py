@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from assistant.evidence import EvidencePack
+from assistant.drafting.evidence import EvidencePack
 
 
 @dataclass

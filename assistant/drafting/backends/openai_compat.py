@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 import openai
 
-from assistant.backends.base import BackendError, Generation
-from assistant.evidence import EvidencePack
-from assistant.llm_config import LLMSettings
-from assistant.redact import is_local_endpoint
+from assistant.config import LLMSettings
+from assistant.drafting.backends.base import BackendError, Generation
+from assistant.drafting.evidence import EvidencePack
+from assistant.hosts import is_local_endpoint
 
 MAX_RETRY_WAIT_S = 60.0
 

@@ -1,13 +1,15 @@
 """What a draft is (DESIGN §5): the structured output an LLM or the offline drafter must produce, per kind.
 
-Every kind cites case ids; `assistant.grounding` removes ids that are not in the theme and flags them.
+Every kind cites case ids; grounding (`assistant.drafting.grounding`) removes ids that are not in the theme and
+flags them, so a stored draft may cite none: it is read back with the validation context `{"stored": True}`,
+which accepts that and nothing else. A stored draft's content is always one of these models (`Draft`).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 RootCause = Literal["policy_ambiguity", "guideline_gap", "model_overkill", "model_miss", "moderator_knowledge",
                     "locale_rule", "missing_context", "tooling", "other"]
@@ -17,12 +19,21 @@ Confidence = Literal["low", "medium", "high"]
 KINDS = ("label", "rca", "policy")
 
 
+def _cites_some(value: list, info: ValidationInfo) -> list:
+    """A draft must cite at least one case, unless it is a stored draft whose citations grounding removed."""
+    if not value and not (info.context or {}).get("stored"):
+        raise ValueError("cite at least one case of the theme")
+    return value
+
+
 class ThemeLabel(BaseModel):
     """A short name for a theme (at most 8 words) and one sentence on what sets it apart."""
 
     name: str = Field(min_length=1)
     sentence: str = Field(min_length=1)
-    cited_case_ids: list[str] = Field(min_length=1)
+    cited_case_ids: list[str] = Field(json_schema_extra={"minItems": 1})
+
+    _cited = field_validator("cited_case_ids")(_cites_some)
 
     @field_validator("name")
     @classmethod
@@ -52,11 +63,13 @@ class RcaNarrative(BaseModel):
     summary: str = Field(min_length=1)
     root_cause_category: RootCause
     root_cause: str = Field(min_length=1)
-    evidence: list[Claim] = Field(min_length=1)
+    evidence: list[Claim] = Field(json_schema_extra={"minItems": 1})
     impact: str = Field(min_length=1)
     actions: list[Action] = Field(min_length=1)
     confidence: Confidence
     open_questions: list[str] = Field(default_factory=list)
+
+    _cited = field_validator("evidence")(_cites_some)
 
 
 class PolicyClarification(BaseModel):
@@ -67,17 +80,30 @@ class PolicyClarification(BaseModel):
     proposed_wording: str = Field(min_length=1)
     allowed_examples: list[str] = Field(min_length=1)
     disallowed_examples: list[str] = Field(min_length=1)
-    cited_case_ids: list[str] = Field(min_length=1)
+    cited_case_ids: list[str] = Field(json_schema_extra={"minItems": 1})
     rationale: str = Field(min_length=1)
 
+    _cited = field_validator("cited_case_ids")(_cites_some)
 
-DRAFT_MODELS: dict[str, type[BaseModel]] = {"label": ThemeLabel, "rca": RcaNarrative, "policy": PolicyClarification}
+
+Draft = ThemeLabel | RcaNarrative | PolicyClarification
+DRAFT_MODELS: dict[str, type[Draft]] = {"label": ThemeLabel, "rca": RcaNarrative, "policy": PolicyClarification}
 PROMPT_OF_KIND = {"label": "theme_label", "rca": "rca_narrative", "policy": "policy_clarification"}
 
 
-def cited_ids(draft: BaseModel) -> list[str]:
+def stored_draft(kind: str, data: dict | str) -> Draft:
+    """A stored draft's content (a dict or its JSON) as its kind's model; grounding may have left it citing none."""
+    model = DRAFT_MODELS[kind]
+    if isinstance(data, str):
+        return model.model_validate_json(data, context={"stored": True})
+    return model.model_validate(data, context={"stored": True})
+
+
+def cited_ids(draft: BaseModel | None) -> list[str]:
     """Every case id a draft cites, in order of appearance, without repeats."""
     ids: list[str] = []
+    if draft is None:
+        return ids
     if isinstance(draft, RcaNarrative):
         for claim in draft.evidence:
             ids.extend(claim.case_ids)

@@ -8,9 +8,8 @@ Emails and phone numbers become `[EMAIL]` / `[PHONE]`; a name after a cue such a
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
-from assistant.evidence import EvidencePack
+from assistant.drafting.evidence import EvidencePack
 from clustering.describe import MISSING
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]*(?:\.[\w-]+)*")  # also an address cut short by trimming
@@ -24,15 +23,6 @@ NAME = re.compile(
     rf"|\b(?P<cue2>(?i:moderator|mod|reviewer|agent|lead|owner|contact|cc))(?P<sep2>:?\s+)(?P<name2>{_CAP}(?:\s+{_CAP}){{0,2}})"
 )
 MODERATOR_ID = re.compile(r"\bmod_\d+\b", flags=re.IGNORECASE)
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
-
-
-def is_local_endpoint(base_url: str | None) -> bool:
-    """Whether an endpoint is on this machine (nothing leaves it)."""
-    if not base_url:
-        return False
-    host = urlparse(base_url).hostname or ""
-    return host in LOCAL_HOSTS or host.startswith("127.")
 
 
 def _names(text: str) -> str:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.backends.base import BackendError, DraftingBackend
-from assistant.drafts import DRAFT_MODELS, KINDS, PROMPT_OF_KIND, RcaNarrative
-from assistant.evidence import EvidencePack, build_pack, pack_json
-from assistant.llm_config import LLMSettings
-from assistant.prompting import load_prompt, render_messages, repair_messages
-from assistant.redact import redact_pack
-from assistant.store import DraftStore
-from assistant.workspace import load_run
+from assistant.config import LLMSettings
+from assistant.drafting.backends.base import BackendError, DraftingBackend
+from assistant.drafting.evidence import EvidencePack, build_pack, pack_json
+from assistant.drafting.models import DRAFT_MODELS, KINDS, PROMPT_OF_KIND, RcaNarrative
+from assistant.drafting.prompting import load_prompt, render_messages, repair_messages
+from assistant.drafting.redact import redact_pack
+from assistant.workspace.runs import load_run
+from assistant.workspace.store import DraftStore
 from clustering.theme_model import Theme
 
 POLICY_SHARE = 0.5  # a policy clarification is drafted when one policy holds at least this share of a theme

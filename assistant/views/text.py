@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistant.files import write_atomic
+from assistant.views.formatting import pct, pp, rate_cell
+from assistant.workspace.files import write_atomic
 from clustering.load import LoadResult
-from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport, Rate
+from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.theme_model import Theme, ThemeRun
 from eval_sets.scorer import Score
 
@@ -23,19 +24,6 @@ def text_table(headers: list[str], rows: list[list[str]], right: set[int] = froz
         return "  ".join(out).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    """A proportion as a percentage, or `n/a`."""
-    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def rate_cell(rate: Rate) -> str:
-    """`12.3% (9.1-16.4%) 25/203`, or `n/a` for an unavailable rate."""
-    if rate.value is None:
-        return "n/a"
-    ci = f" ({rate.ci_low * 100:.1f}-{rate.ci_high * 100:.1f}%)" if rate.ci_low is not None else ""
-    return f"{pct(rate.value)}{ci} {rate.numerator:,}/{rate.denominator:,}"
 
 
 def load_summary(result: LoadResult) -> str:
@@ -122,10 +110,6 @@ def _top_facet(theme: Theme, facet: str) -> str:
     return f"{v.value} {v.share * 100:.0f}% (x{v.lift:.1f})"
 
 
-def _pp(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.2f}"
-
-
 def theme_rows(run: ThemeRun) -> tuple[list[str], list[list[str]]]:
     """Headers and one row per theme, in rank order, for tables."""
     headers = ["rank", "theme", "size", "FP/FN", "top policy", "top locale", "ATA pp", "FPR pp", "FNR pp",
@@ -134,8 +118,8 @@ def theme_rows(run: ThemeRun) -> tuple[list[str], list[list[str]]]:
     for t in run.themes:
         rows.append([
             str(t.rank), t.theme_id, f"{t.size:,}", f"{t.error_types.get('FP', 0)}/{t.error_types.get('FN', 0)}",
-            _top_facet(t, "policy"), _top_facet(t, "locale"), _pp(t.impact_pp.get("ATA")),
-            _pp(t.impact_pp.get("FPR")), _pp(t.impact_pp.get("FNR")),
+            _top_facet(t, "policy"), _top_facet(t, "locale"), pp(t.impact_pp.get("ATA")),
+            pp(t.impact_pp.get("FPR")), pp(t.impact_pp.get("FNR")),
             f"{t.trend} ({t.last_week_change:+d})" if t.last_week_change is not None else t.trend,
             ", ".join(k.term for k in t.keywords[:4]),
         ])

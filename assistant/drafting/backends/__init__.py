@@ -4,17 +4,17 @@
 - `openai_compat`: any OpenAI-compatible Chat Completions endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp).
 """
 
-from assistant.backends.base import BackendError, DraftingBackend, Generation
-from assistant.llm_config import LLMSettings
+from assistant.config import LLMSettings
+from assistant.drafting.backends.base import BackendError, DraftingBackend, Generation
 
 
 def make_backend(settings: LLMSettings) -> DraftingBackend:
     """The backend the settings ask for."""
     if settings.backend == "offline":
-        from assistant.backends.offline import OfflineDrafter
+        from assistant.drafting.backends.offline import OfflineDrafter
 
         return OfflineDrafter()
-    from assistant.backends.openai_compat import OpenAICompatibleBackend
+    from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend
 
     return OpenAICompatibleBackend(settings)
 

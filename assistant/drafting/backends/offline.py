@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 
-from assistant.backends.base import Generation
-from assistant.evidence import EvidenceCase, EvidencePack
-from assistant.redact import redact_text
+from assistant.drafting.backends.base import Generation
+from assistant.drafting.evidence import EvidenceCase, EvidencePack
+from assistant.drafting.redact import redact_text
 
 MODEL_ID = "offline-drafter/1"
 MIN_SCORE = 0.15  # below this, the category is "other"

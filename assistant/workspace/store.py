@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.drafts import DRAFT_MODELS
+from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
 
 STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
 SCHEMA = """
@@ -71,7 +71,7 @@ class DraftRow:
     theme_id: str
     kind: str
     status: str
-    content: dict | None
+    content: Draft | None  # the kind's model; None for a failed draft
     raw_output: str | None
     error: str | None
     flags: list[str]
@@ -93,10 +93,19 @@ class DraftRow:
         return self.model.startswith("offline-drafter")
 
 
+def _content_json(kind: str, content: Draft | dict | None) -> str | None:
+    """A draft's content as stored: the JSON of its kind's model (a dict is validated as a stored draft first)."""
+    if content is None:
+        return None
+    if isinstance(content, dict):
+        content = stored_draft(kind, content)
+    return content.model_dump_json()
+
+
 def _row(r: sqlite3.Row) -> DraftRow:
     return DraftRow(
         draft_id=r["draft_id"], run_id=r["run_id"], theme_id=r["theme_id"], kind=r["kind"], status=r["status"],
-        content=json.loads(r["content_json"]) if r["content_json"] else None, raw_output=r["raw_output"],
+        content=stored_draft(r["kind"], r["content_json"]) if r["content_json"] else None, raw_output=r["raw_output"],
         error=r["error"], flags=json.loads(r["flags_json"]), prompt_name=r["prompt_name"],
         prompt_version=r["prompt_version"], model=r["model"], evidence_hash=r["evidence_hash"],
         evidence=json.loads(r["evidence_json"]), prompt_tokens=r["prompt_tokens"],
@@ -136,7 +145,7 @@ class DraftStore:
                 db.execute("ROLLBACK")
                 raise
 
-    def add(self, *, run_id: str, theme_id: str, kind: str, status: str, content: dict | None,
+    def add(self, *, run_id: str, theme_id: str, kind: str, status: str, content: Draft | dict | None,
             raw_output: str | None, error: str | None, flags: list[str], prompt_name: str, prompt_version: int,
             model: str, evidence_hash: str, evidence_json: str, prompt_tokens: int = 0, completion_tokens: int = 0,
             attempts: int = 1, reused_from: int | None = None, actor: str = "assistant") -> int:
@@ -144,7 +153,7 @@ class DraftStore:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         stamp = now()
-        content_json = json.dumps(content, ensure_ascii=False) if content is not None else None
+        content_json = _content_json(kind, content)
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO drafts (run_id, theme_id, kind, status, content_json, raw_output, error, flags_json, "
@@ -188,7 +197,7 @@ class DraftStore:
         with self._connect() as db:
             rows = [_row(r) for r in db.execute(f"SELECT * FROM drafts {where} ORDER BY draft_id DESC", args)]
         if policy is not None:
-            rows = [r for r in rows if (r.content or {}).get("policy") == policy
+            rows = [r for r in rows if getattr(r.content, "policy", None) == policy
                     or policy in {f["value"] for f in r.evidence.get("facets", {}).get("policy", [])[:1]}]
         return rows
 
@@ -202,14 +211,14 @@ class DraftStore:
             rows = db.execute("SELECT * FROM draft_history WHERE draft_id = ? ORDER BY history_id", (draft_id,))
             return [dict(r) | {"content": json.loads(r["content_json"]) if r["content_json"] else None} for r in rows]
 
-    def _change(self, draft_id: int, reviewer: str, action: str, status: str, content: dict | None,
+    def _change(self, draft_id: int, reviewer: str, action: str, status: str, content: Draft | None,
                 comment: str | None) -> DraftRow:
         if not reviewer or not reviewer.strip():
             raise ValueError("a reviewer name is required")
         current = self.get(draft_id)
         if current.status == "failed" and content is None:
             raise ValueError(f"draft {draft_id} failed; edit it with content before accepting or rejecting")
-        content_json = json.dumps(content if content is not None else current.content, ensure_ascii=False)
+        content_json = _content_json(current.kind, content if content is not None else current.content)
         stamp = now()
         with self._write() as db:
             db.execute("UPDATE drafts SET status = ?, content_json = ?, reviewer = ?, updated_at = ? "
@@ -223,7 +232,7 @@ class DraftStore:
         """Replace a draft's content (validated against its kind's schema); status becomes `edited`."""
         kind = self.get(draft_id).kind
         try:
-            valid = DRAFT_MODELS[kind].model_validate(content).model_dump()
+            valid = DRAFT_MODELS[kind].model_validate(content)
         except ValidationError as exc:
             raise ValueError(f"the edited {kind} draft is not valid: {exc}") from exc
         return self._change(draft_id, reviewer, "edited", "edited", valid, comment)

@@ -8,7 +8,7 @@
 2. finds the theme run of the window of `window` ISO weeks ending at the week, reusing a saved run with the
    same input hash, weeks and settings, or analyses it (`assistant.analysis.analyse`); the same for the window
    ending at the previous week, when that week has data (a window without misjudged cases has no run);
-3. matches the themes to the previous week's one-to-one by centroid similarity (`assistant.theme_match`) and
+3. matches the themes to the previous week's one-to-one by centroid similarity (`clustering.tracking`) and
    marks each `new`, `growing`, `shrinking`, `steady` or `gone`; ranks them by impact on ATA, then size;
 4. drafts (or reuses the drafts of) the top themes, and the new and growing ones, with the configured backend
    (the offline drafter by default): label, RCA narrative, policy clarification;
@@ -45,18 +45,18 @@ from pydantic import BaseModel, Field
 from scipy.stats import chi2_contingency, fisher_exact
 
 from assistant.analysis import analyse
-from assistant.backends import make_backend
-from assistant.config import load_llm_settings, load_theme_settings
-from assistant.drafting import Drafter, DraftOutcome
-from assistant.files import write_atomic
-from assistant.llm_config import LLMSettings
-from assistant.store import DraftRow, DraftStore
-from assistant.theme_match import MATCH_THRESHOLD, MatchResult, match_centroids, theme_status
-from assistant.workspace import Workspace, file_sha256, load_run
+from assistant.config import LLMSettings, load_llm_settings, load_theme_settings
+from assistant.drafting.backends import make_backend
+from assistant.drafting.drafter import Drafter, DraftOutcome
+from assistant.drafting.models import RcaNarrative, cited_ids
+from assistant.workspace.files import write_atomic
+from assistant.workspace.runs import Workspace, file_sha256, load_run
+from assistant.workspace.store import DraftRow, DraftStore
 from clustering.load import LoadSettings, load_cases
 from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, quality_metrics
 from clustering.settings import ThemeSettings
 from clustering.theme_model import Theme, ThemeRun, WeekCount
+from clustering.tracking import MATCH_THRESHOLD, MatchResult, match_centroids, theme_status
 
 DIGEST_SCHEMA_VERSION = 1
 DEFAULT_TOP = 5  # themes shown in full (new and growing ones are added)
@@ -497,13 +497,11 @@ def _ref(row: DraftRow) -> DraftRef:
 
 
 def _rca(row: DraftRow) -> ThemeRca:
-    content = row.content or {}
-    cited = list(dict.fromkeys(i for claim in content.get("evidence", []) for i in claim.get("case_ids", [])))
-    actions = content.get("actions") or [{}]
-    return ThemeRca(title=content.get("title", ""), summary=content.get("summary", ""),
-                    root_cause_category=content.get("root_cause_category", ""), cited_case_ids=cited,
-                    action=actions[0].get("action"), owner=actions[0].get("owner"),
-                    confidence=content.get("confidence"), draft=_ref(row))
+    rca: RcaNarrative = row.content
+    first = rca.actions[0] if rca.actions else None
+    return ThemeRca(title=rca.title, summary=rca.summary, root_cause_category=rca.root_cause_category,
+                    cited_case_ids=cited_ids(rca), action=first.action if first else None,
+                    owner=first.owner if first else None, confidence=rca.confidence, draft=_ref(row))
 
 
 def attach_drafts(themes: list[DigestTheme], outcomes: list[DraftOutcome], store: DraftStore) -> list[DraftRow]:
@@ -519,8 +517,7 @@ def attach_drafts(themes: list[DigestTheme], outcomes: list[DraftOutcome], store
         if row.status == "failed" or row.content is None:
             theme.draft_errors.append(f"{row.kind} draft {row.draft_id} failed: {row.error or 'no content'}")
         elif row.kind == "label":
-            theme.label = ThemeLabelText(name=row.content.get("name", ""), sentence=row.content.get("sentence", ""),
-                                         draft=_ref(row))
+            theme.label = ThemeLabelText(name=row.content.name, sentence=row.content.sentence, draft=_ref(row))
         elif row.kind == "rca":
             theme.rca = _rca(row)
     return used
@@ -562,16 +559,17 @@ def accepted_policies(store: DraftStore, earlier: dict[str, Digest]) -> list[Pol
         first = first_draft_id(row, store)
         if first in listed or first in items:
             continue
-        content = row.content or {}
+        if row.content is None:
+            continue
         items[first] = PolicyItem(draft_id=row.draft_id, first_draft_id=first, run_id=row.run_id,
-                                  theme_id=row.theme_id, policy=content.get("policy", ""),
-                                  proposed_wording=content.get("proposed_wording", ""), reviewer=row.reviewer)
+                                  theme_id=row.theme_id, policy=row.content.policy,
+                                  proposed_wording=row.content.proposed_wording, reviewer=row.reviewer)
     return list(items.values())
 
 
 def waiting_drafts(store: DraftStore, run_id: str) -> list[WaitingDraft]:
     """Drafts of the run still waiting for a reviewer (status draft or edited), oldest first."""
-    from assistant.render_drafts import headline
+    from assistant.views.drafts import headline
 
     rows = [r for r in store.list(run_id=run_id) if r.status in ("draft", "edited")]
     return [WaitingDraft(draft_id=r.draft_id, theme_id=r.theme_id, kind=r.kind, status=r.status,
@@ -636,7 +634,7 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file) before
     anything is written.
     """
-    from assistant import digest_render
+    from assistant.digest import render as digest_render
 
     week = week.strip() if isinstance(week, str) else week
     parse_week(week)
@@ -738,7 +736,7 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
         used = attach_drafts(themes, outcomes, store)
         digest.drafts_failed = [f"theme {o.theme_id} {o.kind}: {o.error}" for o in outcomes if o.outcome == "failed"]
     if previous_run is not None and gone:
-        labels = {r.theme_id: (r.content or {}).get("name") for r in reversed(
+        labels = {r.theme_id: r.content.name for r in reversed(
             store.list(run_id=previous_run.run_id, kind="label")) if r.content}
         for theme in gone:
             theme.label = labels.get(theme.theme_id)

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.drafts import DRAFT_MODELS, PROMPT_OF_KIND
-from assistant.evidence import EvidencePack
+from assistant.drafting.evidence import EvidencePack
+from assistant.drafting.models import DRAFT_MODELS, PROMPT_OF_KIND
 from prompts import PROMPTS_DIR
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant"}

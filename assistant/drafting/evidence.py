@@ -2,7 +2,7 @@
 
 A pack holds the theme's figures (size, mixes, facets with lift, impact, trend), its representative cases
 and a few more members, and contrastive cases from the nearest other themes, so a label can say what sets
-the theme apart. Ad and landing-page texts are untrusted; `assistant.prompting` fences them as data.
+the theme apart. Ad and landing-page texts are untrusted; `assistant.drafting.prompting` fences them as data.
 """
 
 from __future__ import annotations

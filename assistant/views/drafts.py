@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from assistant.render import text_table
-from assistant.store import DraftRow
+from assistant.drafting.models import RcaNarrative, ThemeLabel
+from assistant.views.text import text_table
+from assistant.workspace.store import DraftRow
 
 OFFLINE_LABEL = "[offline drafter: written by rules from the evidence, no LLM]"
 
@@ -17,14 +18,14 @@ def source_label(row: DraftRow) -> str:
 
 def headline(row: DraftRow) -> str:
     """One line saying what a draft says."""
-    content = row.content or {}
-    if row.status == "failed":
+    content = row.content
+    if row.status == "failed" or content is None:
         return f"failed: {row.error or ''}"[:90]
-    if row.kind == "label":
-        return content.get("name", "")
-    if row.kind == "rca":
-        return f"{content.get('root_cause_category', '')}: {content.get('title', '')}"[:90]
-    return f"{content.get('policy', '')}: {content.get('ambiguity', '')}"[:90]
+    if isinstance(content, ThemeLabel):
+        return content.name
+    if isinstance(content, RcaNarrative):
+        return f"{content.root_cause_category}: {content.title}"[:90]
+    return f"{content.policy}: {content.ambiguity}"[:90]
 
 
 def drafts_table(rows: list[DraftRow]) -> str:
@@ -44,7 +45,7 @@ def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
            + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
            + (f"; reviewer {row.reviewer}" if row.reviewer else ""), ""]
     if row.content:
-        out.append(json.dumps(row.content, indent=2, ensure_ascii=False))
+        out.append(json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False))
     else:
         out += [f"error: {row.error}", "raw output:", row.raw_output or "(none)"]
     if row.flags:

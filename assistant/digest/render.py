@@ -10,10 +10,11 @@ from __future__ import annotations
 import html as _html
 from pathlib import Path
 
-from assistant.digest import CITED_CASES_SHOWN as CITED
-from assistant.digest import Digest, DigestTheme, GoneTheme, RateChange
-from assistant.render_drafts import OFFLINE_LABEL
-from clustering.metrics import RATE_TITLES, Rate
+from assistant.digest.build import CITED_CASES_SHOWN as CITED
+from assistant.digest.build import Digest, DigestTheme, GoneTheme, RateChange
+from assistant.views.drafts import OFFLINE_LABEL
+from assistant.views.formatting import count, interval, pct, pp
+from clustering.metrics import RATE_TITLES
 
 STATUS_COLOURS = {"new": "#7c3aed", "growing": "#c2410c", "shrinking": "#15803d", "steady": "#64748b",
                   "gone": "#94a3b8", "metric": "#b91c1c"}
@@ -27,20 +28,7 @@ EXIT_CODES_DOC = ("0 written; 1 written, some drafts failed; 2 bad input; 3 no d
 
 # ---------------------------------------------------------------- shared wording
 
-def pct(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
 
-
-def interval(rate: Rate | None) -> str:
-    if rate is None or rate.ci_low is None or rate.ci_high is None:
-        return ""
-    return f"{rate.ci_low * 100:.1f}-{rate.ci_high * 100:.1f}%"
-
-
-def count(rate: Rate | None) -> str:
-    if rate is None or rate.numerator is None or rate.denominator is None:
-        return ""
-    return f"{rate.numerator:,}/{rate.denominator:,}"
 
 
 def change_text(m: RateChange) -> str:
@@ -58,9 +46,6 @@ def noise_text(m: RateChange) -> str:
         return m.note or "no comparison"
     return f"{m.verdict} ({p_text(m.p_value)}, {m.test})" if m.p_value is not None else m.verdict
 
-
-def pp(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.2f}"
 
 
 def theme_title(t: DigestTheme) -> str:
