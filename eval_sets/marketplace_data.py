@@ -15,18 +15,14 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import random
 import sys
 from collections import Counter
 from pathlib import Path
 
-COLUMNS = [
-    "case_id", "ad_id", "advertiser_id", "ad_text", "landing_page_text", "reviewer_note",
-    "original_decision", "final_decision", "error_type", "policy", "decision_source", "locale", "queue",
-    "moderator_id", "model_score", "decided_at", "audited_at", "theme",
-]
+from eval_sets.demo_data import COLUMNS, iso_week, write_csv  # same schema, CSV format and ISO weeks as the demo
+
 DEFAULT_SEED = 2026
 DEFAULT_OUT = Path(__file__).resolve().parent / "marketplace" / "cases.csv"
 WEEK_START = dt.datetime(2026, 10, 26, tzinfo=dt.timezone.utc)  # Monday of ISO week 2026-W44
@@ -870,23 +866,6 @@ def generate_marketplace_cases(seed: int = DEFAULT_SEED) -> list[dict]:
     rows += correct + twins
     rows.sort(key=lambda r: (r["decided_at"], r["_k"]))
     return [{**{c: r[c] for c in COLUMNS}, "case_id": f"M{i:06d}"} for i, r in enumerate(rows, start=1)]
-
-
-def write_csv(rows: list[dict], path: str | Path) -> Path:
-    """Write rows to ``path`` as UTF-8 CSV with a header row ('\\n' line ends)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def iso_week(timestamp: str) -> str:
-    """ISO week label (e.g. '2026-W44') of a timestamp such as '2026-10-28T09:31:00Z'."""
-    year, week, _ = dt.datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def summarize(rows: list[dict]) -> str:
