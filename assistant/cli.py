@@ -12,11 +12,12 @@ from pathlib import Path
 import yaml
 
 from assistant.analysis import analyse
-from assistant.config import LLMSettings, load_llm_settings, load_theme_settings
-from assistant.digest.build import DEFAULT_TOP, DEFAULT_WINDOW, EXIT_WEBHOOK_FAILED, write_digest
+from assistant.config import DigestSettings, LLMSettings, load_llm_settings, load_theme_settings
+from assistant.digest.build import write_digest
 from assistant.drafting.backends import BackendError, make_backend
 from assistant.drafting.drafter import Drafter
 from assistant.drafting.models import KINDS
+from assistant.exit_codes import EXIT_DELIVERY_FAILED
 from assistant.views import drafts as render_drafts
 from assistant.views import text as render
 from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace, load_run
@@ -41,6 +42,7 @@ from eval_sets.scorer import read_labels, score_run
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # done, but some drafts failed
 EXIT_BAD_INPUT = 2
+DIGEST = DigestSettings()  # the digest's defaults, for --help
 
 
 def _load_options() -> argparse.ArgumentParser:
@@ -136,10 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write digest.md, digest.html and digest.json here (default WORKSPACE/digests/WEEK/)")
     p.add_argument("--config", type=Path, help="settings file (YAML): theme settings and the llm section")
-    p.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N",
-                   help=f"themes shown in full, by impact; new and growing ones are added (default {DEFAULT_TOP})")
-    p.add_argument("--window", type=int, default=DEFAULT_WINDOW, metavar="WEEKS",
-                   help=f"ISO weeks analysed, ending at --week (default {DEFAULT_WINDOW})")
+    p.add_argument("--top", type=int, metavar="N", help="themes shown in full, by impact; new and growing ones are "
+                                                        f"added (default: the settings' digest.top, {DIGEST.top})")
+    p.add_argument("--window", type=int, metavar="WEEKS",
+                   help=f"ISO weeks analysed, ending at --week (default: digest.window, {DIGEST.window})")
     p.add_argument("--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="SIM",
                    help=f"centroid similarity from which a theme is last week's theme (default {MATCH_THRESHOLD})")
     p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
@@ -367,7 +369,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     print(result.summary())
     for failure in result.digest.drafts_failed:
         print(f"failed: {failure}", file=sys.stderr)
-    if result.exit_code == EXIT_WEBHOOK_FAILED:
+    if result.exit_code == EXIT_DELIVERY_FAILED:
         print(f"error: webhook {result.delivery}; the digest files were written", file=sys.stderr)
     return result.exit_code
 

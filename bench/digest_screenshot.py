@@ -2,7 +2,7 @@
 
     python bench/digest_screenshot.py [--workspace workspace] [--out docs/screenshots/digest.png]
 
-Writes (or reuses) the digest with `assistant.digest.write_digest` (the first run analyses two six-week windows,
+Writes (or reuses) the digest with `assistant.digest.build.write_digest` (the first run analyses two six-week windows,
 a minute or two; later runs reuse them), then opens `digest.html` from disk in headless Chromium with the network
 off and saves a PNG. Prints the machine, the digest's headline, the timings and the file sizes.
 Needs Debian's `chromium` (`apt-get install -y chromium`) or `--chromium PATH`.

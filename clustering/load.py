@@ -19,6 +19,7 @@ import pandas as pd
 from clustering import schema
 from clustering.problems import LoadError, Problem, ValidationError, file_problem
 from clustering.read import RawTable, read_raw
+from clustering.weeks import week_names
 
 DEFAULT_MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS_KEPT = 10_000
@@ -208,7 +209,7 @@ class _Validator:
         for name in schema.TIME_FIELDS:
             out[name] = self._timestamp(name)
         self._text_present(out)
-        out["week"] = iso_week(out["decided_at"])
+        out["week"] = week_names(out["decided_at"])
         out["source_row"] = self.rows
         extra = [c for c in self.frame.columns if c not in schema.FIELD_NAMES and c not in schema.DERIVED]
         for name in extra:
@@ -358,10 +359,3 @@ class _Validator:
         empty = out["ad_text"].isna() & out["reviewer_note"].isna()
         mask = (empty & out["misjudged"]).to_numpy()
         self.error(mask, "reviewer_note", lambda i: "misjudged row has neither reviewer_note nor ad_text")
-
-
-def iso_week(times: pd.Series) -> pd.Series:
-    """The ISO week of each timestamp as `YYYY-Www` (e.g. `2026-W45`); missing stays missing."""
-    iso = times.dt.isocalendar()
-    week = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
-    return week.astype("string")

@@ -22,6 +22,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from clustering.weeks import week_name
+
 COLUMNS = [
     "case_id", "ad_id", "advertiser_id", "ad_text", "landing_page_text", "reviewer_note",
     "original_decision", "final_decision", "error_type", "policy", "decision_source", "locale", "queue",
@@ -1833,8 +1835,7 @@ def write_csv(rows: list[dict], path: str | Path) -> Path:
 
 def iso_week(timestamp: str) -> str:
     """ISO week label (e.g. '2026-W42') of an ISO 8601 UTC timestamp such as '2026-10-14T09:31:00Z'."""
-    year, week, _ = dt.datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_name(dt.datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").date())
 
 
 def summarize(rows: list[dict]) -> str:

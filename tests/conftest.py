@@ -62,3 +62,20 @@ def small_run(small_demo_csv, tmp_path_factory):
     workspace = Workspace(tmp_path_factory.mktemp("run_ws"))
     run_dir, run = analyse(small_demo_csv, workspace)
     return workspace, run_dir, run
+
+
+@pytest.fixture(scope="session")
+def demo_digest(tmp_path_factory):
+    """The 2026-W47 digest of the shipped demo data in a fresh workspace: (workspace, result, bytes of each file).
+
+    It analyses two six-week windows (W42..W47 and W41..W46), a minute or two; tests that change drafts or runs
+    work on a copy of its workspace.
+    """
+    from assistant.digest.build import write_digest
+    from assistant.workspace.runs import Workspace
+    from eval_sets import DEMO_CASES
+
+    workspace = Workspace(tmp_path_factory.mktemp("digest_ws"))
+    result = write_digest(DEMO_CASES, "2026-W47", workspace)
+    files = {name: path.read_bytes() for name, path in result.paths.items()}
+    return workspace, result, files

@@ -118,3 +118,20 @@ def load_run(run_dir: str | Path) -> tuple[ThemeRun, pd.DataFrame]:
 def load_metrics(run_dir: str | Path) -> dict:
     """The run's saved quality metrics: {"overall": MetricsReport dict, "by": {facet: [MetricsReport dict]}}."""
     return json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+
+
+def saved_runs(workspace: Workspace) -> list[tuple[Path, ThemeRun]]:
+    """Every complete saved run, oldest first, with its `themes.json` (input hash, weeks, settings, themes).
+
+    A run whose files are missing or unreadable (an older schema, a damaged file) is left out.
+    """
+    found = []
+    for run_id in workspace.run_ids():
+        run_dir = workspace.runs / run_id
+        if not (run_dir / "cases.parquet").exists():
+            continue
+        try:
+            found.append((run_dir, ThemeRun.model_validate_json((run_dir / "themes.json").read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return found

@@ -1,0 +1,85 @@
+"""Deliver a digest: write `digest.md`, `digest.html` and `digest.json` atomically, and post to a webhook.
+
+The files go to `out` (default `WORKSPACE/digests/<week>/`); the workspace keeps a copy of every digest even
+when `out` is elsewhere, since the next digest reads what the earlier ones listed. The webhook gets a
+Slack-compatible summary; a failed delivery is reported (exit code EXIT_DELIVERY_FAILED), never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from assistant.config import DigestSettings
+from assistant.digest import render
+from assistant.digest.models import Digest, DigestResult
+from assistant.exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
+from assistant.workspace.files import write_atomic
+from assistant.workspace.runs import Workspace
+
+DIGEST_FILES = ("digest.md", "digest.html", "digest.json")
+
+
+def check_webhook(url: str | None) -> None:
+    """ValueError unless the URL is http(s)."""
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(f"--webhook expects an http:// or https:// URL, got '{url}'")
+
+
+def check_out(out: str | Path | None) -> None:
+    """ValueError when `out` names something that is not a folder (the digest writes three files into it)."""
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise ValueError(f"--out expects a folder for digest.md, digest.html and digest.json; {out} is a file")
+
+
+def post_webhook(url: str, payload: dict, timeout: float) -> tuple[bool, str]:
+    """POST the JSON payload; (delivered?, what happened). Never raises for network or HTTP failures."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8",
+                                              "User-Agent": "error-themes-digest"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return True, f"delivered (HTTP {response.status})"
+    except urllib.error.HTTPError as exc:
+        return False, f"delivery failed: HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return False, f"delivery failed: {reason}"
+
+
+def default_out(workspace: Workspace, week: str) -> Path:
+    """Where a week's digest is kept in the workspace."""
+    return workspace.root / "digests" / week
+
+
+def digest_files(digest: Digest, settings: DigestSettings) -> dict[str, str]:
+    """The text of each file of a digest."""
+    return {"digest.md": render.markdown(digest, settings), "digest.html": render.html(digest, settings),
+            "digest.json": digest.model_dump_json(indent=2) + "\n"}
+
+
+def deliver(result: DigestResult, workspace: Workspace, out: str | Path | None, webhook: str | None,
+            settings: DigestSettings) -> DigestResult:
+    """Write the three files (and the workspace's record), then post to the webhook; sets the paths, the
+    delivery and, when the delivery failed, the exit code."""
+    digest = result.digest
+    target = Path(out) if out is not None else default_out(workspace, digest.week)
+    texts = digest_files(digest, settings)
+    for name in DIGEST_FILES:
+        write_atomic(target / name, texts[name])
+        result.paths[name] = target / name
+    record = default_out(workspace, digest.week)
+    if record.resolve() != target.resolve():  # the workspace keeps every digest: the next one reads what it listed
+        for name in DIGEST_FILES:
+            write_atomic(record / name, texts[name])
+        result.record = record
+    if webhook:
+        payload = render.slack_payload(digest, result.paths["digest.html"], settings)
+        delivered, result.delivery = post_webhook(webhook, payload, settings.webhook_timeout_s)
+        if not delivered and result.exit_code != EXIT_NO_DATA:
+            result.exit_code = EXIT_DELIVERY_FAILED
+    return result

@@ -1,0 +1,63 @@
+"""Matching themes across runs (clustering/tracking.py): one-to-one above a threshold, and the status words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clustering.tracking import match_centroids, theme_status
+
+
+def unit(*xs: float) -> list[float]:
+    v = np.asarray(xs, dtype=float)
+    return list(v / np.linalg.norm(v))
+
+
+def test_matching_is_one_to_one_with_a_threshold():
+    previous = {"P1": unit(1, 0, 0, 0), "P2": unit(0, 1, 0, 0), "P3": unit(0, 0, 0, 1)}
+    current = {
+        "C1": unit(0.1, 1, 0, 0),  # close to P2
+        "C2": unit(1, 0.05, 0, 0),  # closest to P1
+        "C3": unit(1, 0.3, 0, 0),  # also close to P1 (0.96), but P1 is taken by C2: one-to-one
+        "C4": unit(0, 0, 1, 0.8),  # nearest is P3 at 0.62: below the threshold
+    }
+    result = match_centroids(current, previous, threshold=0.8)
+    pairs = {m.current: m.previous for m in result.matches}
+    assert pairs == {"C1": "P2", "C2": "P1"}
+    assert result.new == ("C3", "C4") and result.gone == ("P3",)
+    assert result.of_current("C1").similarity == pytest.approx(0.995, abs=0.001)
+    assert result.nearest_previous["C3"][0] == "P1"
+    # the threshold decides: lowered to 0.6, C4 matches P3
+    assert {m.current for m in match_centroids(current, previous, threshold=0.6).matches} == {"C1", "C2", "C4"}
+
+
+def test_pairs_below_the_threshold_do_not_steer_the_assignment():
+    # similarities: A-X 0.82, A-Y 0.10, B-X 0.85, B-Y 0.50. Maximising raw similarity pairs A-X and B-Y
+    # (1.32 in all), leaving B unmatched although B-X is the closest pair; only pairs above 0.8 may count.
+    previous = {"X": [1.0, 0.0, 0.0, 0.0], "Y": [0.0, 1.0, 0.0, 0.0]}
+    current = {"A": [0.82, 0.10, 0.0, (1 - 0.82**2 - 0.10**2) ** 0.5],
+               "B": [0.85, 0.50, (1 - 0.85**2 - 0.50**2) ** 0.5, 0.0]}
+    result = match_centroids(current, previous, threshold=0.8)
+    assert [(m.current, m.previous, m.similarity) for m in result.matches] == [("B", "X", 0.85)]
+    assert result.new == ("A",) and result.gone == ("Y",)
+
+
+def test_empty_sides():
+    assert match_centroids({}, {"P": [1.0, 0.0]}).gone == ("P",)
+    assert match_centroids({"C": [1.0, 0.0]}, {}).new == ("C",)
+
+
+@pytest.mark.parametrize(("trend", "matched", "has_previous", "status"), [
+    ("steady", False, True, "new"),
+    ("growing", False, True, "new"),
+    ("growing", True, True, "growing"),
+    ("new", True, True, "growing"),  # new in its own weeks, but last week's run had it
+    ("shrinking", True, True, "shrinking"),
+    ("gone", True, True, "shrinking"),
+    ("steady", True, True, "steady"),
+    ("single week", False, False, "new"),
+    ("growing", False, False, "growing"),  # no previous week: the theme's own trend
+    ("new", False, False, "new"),
+])
+def test_theme_status(trend, matched, has_previous, status):
+    assert theme_status(trend, matched, has_previous) == status
