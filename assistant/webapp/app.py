@@ -67,14 +67,19 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, settings: Settings | No
     settings = settings or load_settings()
     explorer = Explorer(workspace, settings.ui)
     with gr.Blocks(title="error-themes", analytics_enabled=False) as app:
-        run_state = gr.State(None)
-        reviewer_memory = gr.BrowserState("", storage_key="error-themes-reviewer")
         gr.Markdown(f"## error-themes · workspace `{explorer.workspace.root}`")
-        with gr.Tabs(selected="themes") as tabs:
-            page = Page(tabs, run_state, reviewer_memory, run_tab.build(settings.ui.max_file_size), themes_tab.build(),
-                        theme_page.build(), review_tab.build(settings.llm))
+        page = build_page(settings)
         wire(app, page, explorer, settings)
     return app
+
+
+def build_page(settings: Settings) -> Page:
+    """Every component, inside the Blocks being built."""
+    run_state = gr.State(None)
+    reviewer_memory = gr.BrowserState("", storage_key="error-themes-reviewer")
+    with gr.Tabs(selected="themes") as tabs:
+        return Page(tabs, run_state, reviewer_memory, run_tab.build(settings.ui.max_file_size), themes_tab.build(),
+                    theme_page.build(), review_tab.build(settings.llm))
 
 
 def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> None:
