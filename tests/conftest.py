@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: small case files written on the fly."""
+"""Shared helpers for the tests: small case files written on the fly; the web app's workspace, server and browser."""
 
 from __future__ import annotations
 
