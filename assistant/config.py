@@ -64,11 +64,13 @@ class UISettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    host: str = "127.0.0.1"
-    port: int = Field(7860, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="address to listen on; any other than loopback needs a login")
+    port: int | None = Field(None, ge=1, le=65535, description="None = the first free port from 7860")
     max_file_size: str = Field("500mb", description="largest upload")
     max_case_rows: int = Field(1000, ge=10, description="rows shown in the browser; the CSV export holds all")
     max_problems_shown: int = Field(50, ge=1)
+    runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
+    concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
     map_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map")
 
 

@@ -73,10 +73,10 @@ def ensure_demo_workspace(path: Path = DEMO_WORKSPACE) -> Path:
 
 def start_app(workspace: Path):
     """(app, url) of the app listening on a free local port."""
-    import ui
+    from assistant.webapp import launch
 
     port = free_port()
-    app = ui.launch(workspace, port=port, block=False, quiet=True)
+    app = launch(workspace, port=port, block=False, quiet=True)
     return app, f"http://127.0.0.1:{port}/"
 
 

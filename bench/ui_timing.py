@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/ui_timing.py [--workspace DIR] [--points 100000] [--rounds 2]
 
-1. Theme switch, server side: `ui.theme_view` (what the handler computes: header, keywords, facets, trend
-   chart, representatives, the cases table and its CSV, the drafts) for every theme of the demo run.
+1. Theme switch, server side: `assistant.webapp.theme_page.theme_view` (what the handler computes: header,
+   keywords, facets, trend chart, representatives, the cases table and its CSV, the drafts) for every theme of the
+   demo run.
 2. Theme switch in the browser (headless Chromium): from clicking a theme in the theme list to its header,
    keywords and cases on screen, for every theme, `--rounds` times.
 3. The map with `--points` cases: a synthetic run (the demo run's cases resampled with jittered coordinates,
-   keeping their themes) is written to a temporary workspace; the figure is built (`ui.map_figure`) and
-   serialised as Gradio sends it, then the page is opened and timed until plotly has drawn every trace.
+   keeping their themes) is written to a temporary workspace; the figure is built
+   (`assistant.webapp.charts.map_figure`) and serialised as Gradio sends it, then the page is opened and timed
+   until plotly has drawn every trace.
    A theme switch on that run is timed too.
 Prints the figures and the machine line. The demo workspace is built on first use (see ui_screens.py).
 """
@@ -41,9 +43,10 @@ def summary(times: list[float]) -> str:
 
 
 def server_side(workspace: Path) -> None:
-    import ui
+    from assistant.webapp.state import Explorer
+    from assistant.webapp.theme_page import theme_view
 
-    explorer = ui.Explorer(workspace)
+    explorer = Explorer(workspace)
     run_id = full_run_id(workspace)
     start = time.perf_counter()
     data = explorer.open(run_id)
@@ -56,9 +59,9 @@ def server_side(workspace: Path) -> None:
         times = []
         for theme in data.run.themes:
             start = time.perf_counter()
-            ui.theme_view(explorer, run_id, theme.theme_id)
+            theme_view(explorer, run_id, theme.theme_id)
             times.append(time.perf_counter() - start)
-        print(f"theme switch, server side (ui.theme_view), {label}: {summary(times)}")
+        print(f"theme switch, server side (theme_view), {label}: {summary(times)}")
 
 
 def expected(data) -> list[tuple[str, str, str]]:
@@ -112,14 +115,16 @@ def synthetic_workspace(demo_workspace: Path, points: int, folder: Path) -> tupl
 
 
 def map_figures(workspace: Path, run_id: str) -> None:
-    import ui
+    from assistant.webapp.charts import map_figure
+    from assistant.webapp.state import Explorer
+    from assistant.webapp.theme_page import theme_view
 
-    explorer = ui.Explorer(workspace)
+    explorer = Explorer(workspace)
     start = time.perf_counter()
     data = explorer.open(run_id)
     print(f"open the {len(data.cases):,}-case run from disk: {ms(time.perf_counter() - start)}")
     start = time.perf_counter()
-    fig = ui.map_figure(data.cases, data.run, {}, data.members)
+    fig = map_figure(data.cases, data.run, {}, data.members)
     built = time.perf_counter() - start
     start = time.perf_counter()
     payload = fig.to_json()  # what gr.Plot sends to the browser
@@ -127,9 +132,10 @@ def map_figures(workspace: Path, run_id: str) -> None:
           f"serialised in {ms(time.perf_counter() - start)} ({len(payload) / 1e6:.1f} MB of JSON)")
     big = max(data.run.themes, key=lambda t: len(data.members.get(t.theme_id, [])))
     start = time.perf_counter()
-    ui.theme_view(explorer, run_id, big.theme_id)
+    theme_view(explorer, run_id, big.theme_id)
+    shown = explorer.ui.max_case_rows
     print(f"theme page of its largest theme ({len(data.members[big.theme_id]):,} cases, "
-          f"{ui.MAX_CASE_ROWS:,} shown, all in the CSV), server side: {ms(time.perf_counter() - start)}")
+          f"{shown:,} shown, all in the CSV), server side: {ms(time.perf_counter() - start)}")
 
 
 def chromium_version() -> str:
@@ -151,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     print("== theme switch on the demo run ==")
     server_side(workspace)
 
-    import ui
+    from assistant.webapp.state import Explorer
 
-    explorer = ui.Explorer(workspace)
+    explorer = Explorer(workspace)
     run_id = full_run_id(workspace)
     themes = expected(explorer.open(run_id))
     scratch = Path(tempfile.mkdtemp(prefix="ui-timing-"))
@@ -195,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.mouse.move(1000, 480, steps=10)
                 print(f"10 pointer moves across the map, each answered with a hover label: "
                       f"{ms(time.perf_counter() - start)}")
-                big_explorer = ui.Explorer(big_workspace)
+                big_explorer = Explorer(big_workspace)
                 times = browser_switches(page, expected(big_explorer.open(big_run))[:5], 1)
                 print(f"theme switch on the {args.points:,}-case run, in the browser: {summary(times)}")
             finally:

@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: small case files written on the fly."""
+"""Shared helpers for the tests: small case files written on the fly; the web app's workspace, server and browser."""
 
 from __future__ import annotations
 
@@ -79,3 +79,109 @@ def demo_digest(tmp_path_factory):
     result = write_digest(DEMO_CASES, "2026-W47", workspace)
     files = {name: path.read_bytes() for name, path in result.paths.items()}
     return workspace, result, files
+
+
+# ------------------------------------------------------------------------------- the web app (webapp/, browser/)
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+BROWSER_TIMEOUT_MS = 90_000  # generous: a loaded 2-core machine renders the map and tables slowly
+ROW = "[role=row][data-index]"  # a data row of Gradio's (virtualised) table
+
+
+@pytest.fixture(scope="session")
+def drafted_workspace(small_run, tmp_path_factory):
+    """A workspace holding a copy of the small demo run and its offline drafts (made once)."""
+    import shutil
+
+    from assistant.config import LLMSettings
+    from assistant.drafting.backends import make_backend
+    from assistant.drafting.drafter import Drafter
+    from assistant.workspace.runs import Workspace
+    from assistant.workspace.store import DraftStore
+
+    _, run_dir, _ = small_run
+    workspace = Workspace(tmp_path_factory.mktemp("drafted_ws"))
+    workspace.runs.mkdir(parents=True)
+    shutil.copytree(run_dir, workspace.runs / run_dir.name)
+    settings = LLMSettings()
+    Drafter(workspace.run_dir("latest"), DraftStore(workspace.store_path), make_backend(settings),
+            settings).draft_all()
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def ui_workspace(drafted_workspace, tmp_path_factory):
+    """A copy of `drafted_workspace` of each test module's own (the app's review actions change its drafts).
+
+    The run is copied, not recomputed: the app must open runs already in a workspace as they are.
+    """
+    import shutil
+
+    from assistant.workspace.runs import Workspace
+
+    workspace = Workspace(tmp_path_factory.mktemp("ui_ws"))
+    shutil.copytree(drafted_workspace.runs, workspace.runs)
+    shutil.copy(drafted_workspace.store_path, workspace.store_path)
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def explorer(ui_workspace):
+    from assistant.webapp.state import Explorer
+
+    return Explorer(ui_workspace.root)
+
+
+@pytest.fixture(scope="module")
+def run_data(explorer):
+    return explorer.open(explorer.latest())
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium driven by Playwright; the test is skipped, saying why, when either is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run "
+                    "the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
+                                   "(pip install playwright; its browser download is not needed)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(ui_workspace, chromium):
+    """The app on a free 127.0.0.1 port over `ui_workspace`: its address."""
+    from assistant.webapp import launch
+
+    port = free_port()
+    app = launch(ui_workspace.root, port=port, block=False, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+@pytest.fixture
+def app_page(chromium, app_url):
+    """A page of the app, loaded (the ranked themes are shown)."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+    page.goto(app_url)
+    page.wait_for_selector(f"#themes-table {ROW}")
+    yield page
+    context.close()

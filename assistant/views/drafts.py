@@ -54,3 +54,36 @@ def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
         out += ["", "history:", *(f"- {h['at']} {h['actor']}: {h['action']} -> {h['status']}"
                                    + (f" ({h['comment']})" if h.get("comment") else "") for h in history)]
     return "\n".join(out)
+
+
+def draft_body_md(row: DraftRow) -> str:
+    """What a draft says, as Markdown (the web app's draft view)."""
+    c = row.content
+    if c is None:
+        return f"**The drafter failed:** {row.error or 'no content'}\n\nRaw output:\n\n```\n{row.raw_output or ''}\n```"
+    if isinstance(c, ThemeLabel):
+        return f"#### {c.name}\n\n{c.sentence}\n\nCites: {', '.join(c.cited_case_ids)}"
+    if isinstance(c, RcaNarrative):
+        lines = [f"#### {c.title}", "", c.summary, "",
+                 f"**Root cause** ({c.root_cause_category}): {c.root_cause}", "",
+                 "**Evidence**"]
+        for claim in c.evidence:
+            figures = f"; figures {', '.join(claim.figures)}" if claim.figures else ""
+            lines.append(f"- {claim.claim} ({', '.join(claim.case_ids)}{figures})")
+        lines += ["", f"**Impact:** {c.impact}", "", "**Actions**"]
+        lines += [f"- {a.action} (owner: {a.owner})" for a in c.actions]
+        lines += ["", f"**Confidence:** {c.confidence}"]
+        if c.open_questions:
+            lines += ["", "**Open questions**", *(f"- {q}" for q in c.open_questions)]
+        return "\n".join(lines)
+    lines = [f"#### Policy: {c.policy}", "", f"**Ambiguity:** {c.ambiguity}", "",
+             "**Proposed wording**", "", f"> {c.proposed_wording}", "", "**Allowed examples**",
+             *(f"- {e}" for e in c.allowed_examples), "", "**Disallowed examples**",
+             *(f"- {e}" for e in c.disallowed_examples), "", f"**Rationale:** {c.rationale}",
+             "", f"Cites: {', '.join(c.cited_case_ids)}"]
+    return "\n".join(lines)
+
+
+def draft_json(row: DraftRow) -> str:
+    """A draft's content as indented JSON (what a reviewer edits), or "" when the drafter failed."""
+    return json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False) if row.content else ""

@@ -1,0 +1,112 @@
+"""Serving the app: logins, the bind check, and the command line (`error-themes ui`, `python ui.py`).
+
+The app listens on 127.0.0.1 unless told otherwise, and refuses any other address without a login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from assistant.config import Settings, UISettings, load_settings
+from assistant.hosts import is_loopback_host
+from assistant.webapp.app import CSS, build_app, gradio_theme
+from assistant.workspace.runs import DEFAULT_WORKSPACE
+
+AUTH_ENV = "ERROR_THEMES_UI_AUTH"  # user:password (one login) when no --auth-file is given
+AUTH_MESSAGE = "error-themes: log in to see the workspace."
+
+
+def read_auth(path: str | Path | None = None, environ: dict[str, str] | None = None) -> list[tuple[str, str]] | None:
+    """Logins from a file of `user:password` lines, or else from $ERROR_THEMES_UI_AUTH (`user:password`)."""
+    environ = os.environ if environ is None else environ
+    if path is not None:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read the logins file: {exc}") from exc
+        source = str(path)
+    elif environ.get(AUTH_ENV):
+        lines, source = [environ[AUTH_ENV]], f"${AUTH_ENV}"
+    else:
+        return None
+    logins = []
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ValueError(f"{source}:{n}: expected user:password")
+        logins.append((user.strip(), password))
+    if not logins:
+        raise ValueError(f"{source}: no logins (lines of user:password)")
+    return logins
+
+
+def with_ui(settings: Settings, **values) -> Settings:
+    """`settings` with the `ui` values given (None keeps the setting)."""
+    ui = settings.ui.model_copy(update={k: v for k, v in values.items() if v is not None})
+    return settings.model_copy(update={"ui": ui})
+
+
+def launch(workspace: str | Path = DEFAULT_WORKSPACE, host: str | None = None, port: int | None = None, auth=None,
+           *, block: bool = True, llm_config: str | Path | None = None, max_file_size: str | int | None = None,
+           quiet: bool = False, settings: Settings | None = None):
+    """Start the app. Listening beyond this machine needs a login (`auth`: (user, password) pairs or a callable).
+
+    settings: every setting (default: `load_settings(llm_config)`); host, port and max_file_size override its
+    `ui` section. block=False returns once the server runs (tests, scripts); call `.close()` on the returned app.
+    """
+    settings = with_ui(settings or load_settings(llm_config), host=host, port=port, max_file_size=max_file_size)
+    ui = settings.ui
+    if not is_loopback_host(ui.host) and not auth:
+        raise ValueError(f"refusing to listen on {ui.host} without a login: anyone on the network could read the "
+                         f"cases and change drafts. Give --auth-file FILE (lines of user:password) or set "
+                         f"{AUTH_ENV}=user:password, or listen on 127.0.0.1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    app = build_app(workspace, settings)
+    app.queue(default_concurrency_limit=ui.concurrency)
+    app.launch(server_name=ui.host, server_port=ui.port, auth=auth, prevent_thread_lock=not block, quiet=quiet,
+               show_error=False, max_file_size=ui.max_file_size, theme=gradio_theme(), css=CSS, ssr_mode=False,
+               footer_links=["settings"], inbrowser=False, share=False, auth_message=AUTH_MESSAGE)
+    return app
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `error-themes ui`; those not given come from the settings file's `ui` section."""
+    defaults = UISettings()
+    parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE,
+                        help="workspace folder (default ./workspace)")
+    parser.add_argument("--host", help=f"address to listen on (default {defaults.host}; any other needs --auth-file "
+                                       f"or ${AUTH_ENV})")
+    parser.add_argument("--port", type=int, help="port (default: the first free one from 7860)")
+    parser.add_argument("--auth-file", type=Path, metavar="FILE",
+                        help=f"logins, one user:password a line (else ${AUTH_ENV}=user:password)")
+    parser.add_argument("--config", type=Path, help="settings file (YAML): theme, llm and ui sections")
+    parser.add_argument("--max-file-size", help=f"largest upload accepted (default {defaults.max_file_size})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="error-themes ui", description="The error-themes web app (Gradio).")
+    add_arguments(parser)
+    return parser
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Start the app from parsed options, with the one Settings object of --config; 2 on a configuration error."""
+    try:
+        settings = load_settings(args.config)
+        auth = read_auth(args.auth_file)
+        launch(args.workspace, args.host, args.port, auth, max_file_size=args.max_file_size, settings=settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`error-themes ui` / `python ui.py`."""
+    return run_from_args(build_parser().parse_args(argv))

@@ -1,0 +1,78 @@
+"""The Themes tab: the run's quality metrics, the map of its misjudged cases and the ranked theme table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+import pandas as pd
+
+from assistant.webapp.display import facet_frame, metrics_frame, metrics_summary_md, run_title_md, themes_frame
+from assistant.webapp.state import Explorer, RunData
+
+# Column widths of the tables (percent of the table's width; Gradio sizes them to fit the content otherwise).
+METRICS_WIDTHS = ["15%", "13%", "24%", "20%", "28%"]
+FACET_WIDTHS = ["16%", "7%", "9%"] + ["13.6%"] * 5
+THEME_TABLE_WIDTHS = ["5%", "5.5%", "16%", "5%", "6%", "13%", "10%", "5.5%", "5.5%", "5.5%", "8%", "15%"]
+THEME_COLUMN = 1  # the theme id's column in the ranked table
+
+
+@dataclass
+class ThemesTab:
+    title: gr.Markdown
+    metrics_md: gr.Markdown
+    metrics: gr.Dataframe
+    map: gr.Plot
+    table: gr.Dataframe
+    facet_pick: gr.Dropdown
+    facets: gr.Dataframe
+
+
+def build() -> ThemesTab:
+    with gr.Tab("Themes", id="themes"):
+        title = gr.Markdown(elem_id="run-title")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=420):
+                gr.Markdown("#### Quality metrics")
+                metrics_md = gr.Markdown()
+                metrics = gr.Dataframe(interactive=False, wrap=True, elem_id="metrics-table",
+                                       column_widths=METRICS_WIDTHS)
+            with gr.Column(scale=3):
+                map_plot = gr.Plot(label="Map of the misjudged cases", elem_id="theme-map")
+        gr.Markdown("#### Ranked themes\nImpact: percentage points each rate would gain if the theme's cases had been "
+                    "decided right. Click a row to open the theme.")
+        table = gr.Dataframe(interactive=False, wrap=True, elem_id="themes-table", max_height=620,
+                             column_widths=THEME_TABLE_WIDTHS)
+        gr.Markdown("#### Metrics by facet")
+        facet_pick = gr.Dropdown(label="Broken down by", choices=[], interactive=True, elem_id="facet-pick")
+        facets = gr.Dataframe(interactive=False, wrap=True, max_height=420, elem_id="facet-table",
+                              column_widths=FACET_WIDTHS)
+    return ThemesTab(title, metrics_md, metrics, map_plot, table, facet_pick, facets)
+
+
+def run_values(tab: ThemesTab, data: RunData | None, labels: dict[str, str]) -> dict:
+    """Everything the tab shows of a run (empty without one)."""
+    if data is None:
+        empty = pd.DataFrame()
+        return {tab.title: "", tab.metrics_md: "", tab.metrics: empty, tab.map: None, tab.table: empty,
+                tab.facet_pick: gr.update(choices=[], value=None), tab.facets: empty}
+    facet = data.facets[0] if data.facets else None
+    return {tab.title: run_title_md(data.run), tab.metrics_md: metrics_summary_md(data.metrics),
+            tab.metrics: metrics_frame(data.metrics), tab.facet_pick: gr.update(choices=data.facets, value=facet),
+            tab.facets: facet_frame(data.metrics, facet), tab.map: data.map(labels),
+            tab.table: themes_frame(data.run, labels)}
+
+
+def clicked_theme(frame: pd.DataFrame, evt: gr.SelectData) -> str | None:
+    """The theme id of the row clicked in the ranked table."""
+    row = evt.row_value if getattr(evt, "row_value", None) else None
+    if row is None and isinstance(frame, pd.DataFrame) and evt.index is not None:
+        row = frame.iloc[evt.index[0]].tolist()
+    return str(row[THEME_COLUMN]) if row else None
+
+
+def wire(tab: ThemesTab, explorer: Explorer, run_state: gr.State) -> None:
+    def show_facet(run_id, facet):
+        return facet_frame(explorer.open(run_id).metrics, facet) if run_id else None
+
+    tab.facet_pick.input(show_facet, [run_state, tab.facet_pick], [tab.facets])
