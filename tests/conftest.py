@@ -62,3 +62,32 @@ def small_run(small_demo_csv, tmp_path_factory):
     workspace = Workspace(tmp_path_factory.mktemp("run_ws"))
     run_dir, run = analyse(small_demo_csv, workspace)
     return workspace, run_dir, run
+
+
+@pytest.fixture(scope="session")
+def run_data(small_run):
+    """(run folder, run, cases, theme id -> the case ids its evidence pack shows, the top theme's id)."""
+    from assistant.drafting.evidence import build_pack
+    from assistant.workspace.runs import load_run
+
+    _, run_dir, _ = small_run
+    run, cases = load_run(run_dir)
+    members = {t.theme_id: [c.case_id for c in build_pack(run, cases, t.theme_id).cases] for t in run.themes}
+    for theme_id, ids in members.items():
+        assert set(ids) <= set(cases.loc[cases["theme_id"] == theme_id, "case_id"].astype(str))
+    top = min(run.themes, key=lambda t: t.rank).theme_id
+    return run_dir, run, cases, members, top
+
+
+@pytest.fixture(name="llm_server")
+def llm_server_fixture():
+    """A started scripted OpenAI-compatible server on 127.0.0.1 (`devtools.llm_server`), fresh for each test and
+    stopped cleanly afterwards."""
+    from devtools.llm_server import LLMServer
+
+    server = LLMServer().start()
+    try:
+        yield server
+    finally:
+        alive = server.stop()
+    assert not alive, f"llm_server threads still running after stop: {alive}"
