@@ -47,6 +47,9 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--reviewer", help="accept, reject, edit: your name (required)")
     p.add_argument("--comment", help="accept, reject, edit: a comment kept in the history")
     p.add_argument("--file", type=Path, help="edit: a JSON file with the new content of the draft")
+    p.add_argument("--based-on", type=int, metavar="VERSION",
+                   help="accept, reject, edit: refuse the change if the draft is no longer this version (the "
+                        "version `drafts show` gave): someone changed it since")
     p.set_defaults(func=cmd_drafts)
 
 
@@ -104,10 +107,10 @@ def cmd_drafts(args: argparse.Namespace) -> int:
     if not args.reviewer:
         raise ValueError(f"drafts {args.action} needs --reviewer NAME")
     if args.action == "edit":
-        row = store.edit(args.draft_id, _read_content(args.file), args.reviewer, args.comment)
+        row = store.edit(args.draft_id, _read_content(args.file), args.reviewer, args.comment, args.based_on)
     elif args.action == "accept":
-        row = store.accept(args.draft_id, args.reviewer, args.comment)
+        row = store.accept(args.draft_id, args.reviewer, args.comment, args.based_on)
     else:
-        row = store.reject(args.draft_id, args.reviewer, args.comment)
-    print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer})")
+        row = store.reject(args.draft_id, args.reviewer, args.comment, args.based_on)
+    print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer}), version {row.version}")
     return EXIT_OK
