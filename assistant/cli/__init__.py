@@ -1,7 +1,7 @@
 """The `error-themes` command line: parse, call the packages, render. No analysis lives here.
 
-One module per command group registers its sub-commands (`register(sub, load_opts)`, each with
-`set_defaults(func=...)`); `main` runs the chosen one and turns the errors a user can fix into exit code 2
+One module per command group adds its sub-commands to the parser (`register(sub, load_opts)`) and names the
+function of each (`COMMANDS`); `main` runs the chosen one and turns the errors a user can fix into exit code 2
 (`assistant.exit_codes`) with a one-line message instead of a traceback.
 """
 
@@ -16,6 +16,7 @@ from assistant.exit_codes import EXIT_BAD_INPUT
 from clustering.problems import LoadError, ValidationError, format_problems
 
 GROUPS = (input, themes, drafts, digest, config, demo, serve)  # in the order `--help` lists them
+COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        return COMMANDS[args.command](args)
     except ValidationError as exc:
         max_errors = getattr(args, "max_errors", options.DEFAULT_MAX_ERRORS)
         print(format_problems(exc.problems, max_errors, exc.total), file=sys.stderr)
@@ -54,4 +55,4 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]

@@ -17,7 +17,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                        description="Show the settings in force, from defaults, the settings file and the "
                                    "environment. API keys are never shown; only whether their variable is set.")
     p.add_argument("--config", type=Path, help="settings file (YAML)")
-    p.set_defaults(func=cmd_config)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -27,3 +26,6 @@ def cmd_config(args: argparse.Namespace) -> int:
     key_set = bool(os.environ.get(settings.llm.api_key_env))
     print(f"# API key: {'set' if key_set else 'not set'} in ${settings.llm.api_key_env} (never shown)")
     return EXIT_OK
+
+
+COMMANDS = {"config": cmd_config}

@@ -29,7 +29,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                                    "clarifications, and write the digest of the last week.")
     options.add_workspace(p)
     p.add_argument("--config", type=Path, help="settings file (YAML)")
-    p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -68,3 +67,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(digest.summary())
     print(f"Open {digest.paths['digest.html']} in a browser (self-contained; works offline).")
     return code or digest.exit_code
+
+
+COMMANDS = {"demo": cmd_demo}

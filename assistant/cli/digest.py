@@ -39,7 +39,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="SIM",
                    help=f"centroid similarity from which a theme is last week's theme (default {MATCH_THRESHOLD})")
     p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
-    p.set_defaults(func=cmd_digest)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -55,3 +54,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if result.exit_code == EXIT_DELIVERY_FAILED:
         print(f"error: webhook {result.delivery}; the digest files were written", file=sys.stderr)
     return result.exit_code
+
+
+COMMANDS = {"digest": cmd_digest}

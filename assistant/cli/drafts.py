@@ -32,7 +32,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of draft (repeatable)")
     p.add_argument("--top", type=int, metavar="N", help="only the N themes with the largest impact")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
-    p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("drafts", help="list, show, edit, accept or reject drafts",
                        description="Review drafts stored in the workspace. Every change is kept in the history.")
@@ -50,7 +49,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--based-on", type=int, metavar="VERSION",
                    help="accept, reject, edit: refuse the change if the draft is no longer this version (the "
                         "version `drafts show` gave): someone changed it since")
-    p.set_defaults(func=cmd_drafts)
 
 
 def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes: list[str] | None,
@@ -114,3 +112,6 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         row = store.reject(args.draft_id, args.reviewer, args.comment, args.based_on)
     print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer}), version {row.version}")
     return EXIT_OK
+
+
+COMMANDS = {"draft": cmd_draft, "drafts": cmd_drafts}

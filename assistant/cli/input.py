@@ -21,7 +21,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                        description="Check a cases file (CSV, JSONL or Parquet) and report every problem as "
                                    "file:row:field: message. Exit 0 when usable, 2 when not.")
     p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet (.csv/.jsonl may be .gz)")
-    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("metrics", parents=[load_opts], help="FPR, FDR, FNR, ATA and inconsistency with intervals",
                        description="Quality metrics of a cases file with 95%% Wilson intervals and counts, overall "
@@ -30,7 +29,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--by", action="append", default=[], choices=FACETS, metavar="FACET",
                    help=f"also break down by a facet (repeatable): {', '.join(FACETS)}")
     p.add_argument("--out", type=Path, metavar="FILE", help="also write the metrics to FILE.json or FILE.csv")
-    p.set_defaults(func=cmd_metrics)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -61,3 +59,6 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     print(render.load_summary(result) + "\n")
     print_metrics(result, args.by, args.out)
     return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "metrics": cmd_metrics}

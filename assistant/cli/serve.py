@@ -24,10 +24,12 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section, for fresh drafts")
     p.add_argument("--max-file-size", default=DEFAULTS.max_file_size,
                    help=f"largest upload accepted (default {DEFAULTS.max_file_size})")
-    p.set_defaults(func=cmd_ui)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
     import ui  # gradio is imported by this command only
 
     return ui.run_from_args(args)
+
+
+COMMANDS = {"ui": cmd_ui}

@@ -26,7 +26,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                                    "describe each theme, save the run in the workspace and print the ranked themes.")
     p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
     options.add_theme_options(p)
-    p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("score", help="score a run against planted theme labels",
                        description="ARI and NMI of a run's themes against planted labels, each planted theme's "
@@ -35,7 +34,6 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--labels", required=True, metavar="FILE:COLUMN",
                    help="cases file and the column holding planted labels, e.g. eval_sets/demo/cases.csv:theme")
     options.add_workspace(p)
-    p.set_defaults(func=cmd_score)
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
@@ -78,3 +76,6 @@ def score_report(score: Score) -> str:
     table = render.text_table(["planted theme", "size", "best theme", "precision", "recall", "F1", "unthemed"], rows,
                               right={1, 3, 4, 5, 6})
     return head + "\n\n" + table
+
+
+COMMANDS = {"themes": cmd_themes, "score": cmd_score}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.cli import build_parser
+from assistant.cli import COMMANDS, build_parser
 from assistant.config import UISettings
 
 
@@ -11,4 +11,4 @@ def test_ui_options_default_to_the_ui_settings(tmp_path):
     defaults = UISettings()
     assert (args.host, args.max_file_size, args.port) == (defaults.host, defaults.max_file_size, None)
     assert args.workspace == tmp_path
-    assert args.func.__module__ == "assistant.cli.serve"
+    assert COMMANDS[args.command].__module__ == "assistant.cli.serve"
