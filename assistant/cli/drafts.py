@@ -10,7 +10,6 @@ from pathlib import Path
 
 from assistant.cli import options
 from assistant.config import LLMSettings
-from assistant.drafting.drafter import make_drafter
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
 from assistant.views import drafts as render_drafts
@@ -54,6 +53,8 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes: list[str] | None,
                      kinds: tuple[str, ...], top: int | None) -> int:
     """Draft the run's themes, print the drafts and what happened; EXIT_PARTIAL when some failed."""
+    from assistant.drafting.drafter import make_drafter  # langchain-core: loaded by the drafting commands only
+
     drafter = make_drafter(workspace, run_dir, settings)
     start = time.perf_counter()
     outcomes = drafter.draft_all(themes, kinds, top)

@@ -20,9 +20,10 @@ def test_help(command):
     assert "usage: error-themes" in result.stdout
 
 
-def test_start_up_loads_neither_the_web_app_nor_the_labelled_sets():
+def test_start_up_loads_neither_the_web_app_nor_the_labelled_sets_nor_the_llm_libraries():
+    heavy = ("ui", "gradio", "eval_sets", "langchain_core", "openai")
     code = ("import sys, assistant.cli; from assistant.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ui', 'gradio', 'eval_sets')))")
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
