@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.views.text import themes_summary_md
-from assistant.workspace.runs import Workspace, file_sha256
+from assistant.workspace.runs import METRICS_FILE, Workspace, file_sha256
 from clustering.embed import model_key
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
@@ -69,7 +69,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
     columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
     metrics = metrics_payload(loaded)
     run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
-                                 {"metrics.json": json.dumps(metrics, indent=1, default=str)})
+                                 {METRICS_FILE: json.dumps(metrics, indent=1, default=str)})
     return run_dir, run
 
 

@@ -33,8 +33,12 @@ class LLMSettings(BaseModel):
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
     timeout_s: float = Field(60.0, gt=0)
-    max_retries: int = Field(3, ge=0)
-    backoff_s: float = Field(1.0, ge=0, description="first back-off wait; doubles each retry unless Retry-After says")
+    max_retries: int = Field(3, ge=0, description="retries of a request that failed with 408, 409, 429, 5xx, a "
+                                                   "time-out or a connection error; the openai SDK waits between them "
+                                                   "(its back-off from 0.5 s, doubling to 8 s, or the server's "
+                                                   "Retry-After)")
+    backoff_s: float | None = Field(None, ge=0, description="ignored, kept so that older settings files load: the "
+                                                             "openai SDK's back-off is used")
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: int = Field(1500, ge=64)
     json_mode: Literal["auto", "on", "off"] = Field("auto", description="ask for JSON via response_format")
@@ -42,6 +46,15 @@ class LLMSettings(BaseModel):
         "auto", description="redact personal data: auto = when the endpoint is not on this machine")
     concurrency: int = Field(4, ge=1, description="themes drafted at once")
     token_budget: int = Field(3000, ge=500, description="evidence pack size limit, in tokens")
+    chars_per_token: int = Field(4, ge=1, description="characters per token, a rough and conservative estimate for "
+                                                      "English text, to size an evidence pack against token_budget")
+    evidence_extra_members: int = Field(6, ge=0, description="cases of the theme an evidence pack shows beyond its "
+                                                             "representatives, spread over the theme (fewer when the "
+                                                             "pack exceeds token_budget)")
+    policy_share: float = Field(0.5, gt=0, le=1, description="a policy clarification is drafted for a theme when one "
+                                                             "policy holds at least this share of its cases")
+    offline_min_score: float = Field(0.15, ge=0, description="offline drafter: when no root-cause category scores at "
+                                                             "least this, the RCA's category is 'other'")
 
 
 class DigestSettings(BaseModel):
@@ -121,13 +134,3 @@ def load_settings(path: str | Path | None = None, environ: dict[str, str] | None
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"invalid settings{f' in {file}' if file else ''}: {exc}") from exc
-
-
-def load_theme_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> ThemeSettings:
-    """The theme pipeline's sections of `load_settings`."""
-    return load_settings(path, environ).theme
-
-
-def load_llm_settings(path: str | Path | None = None, environ: dict[str, str] | None = None) -> LLMSettings:
-    """The `llm` section of `load_settings`."""
-    return load_settings(path, environ).llm

@@ -2,7 +2,7 @@
 
     python bench/drafting.py [--workspace DIR] [--concurrency 4] [--latency 0.5]
 
-The server is the tests' scripted OpenAI-compatible server (`tests/llm_server.py`) on 127.0.0.1, answering each
+The server is the scripted OpenAI-compatible server of the tests (`devtools/llm_server.py`) on 127.0.0.1, answering each
 request after `--latency` seconds (a stand-in for model time) with the offline drafter's draft for the evidence
 it received, so prompt rendering, HTTP, parsing, validation, grounding and storage are all measured.
 """
@@ -17,18 +17,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
-from llm_server import LLMServer, completion  # noqa: E402
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # bench/ (machine.py) and the repository (devtools/)
 from machine import machine_line  # noqa: E402
 
 from assistant.analysis import analyse  # noqa: E402
 from assistant.config import LLMSettings  # noqa: E402
 from assistant.drafting.backends.offline import OfflineDrafter  # noqa: E402
-from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend  # noqa: E402
-from assistant.drafting.drafter import Drafter  # noqa: E402
+from assistant.drafting.drafter import make_drafter  # noqa: E402
 from assistant.drafting.evidence import EvidencePack  # noqa: E402
 from assistant.workspace.runs import Workspace  # noqa: E402
-from assistant.workspace.store import DraftStore  # noqa: E402
+from devtools.llm_server import LLMServer, completion  # noqa: E402
 from eval_sets import DEMO_CASES  # noqa: E402
 
 KIND_OF_SCHEMA = {"ThemeLabel": "label", "RcaNarrative": "rca", "PolicyClarification": "policy"}
@@ -61,17 +59,18 @@ def main() -> None:
         run_dir = workspace.run_dir("latest") if workspace.run_ids() else analyse(DEMO_CASES, workspace)[0]
         offline = LLMSettings(concurrency=args.concurrency)
         start = time.perf_counter()
-        outcomes = Drafter(run_dir, DraftStore(Path(tmp) / "offline.sqlite"), OfflineDrafter(), offline).draft_all()
+        outcomes = make_drafter(Workspace(Path(tmp) / "offline"), run_dir, offline).draft_all()
         print(f"offline drafter: {len(outcomes)} drafts in {time.perf_counter() - start:.2f} s")
         server = LLMServer().start()
         try:
             server.responder = answer_like_the_offline_drafter(args.latency)
             settings = LLMSettings(backend="openai", base_url=server.base_url, model="bench-model",
                                    concurrency=args.concurrency)
-            store = DraftStore(Path(tmp) / "server.sqlite")
+            drafter = make_drafter(Workspace(Path(tmp) / "server"), run_dir, settings)
             start = time.perf_counter()
-            outcomes = Drafter(run_dir, store, OpenAICompatibleBackend(settings), settings).draft_all()
+            outcomes = drafter.draft_all()
             seconds = time.perf_counter() - start
+            store = drafter.store
         finally:
             server.stop()
         failed = sum(o.outcome == "failed" for o in outcomes)

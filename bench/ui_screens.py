@@ -63,11 +63,9 @@ def ensure_demo_workspace(path: Path = DEMO_WORKSPACE) -> Path:
     latest = workspace.run_dir(full_run_id(path))
     if not store.list(run_id=latest.name):
         from assistant.config import LLMSettings
-        from assistant.drafting.backends import make_backend
-        from assistant.drafting.drafter import Drafter
+        from assistant.drafting.drafter import make_drafter
 
-        settings = LLMSettings()  # the offline drafter
-        Drafter(latest, store, make_backend(settings), settings).draft_all()
+        make_drafter(workspace, latest, LLMSettings()).draft_all()  # the offline drafter
     return path
 
 

@@ -96,18 +96,14 @@ def drafted_workspace(small_run, tmp_path_factory):
     import shutil
 
     from assistant.config import LLMSettings
-    from assistant.drafting.backends import make_backend
-    from assistant.drafting.drafter import Drafter
+    from assistant.drafting.drafter import make_drafter
     from assistant.workspace.runs import Workspace
-    from assistant.workspace.store import DraftStore
 
     _, run_dir, _ = small_run
     workspace = Workspace(tmp_path_factory.mktemp("drafted_ws"))
     workspace.runs.mkdir(parents=True)
     shutil.copytree(run_dir, workspace.runs / run_dir.name)
-    settings = LLMSettings()
-    Drafter(workspace.run_dir("latest"), DraftStore(workspace.store_path), make_backend(settings),
-            settings).draft_all()
+    make_drafter(workspace, workspace.run_dir("latest"), LLMSettings()).draft_all()
     return workspace
 
 
@@ -185,3 +181,32 @@ def app_page(chromium, app_url):
     page.wait_for_selector(f"#themes-table {ROW}")
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def drafting_run(small_run):
+    """(run folder, run, cases, theme id -> the case ids its evidence pack shows, the top theme's id)."""
+    from assistant.drafting.evidence import build_pack
+    from assistant.workspace.runs import load_run
+
+    _, run_dir, _ = small_run
+    run, cases = load_run(run_dir)
+    members = {t.theme_id: [c.case_id for c in build_pack(run, cases, t.theme_id).cases] for t in run.themes}
+    for theme_id, ids in members.items():
+        assert set(ids) <= set(cases.loc[cases["theme_id"] == theme_id, "case_id"].astype(str))
+    top = min(run.themes, key=lambda t: t.rank).theme_id
+    return run_dir, run, cases, members, top
+
+
+@pytest.fixture(name="llm_server")
+def llm_server_fixture():
+    """A started scripted OpenAI-compatible server on 127.0.0.1 (`devtools.llm_server`), fresh for each test and
+    stopped cleanly afterwards."""
+    from devtools.llm_server import LLMServer
+
+    server = LLMServer().start()
+    try:
+        yield server
+    finally:
+        alive = server.stop()
+    assert not alive, f"llm_server threads still running after stop: {alive}"

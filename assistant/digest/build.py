@@ -49,7 +49,7 @@ from assistant.digest.models import (
     WeekFigures,
 )
 from assistant.drafting.backends import DraftingBackend, make_backend
-from assistant.drafting.drafter import Drafter
+from assistant.drafting.drafter import make_drafter
 from assistant.drafting.models import ThemeLabel
 from assistant.exit_codes import EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
 from assistant.views.formatting import pct, pp
@@ -341,7 +341,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     detailed = [t.theme_id for t in themes if t.detailed]
     used: list[DraftRow] = []
     if detailed:
-        outcomes = Drafter(run_dir, store, backend, llm).draft_all(detailed)
+        outcomes = make_drafter(workspace, run_dir, llm, backend).draft_all(detailed)
         result.draft_outcomes = {k: sum(o.outcome == k for o in outcomes)
                                  for k in ("created", "reused", "skipped", "failed")}
         used = attach_drafts(themes, outcomes, store)

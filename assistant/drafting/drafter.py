@@ -9,26 +9,22 @@ drafted concurrently with a bounded limit; one failing theme does not stop the o
 
 from __future__ import annotations
 
-import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
 from assistant.config import LLMSettings
+from assistant.drafting.backends import make_backend
 from assistant.drafting.backends.base import BackendError, DraftingBackend
-from assistant.drafting.evidence import EvidencePack, build_pack, pack_json
-from assistant.drafting.models import DRAFT_MODELS, KINDS, PROMPT_OF_KIND, RcaNarrative
+from assistant.drafting.evidence import build_pack, pack_json
+from assistant.drafting.grounding import ground
+from assistant.drafting.models import KINDS, PROMPT_OF_KIND, parse_draft
 from assistant.drafting.prompting import load_prompt, render_messages, repair_messages
 from assistant.drafting.redact import redact_pack
-from assistant.workspace.runs import load_run
+from assistant.workspace.runs import Workspace, load_run
 from assistant.workspace.store import DraftStore
+from clustering.describe import MISSING
 from clustering.theme_model import Theme
-
-POLICY_SHARE = 0.5  # a policy clarification is drafted when one policy holds at least this share of a theme
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)?")
 
 
 @dataclass
@@ -44,97 +40,20 @@ class DraftOutcome:
     tokens: int = 0
 
 
-def parse_json_object(text: str) -> dict:
-    """The JSON object in a model's answer (code fences and text around it are ignored)."""
-    cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip(), flags=re.IGNORECASE)
-    start, end = cleaned.find("{"), cleaned.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("the answer holds no JSON object")
-    try:
-        value = json.loads(cleaned[start:end + 1])
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"the answer is not valid JSON: {exc.msg} at character {exc.pos}") from exc
-    if not isinstance(value, dict):
-        raise ValueError("the answer is not a JSON object")
-    return value
-
-
-def validate(kind: str, text: str) -> BaseModel:
-    """Parse and validate a raw answer; raises ValueError with a message a model can act on."""
-    data = parse_json_object(text)
-    try:
-        return DRAFT_MODELS[kind].model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'object'}: {e['msg']}" for e in exc.errors())
-        raise ValueError(f"the JSON does not match the schema: {problems}") from exc
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", ".").lstrip("+") for n in NUMBER.findall(text)}
-
-
-def evidence_numbers(pack: EvidencePack) -> set[str]:
-    """Every number the evidence holds, in the forms a draft may quote (as is, rounded, as a percentage)."""
-    found = _numbers(pack_json(pack))
-    forms = set(found)
-    for n in found:
-        try:
-            value = float(n)
-        except ValueError:
-            continue
-        for digits in (0, 1, 2):
-            forms.add(f"{value:.{digits}f}")
-            forms.add(f"{value * 100:.{digits}f}")
-        if value.is_integer():
-            forms.add(str(int(value)))
-    return forms
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def ground(kind: str, draft: BaseModel, members: set[str], pack: EvidencePack) -> tuple[dict, list[str]]:
-    """The draft with citations outside the theme removed, and flags for what was removed or unverified."""
-    data = draft.model_dump()
-    flags: list[str] = []
-
-    def keep(ids: list[str]) -> list[str]:
-        unknown = [i for i in ids if i not in members]
-        flags.extend(f"removed case id {i}: not a case of this theme" for i in unknown)
-        return [i for i in ids if i in members]
-
-    if isinstance(draft, RcaNarrative):
-        claims = []
-        for claim in data["evidence"]:
-            claim["case_ids"] = keep(claim["case_ids"])
-            if claim["case_ids"]:
-                claims.append(claim)
-            else:
-                flags.append(f"removed claim with no case of this theme: {claim['claim'][:80]}")
-        data["evidence"] = claims
-    else:
-        data["cited_case_ids"] = keep(data["cited_case_ids"])
-        if not data["cited_case_ids"]:
-            flags.append("the draft cites no case of this theme")
-    known = evidence_numbers(pack)
-    case_digits = {n for i in members for n in _numbers(i)}
-    quoted = {n for text in _strings(data) for n in _numbers(text)}
-    for number in sorted(quoted - known - case_digits):
-        flags.append(f"figure {number} is not in the evidence")
-    return data, flags
-
-
-def policy_involved(theme: Theme) -> bool:
-    """Whether one policy dominates the theme (then a policy clarification is drafted)."""
+def policy_involved(theme: Theme, share: float) -> bool:
+    """Whether one policy holds at least `share` of the theme (then a policy clarification is drafted)."""
     values = theme.facets.get("policy") or []
-    return bool(values) and values[0].value != "(missing)" and values[0].share >= POLICY_SHARE
+    return bool(values) and values[0].value != MISSING and values[0].share >= share
+
+
+def make_drafter(workspace: Workspace, run_dir: str | Path, settings: LLMSettings,
+                 backend: DraftingBackend | None = None) -> Drafter:
+    """The one way to set up drafting: the run's drafter, with the backend the settings ask for (or `backend`,
+    made earlier with `make_backend` to fail fast), storing into the workspace's draft store.
+
+    Raises BackendError when the backend cannot be used (no model, no API key).
+    """
+    return Drafter(run_dir, DraftStore(workspace.store_path), backend or make_backend(settings), settings)
 
 
 class Drafter:
@@ -155,7 +74,8 @@ class Drafter:
             themes = [t for t in themes if t.theme_id in theme_ids]
         if top is not None:
             themes = themes[:top]
-        return [(t, k) for t in themes for k in kinds if k != "policy" or policy_involved(t)]
+        share = self.settings.policy_share
+        return [(t, k) for t in themes for k in kinds if k != "policy" or policy_involved(t, share)]
 
     def draft_all(self, theme_ids: list[str] | None = None, kinds: tuple[str, ...] = KINDS,
                   top: int | None = None, force: bool = False) -> list[DraftOutcome]:
@@ -173,7 +93,7 @@ class Drafter:
 
         force: draft anew even when a draft from the same evidence, prompt version and model exists.
         """
-        pack = build_pack(self.run, self.cases, theme.theme_id, self.settings.token_budget)
+        pack = build_pack(self.run, self.cases, theme.theme_id, self.settings)
         prompt = load_prompt(PROMPT_OF_KIND[kind])
         digest = pack.digest()
         common = dict(run_id=self.run.run_id, theme_id=theme.theme_id, kind=kind, prompt_name=prompt.name,
@@ -197,7 +117,7 @@ class Drafter:
                 for key in tokens:
                     tokens[key] += generation.usage.get(key, 0)
                 try:
-                    draft = validate(kind, raw)
+                    draft = parse_draft(kind, raw)
                     break
                 except ValueError as exc:
                     error = str(exc)

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from assistant.config import LLMSettings
 from clustering.theme_model import Theme, ThemeRun
 
-DEFAULT_TOKEN_BUDGET = 3000
-CHARS_PER_TOKEN = 4  # a rough, conservative estimate for English text
-NOTE_CHARS, AD_CHARS, LANDING_CHARS = 400, 240, 160
-EXTRA_MEMBERS = 6  # members beyond the representatives, spread over the theme
-CONTRAST_THEMES, CONTRAST_CASES = 2, 2
+NOTE_CHARS, AD_CHARS, LANDING_CHARS = 400, 240, 160  # longest texts shown; halved while the pack is too large
+CONTRAST_THEMES, CONTRAST_CASES = 2, 2  # nearest other themes shown, and representatives of each
+MIN_SCALE = 0.25  # texts are never cut below this share of their longest length
 
 
 class EvidenceCase(BaseModel):
@@ -77,9 +76,9 @@ class EvidencePack(BaseModel):
     def case_ids(self) -> set[str]:
         return {c.case_id for c in self.cases}
 
-    def tokens(self) -> int:
+    def tokens(self, chars_per_token: int) -> int:
         """Estimated size in tokens."""
-        return len(self.model_dump_json()) // CHARS_PER_TOKEN
+        return len(self.model_dump_json()) // chars_per_token
 
 
 def _trim(value, limit: int) -> str | None:
@@ -120,22 +119,24 @@ def _nearest(theme: Theme, run: ThemeRun, n: int) -> list[tuple[Theme, float]]:
     return sorted(others, key=lambda pair: -pair[1])[:n]
 
 
-def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, token_budget: int = DEFAULT_TOKEN_BUDGET,
-               extra_members: int = EXTRA_MEMBERS) -> EvidencePack:
-    """The evidence pack of one theme of a run, shrunk until it fits the token budget."""
+def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, settings: LLMSettings | None = None) -> EvidencePack:
+    """The evidence pack of one theme of a run, shrunk until it fits `settings.token_budget`: fewer extra
+    members first, then shorter texts, then fewer contrasting themes."""
+    settings = settings or LLMSettings()
     theme = next((t for t in run.themes if t.theme_id == theme_id), None)
     if theme is None:
         known = ", ".join(t.theme_id for t in run.themes)
         raise KeyError(f"run {run.run_id} has no theme {theme_id} (themes: {known})")
     by_id = cases.assign(case_id=cases["case_id"].astype(str)).set_index("case_id", drop=False)
-    extra, scale, contrasts = extra_members, 1.0, CONTRAST_THEMES
+    extra, scale, contrasts = settings.evidence_extra_members, 1.0, CONTRAST_THEMES
     while True:
         pack = _assemble(run, theme, by_id, _members(cases, theme, extra), scale, contrasts)
-        if pack.tokens() <= token_budget or (extra == 0 and contrasts == 0 and scale <= 0.25):
+        if pack.tokens(settings.chars_per_token) <= settings.token_budget or (
+                extra == 0 and contrasts == 0 and scale <= MIN_SCALE):
             return pack
         if extra > 0:
             extra = max(0, extra - 2)
-        elif scale > 0.25:
+        elif scale > MIN_SCALE:
             scale /= 2
         else:
             contrasts -= 1

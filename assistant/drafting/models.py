@@ -1,4 +1,5 @@
-"""What a draft is (DESIGN §5): the structured output an LLM or the offline drafter must produce, per kind.
+"""What a draft is (DESIGN §5): the structured output an LLM or the offline drafter must produce, per kind,
+and how a raw answer is read into it (`parse_draft`).
 
 Every kind cites case ids; grounding (`assistant.drafting.grounding`) removes ids that are not in the theme and
 flags them, so a stored draft may cite none: it is read back with the validation context `{"stored": True}`,
@@ -7,9 +8,11 @@ which accepts that and nothing else. A stored draft's content is always one of t
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 RootCause = Literal["policy_ambiguity", "guideline_gap", "model_overkill", "model_miss", "moderator_knowledge",
                     "locale_rule", "missing_context", "tooling", "other"]
@@ -110,3 +113,34 @@ def cited_ids(draft: BaseModel | None) -> list[str]:
     else:
         ids.extend(getattr(draft, "cited_case_ids", []))
     return list(dict.fromkeys(ids))
+
+
+FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", flags=re.IGNORECASE)
+
+
+def parse_json_object(text: str) -> dict:
+    """The JSON object in a model's answer (code fences and text around it are ignored).
+
+    Strict JSON: an answer cut short (e.g. at max_tokens) is an error, never completed into a shorter object.
+    """
+    cleaned = FENCE.sub("", text.strip())
+    start, end = cleaned.find("{"), cleaned.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("the answer holds no JSON object")
+    try:
+        value = json.loads(cleaned[start:end + 1])
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON: {exc.msg} at character {exc.pos}") from exc
+    if not isinstance(value, dict):
+        raise ValueError("the answer is not a JSON object")
+    return value
+
+
+def parse_draft(kind: str, text: str) -> Draft:
+    """A raw answer as the kind's model; raises ValueError with a message a model can act on (the repair)."""
+    data = parse_json_object(text)
+    try:
+        return DRAFT_MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'object'}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"the JSON does not match the schema: {problems}") from exc

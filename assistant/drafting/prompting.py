@@ -1,4 +1,10 @@
-"""Load prompt templates from `prompts/` by name and render them for a theme's evidence pack."""
+"""Load prompt templates from `prompts/` by name and render them for a theme's evidence pack.
+
+langchain-core does the templating: each YAML file becomes a `ChatPromptTemplate` (f-string variables such as
+`{evidence}`; one left unfilled fails naming it), whose messages langchain-core converts to the OpenAI chat
+format. Reading the answer back is `assistant.drafting.models.parse_draft`: langchain-core's JSON output parsers
+complete JSON that was cut short, which would let a truncated draft validate.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from langchain_core.messages import convert_to_openai_messages
 from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.drafting.evidence import EvidencePack
 from assistant.drafting.models import DRAFT_MODELS, PROMPT_OF_KIND
 from prompts import PROMPTS_DIR
-
-ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,11 @@ def render_messages(kind: str, pack: EvidencePack) -> tuple[PromptTemplateFile, 
     prompt = load_prompt(PROMPT_OF_KIND[kind])
     evidence = fence_safe(json.dumps(pack.model_dump(), ensure_ascii=False, separators=(", ", ": ")))
     messages = prompt.template.format_messages(schema=output_schema(kind), theme_id=pack.theme_id, evidence=evidence)
-    return prompt, [{"role": ROLES[m.type], "content": str(m.content)} for m in messages]
+    return prompt, convert_to_openai_messages(messages)
 
 
 def repair_messages(messages: list[dict[str, str]], raw: str, error: str) -> list[dict[str, str]]:
     """The conversation extended by the failed answer and the `repair` template's request to fix it."""
     prompt = load_prompt("repair")
     ask = prompt.template.format_messages(error=error)
-    return [*messages, {"role": "assistant", "content": raw},
-            *({"role": ROLES[m.type], "content": str(m.content)} for m in ask)]
+    return [*messages, {"role": "assistant", "content": raw}, *convert_to_openai_messages(ask)]

@@ -39,7 +39,8 @@ def drafts_table(rows: list[DraftRow]) -> str:
 
 def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
     """A draft in full: what it says, its provenance, its flags and (optionally) its history."""
-    out = [f"draft {row.draft_id}: {row.kind} of theme {row.theme_id} in run {row.run_id}, status {row.status}",
+    out = [f"draft {row.draft_id}: {row.kind} of theme {row.theme_id} in run {row.run_id}, status {row.status}, "
+           f"version {row.version}",
            f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence {row.evidence_hash[:12]}; "
            f"tokens {row.prompt_tokens}+{row.completion_tokens}; attempts {row.attempts}"
            + (f"; reused from draft {row.reused_from}" if row.reused_from else "")

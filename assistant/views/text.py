@@ -12,7 +12,6 @@ from assistant.workspace.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.theme_model import Theme, ThemeRun
-from eval_sets.scorer import Score
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
@@ -162,18 +161,3 @@ def themes_summary_md(run: ThemeRun) -> str:
         lines += [f"- `{r.case_id}` ({r.error_type}, {r.policy}, {r.locale}): {r.reviewer_note or r.ad_text or ''}"
                   for r in t.representatives]
     return "\n".join(lines) + "\n"
-
-
-def score_report(score: Score) -> str:
-    """The scorer's figures as text."""
-    noise = "n/a" if score.noise_unthemed_share is None else pct(score.noise_unthemed_share, 0)
-    head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found; "
-            f"ARI {score.ari:.3f}, NMI {score.nmi:.3f}\n"
-            f"planted themes recovered (F1 >= 0.5): {pct(score.recovered_share, 0)}; "
-            f"noise rows left unthemed: {noise} of {score.noise_rows}; "
-            f"planted-theme rows left unthemed: {pct(score.planted_unthemed_share, 0)}")
-    rows = [[m.planted, str(m.size), m.best_theme or "-", f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}",
-             pct(m.unthemed_share, 0)] for m in score.planted]
-    table = text_table(["planted theme", "size", "best theme", "precision", "recall", "F1", "unthemed"], rows,
-                       right={1, 3, 4, 5, 6})
-    return head + "\n\n" + table

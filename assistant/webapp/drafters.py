@@ -29,21 +29,20 @@ def chosen_llm(choice: str | None, llm: LLMSettings) -> LLMSettings:
 
 def fresh_draft(explorer: Explorer, row: DraftRow, choice: str | None, llm: LLMSettings):
     """A new draft of the same theme and kind as `row` (never reused from an earlier one)."""
-    from assistant.drafting.backends import make_backend  # the drafter's imports take seconds: loaded when used
-    from assistant.drafting.drafter import Drafter
+    from assistant.drafting.drafter import make_drafter  # the drafter's imports take seconds: loaded when used
 
     settings = chosen_llm(choice, llm)
-    drafter = Drafter(explorer.workspace.run_dir(row.run_id), explorer.store, make_backend(settings), settings)
+    drafter = make_drafter(explorer.workspace, explorer.workspace.run_dir(row.run_id), settings)
     return drafter.draft_one(drafter.theme(row.theme_id), row.kind, force=True)
 
 
 def draft_run(explorer: Explorer, run_dir: Path, llm: LLMSettings) -> str:
     """Draft every theme of a fresh run with the configured backend; a one-line summary."""
-    from assistant.drafting.backends import BackendError, make_backend
-    from assistant.drafting.drafter import Drafter
+    from assistant.drafting.backends import BackendError
+    from assistant.drafting.drafter import make_drafter
 
     try:
-        outcomes = Drafter(run_dir, explorer.store, make_backend(llm), llm).draft_all()
+        outcomes = make_drafter(explorer.workspace, run_dir, llm).draft_all()
     except (ValueError, BackendError) as exc:
         return f"Drafting did not run: {exc}"
     failed = sum(o.outcome == "failed" for o in outcomes)

@@ -28,7 +28,7 @@ from assistant.webapp.review_display import (
     sort_queue,
 )
 from assistant.webapp.state import Explorer
-from assistant.workspace.store import STATUSES, DraftRow
+from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
 QUEUE_WIDTHS = ["4%", "5%", "11%", "7%", "8%", "11%", "8%", "5%", "41%"]
 VERBS = {"edit": "saved as edited", "accept": "accepted", "reject": "rejected"}
@@ -56,6 +56,7 @@ class ReviewTab:
     message: gr.Markdown
     cited: gr.Markdown
     history: gr.Markdown
+    version: gr.State  # the version of the draft the page shows: every change is based on it
 
     @property
     def filters(self) -> list:
@@ -68,7 +69,7 @@ class ReviewTab:
 
     @property
     def draft_outputs(self) -> list:
-        return [self.header, self.view, self.text, self.cited, self.history]
+        return [self.header, self.view, self.text, self.cited, self.history, self.version]
 
 
 def build(llm: LLMSettings) -> ReviewTab:
@@ -107,7 +108,7 @@ def build(llm: LLMSettings) -> ReviewTab:
                 gr.Markdown("#### History")
                 history = gr.Markdown(elem_id="draft-history")
     return ReviewTab(status, kind, policy, theme, all_runs, queue, pick, header, view, text, reviewer, comment,
-                     save_btn, accept_btn, reject_btn, backend, fresh_btn, message, cited, history)
+                     save_btn, accept_btn, reject_btn, backend, fresh_btn, message, cited, history, gr.State())
 
 
 def review_rows(explorer: Explorer, run_id: str | None, all_runs: bool, status: str, kind: str, policy: str,
@@ -147,7 +148,7 @@ def queue_values(tab: ReviewTab, explorer: Explorer, run_id, all_runs, status, k
 
 def draft_values(tab: ReviewTab, explorer: Explorer, draft_id) -> dict:
     """One draft in full: header, body, its JSON to edit, the cases it cites and its history."""
-    blank = {tab.view: "", tab.text: "", tab.cited: "", tab.history: ""}
+    blank = {tab.view: "", tab.text: "", tab.cited: "", tab.history: "", tab.version: None}
     if draft_id in (None, ""):
         return {tab.header: "_No draft selected: the queue is empty under these filters._", **blank}
     try:
@@ -160,7 +161,7 @@ def draft_values(tab: ReviewTab, explorer: Explorer, draft_id) -> dict:
         cases = None
     return {tab.header: draft_header_md(row), tab.view: draft_body_md(row), tab.text: draft_json(row),
             tab.cited: cited_cases_md(cited_cases_frame(row, cases)),
-            tab.history: history_md(explorer.store.history(row.draft_id))}
+            tab.history: history_md(explorer.store.history(row.draft_id)), tab.version: row.version}
 
 
 def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.State):
@@ -176,21 +177,28 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
     def refresh(event):
         return event.then(show_queue, inputs, tab.queue_outputs).then(show_draft, [tab.pick], tab.draft_outputs)
 
-    def act(action, draft_id, text, name, note, *filters):
-        """Save edit / accept / reject; every change is stored at once. Returns a message and refreshes."""
+    def act(action, draft_id, text, name, note, version, *filters):
+        """Save edit / accept / reject, based on the version the page shows: a draft someone changed since is
+        refused (the newer one is shown), never overwritten. Every change is stored at once."""
         if draft_id in (None, ""):
             return {tab.message: "**Pick a draft first.**"}
         draft_id, name = int(draft_id), (name or "").strip()
         try:
             row = explorer.store.get(draft_id)
+            based_on = row.version if version is None else int(version)
             if action in ("edit", "accept") and (text or "").strip():
                 content = parse_content(text)
                 if action == "edit" or content != (row.content.model_dump() if row.content else None):
-                    row = explorer.store.edit(draft_id, content, name, note or None)
+                    row = explorer.store.edit(draft_id, content, name, note or None, based_on=based_on)
+                    based_on = row.version
             if action == "accept":
-                row = explorer.store.accept(draft_id, name, note or None)
+                row = explorer.store.accept(draft_id, name, note or None, based_on=based_on)
             elif action == "reject":
-                row = explorer.store.reject(draft_id, name, note or None)
+                row = explorer.store.reject(draft_id, name, note or None, based_on=based_on)
+        except DraftConflict as exc:
+            return {tab.message: f"❌ **Not saved: someone changed this draft since you opened it.** {exc} "
+                                 "The page now shows the newer version; review it and try again.",
+                    **draft_values(tab, explorer, draft_id)}
         except (ValueError, KeyError) as exc:
             return {tab.message: f"❌ **Not saved:** {exc}"}
         message = f"✅ Draft #{row.draft_id} {VERBS[action]} by {row.reviewer}; stored in the workspace."
@@ -220,7 +228,7 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
     tab.pick.input(show_draft, [tab.pick], tab.draft_outputs)
     for button, action in ((tab.save_btn, "edit"), (tab.accept_btn, "accept"), (tab.reject_btn, "reject")):
         button.click(lambda *a, _action=action: act(_action, *a),
-                     [tab.pick, tab.text, tab.reviewer, tab.comment, *inputs],
+                     [tab.pick, tab.text, tab.reviewer, tab.comment, tab.version, *inputs],
                      [tab.message, *tab.draft_outputs, *tab.queue_outputs])
     tab.fresh_btn.click(fresh, [tab.pick, tab.backend, *inputs], [tab.message, *tab.queue_outputs],
                         concurrency_limit=1).then(show_draft, [tab.pick], tab.draft_outputs)

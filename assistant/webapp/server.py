@@ -10,12 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.config import Settings, UISettings, load_settings
+from assistant.config import Settings, load_settings
 from assistant.hosts import is_loopback_host
 from assistant.webapp.app import CSS, build_app, gradio_theme
+from assistant.webapp.options import AUTH_ENV, add_arguments
 from assistant.workspace.runs import DEFAULT_WORKSPACE
 
-AUTH_ENV = "ERROR_THEMES_UI_AUTH"  # user:password (one login) when no --auth-file is given
 AUTH_MESSAGE = "error-themes: log in to see the workspace."
 
 
@@ -73,20 +73,6 @@ def launch(workspace: str | Path = DEFAULT_WORKSPACE, host: str | None = None, p
                show_error=False, max_file_size=ui.max_file_size, theme=gradio_theme(), css=CSS, ssr_mode=False,
                footer_links=["settings"], inbrowser=False, share=False, auth_message=AUTH_MESSAGE)
     return app
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `error-themes ui`; those not given come from the settings file's `ui` section."""
-    defaults = UISettings()
-    parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE,
-                        help="workspace folder (default ./workspace)")
-    parser.add_argument("--host", help=f"address to listen on (default {defaults.host}; any other needs --auth-file "
-                                       f"or ${AUTH_ENV})")
-    parser.add_argument("--port", type=int, help="port (default: the first free one from 7860)")
-    parser.add_argument("--auth-file", type=Path, metavar="FILE",
-                        help=f"logins, one user:password a line (else ${AUTH_ENV}=user:password)")
-    parser.add_argument("--config", type=Path, help="settings file (YAML): theme, llm and ui sections")
-    parser.add_argument("--max-file-size", help=f"largest upload accepted (default {defaults.max_file_size})")
 
 
 def build_parser() -> argparse.ArgumentParser:

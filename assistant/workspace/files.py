@@ -1,10 +1,19 @@
-"""Safe file writes: a file is either its old self or its complete new self, never half-written."""
+"""Safe file writes, written once: a file or a folder is either its old self or its complete new self.
+
+Every file the product writes atomically goes through here: `write_atomic` (text or bytes), `open_atomic` (a
+handle, for writers such as `np.savez` or `DataFrame.to_csv`) and `atomic_folder` (a run folder written under a
+temporary name and renamed when complete).
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 def _umask() -> int:
@@ -18,21 +27,46 @@ def _umask() -> int:
     return 0o022
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and an atomic rename.
-
-    The file gets the usual permissions (0666 less the umask), not the temporary file's 0600.
+@contextmanager
+def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
+    """A handle on a temporary file beside `path`; renamed to `path` when the block ends without an error,
+    removed otherwise. The file gets the usual permissions (0666 less the umask), not the temporary file's 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, **mode) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to `path` through a temporary file in the same folder and an atomic rename."""
+    with open_atomic(path, binary=isinstance(data, bytes)) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """A temporary folder beside `path` to fill; renamed to `path` when the block ends without an error, removed
+    otherwise. Raises FileExistsError when `path` exists: a folder is never overwritten in place."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
+from assistant.workspace.files import atomic_folder
 from clustering.theme_model import ThemeRun
 
 DEFAULT_WORKSPACE = Path("workspace")
+THEMES_FILE, CASES_FILE, SUMMARY_FILE, METRICS_FILE = "themes.json", "cases.parquet", "summary.md", "metrics.json"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -69,22 +70,14 @@ class Workspace:
     def save_run(self, run: ThemeRun, assignments: pd.DataFrame, summary_md: str,
                  extra_files: dict[str, str] | None = None) -> Path:
         """Write a run folder atomically (plus any extra text files) and return its path."""
-        self.runs.mkdir(parents=True, exist_ok=True)
         final = self.runs / run.run_id
         if final.exists():
             raise FileExistsError(f"run {run.run_id} already exists in {self.runs}")
-        tmp = self.runs / f".tmp-{run.run_id}-{os.getpid()}"
-        tmp.mkdir()
-        try:
-            assignments.to_parquet(tmp / "cases.parquet", index=False)
-            (tmp / "themes.json").write_text(run.model_dump_json(indent=2), encoding="utf-8")
-            (tmp / "summary.md").write_text(summary_md, encoding="utf-8")
-            for name, text in (extra_files or {}).items():
+        with atomic_folder(final) as tmp:
+            assignments.to_parquet(tmp / CASES_FILE, index=False)
+            files = {THEMES_FILE: run.model_dump_json(indent=2), SUMMARY_FILE: summary_md, **(extra_files or {})}
+            for name, text in files.items():
                 (tmp / name).write_text(text, encoding="utf-8")
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return final
 
     def run_ids(self) -> list[str]:
@@ -101,23 +94,36 @@ class Workspace:
                 raise FileNotFoundError(f"no runs in {self.runs}")
             return self.runs / ids[-1]
         path = Path(run)
-        if (path / "themes.json").exists():
+        if (path / THEMES_FILE).exists():
             return path
-        if (self.runs / run / "themes.json").exists():
+        if (self.runs / run / THEMES_FILE).exists():
             return self.runs / run
         raise FileNotFoundError(f"no run '{run}' in {self.runs} (runs: {', '.join(self.run_ids()) or 'none'})")
 
 
+def load_themes(run_dir: str | Path) -> ThemeRun:
+    """The run's `themes.json` (what it covered, its settings and themes), without its cases: the one reader.
+
+    Raises FileNotFoundError for a folder without one, ValueError naming the file for a damaged one.
+    """
+    path = Path(run_dir) / THEMES_FILE
+    try:
+        return ThemeRun.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file; {Path(run_dir).name} is not a complete run") from None
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise ValueError(f"{path}: cannot read the run ({detail}); run the analysis again to replace it") from exc
+
+
 def load_run(run_dir: str | Path) -> tuple[ThemeRun, pd.DataFrame]:
     """The themes and case assignments of a saved run."""
-    run_dir = Path(run_dir)
-    run = ThemeRun.model_validate_json((run_dir / "themes.json").read_text(encoding="utf-8"))
-    return run, pd.read_parquet(run_dir / "cases.parquet")
+    return load_themes(run_dir), pd.read_parquet(Path(run_dir) / CASES_FILE)
 
 
 def load_metrics(run_dir: str | Path) -> dict:
     """The run's saved quality metrics: {"overall": MetricsReport dict, "by": {facet: [MetricsReport dict]}}."""
-    return json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    return json.loads((Path(run_dir) / METRICS_FILE).read_text(encoding="utf-8"))
 
 
 def saved_runs(workspace: Workspace) -> list[tuple[Path, ThemeRun]]:
@@ -128,10 +134,10 @@ def saved_runs(workspace: Workspace) -> list[tuple[Path, ThemeRun]]:
     found = []
     for run_id in workspace.run_ids():
         run_dir = workspace.runs / run_id
-        if not (run_dir / "cases.parquet").exists():
+        if not (run_dir / CASES_FILE).exists():
             continue
         try:
-            found.append((run_dir, ThemeRun.model_validate_json((run_dir / "themes.json").read_text(encoding="utf-8"))))
+            found.append((run_dir, load_themes(run_dir)))
         except (OSError, ValueError):
             continue
     return found

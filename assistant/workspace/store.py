@@ -1,7 +1,10 @@
 """The workspace's SQLite store of drafts and reviews (WAL; safe for several processes at once).
 
 A draft row holds the current content and status; every change (created, edited, accepted, rejected) adds a
-row to `draft_history`, so nothing a reviewer wrote is ever lost. Each write is one immediate transaction.
+row to `draft_history`, so nothing a reviewer wrote is ever lost. Each write is one immediate transaction that
+reads the draft it changes, so two writers never overwrite each other's text. A draft's `version` is its latest
+history row: a change that names the version it was based on (`based_on`) is refused with `DraftConflict` when
+someone changed the draft since.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pydantic import ValidationError
 from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
 
 STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
+SELECT_DRAFTS = ("SELECT d.*, (SELECT MAX(h.history_id) FROM draft_history h WHERE h.draft_id = d.draft_id) "
+                 "AS version FROM drafts d")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
     draft_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,6 +63,18 @@ CREATE TABLE IF NOT EXISTS draft_history (
 """
 
 
+class DraftConflict(ValueError):
+    """A change based on a version of a draft that someone has changed since; `current` is the newer draft."""
+
+    def __init__(self, current: DraftRow, based_on: int):
+        self.current, self.based_on = current, based_on
+        text = current.content.model_dump_json() if current.content is not None else f"(no content: {current.error})"
+        super().__init__(f"draft {current.draft_id} changed since version {based_on}: it is now version "
+                         f"{current.version}, {current.status}"
+                         + (f" by {current.reviewer}" if current.reviewer else "")
+                         + f". Nothing was changed. The newer text: {text}")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -87,6 +104,7 @@ class DraftRow:
     reviewer: str | None
     created_at: str
     updated_at: str
+    version: int  # the id of the draft's latest history row; changes when anyone changes the draft
 
     @property
     def offline(self) -> bool:
@@ -110,7 +128,7 @@ def _row(r: sqlite3.Row) -> DraftRow:
         prompt_version=r["prompt_version"], model=r["model"], evidence_hash=r["evidence_hash"],
         evidence=json.loads(r["evidence_json"]), prompt_tokens=r["prompt_tokens"],
         completion_tokens=r["completion_tokens"], attempts=r["attempts"], reused_from=r["reused_from"],
-        reviewer=r["reviewer"], created_at=r["created_at"], updated_at=r["updated_at"],
+        reviewer=r["reviewer"], created_at=r["created_at"], updated_at=r["updated_at"], version=r["version"] or 0,
     )
 
 
@@ -118,11 +136,16 @@ class DraftStore:
     """Drafts and their history in `WORKSPACE/drafts.sqlite`."""
 
     def __init__(self, path: str | Path):
+        """Open (or create) the store; ValueError naming the file when it is not a usable SQLite store."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        try:
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:  # a damaged or foreign file; OperationalError: read-only, locked
+            raise ValueError(f"{self.path}: cannot use the draft store ({exc}); if the file is damaged, move it "
+                             "aside (drafts are then drafted again) or restore it from a backup") from exc
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -169,7 +192,7 @@ class DraftStore:
 
     def get(self, draft_id: int) -> DraftRow:
         with self._connect() as db:
-            row = db.execute("SELECT * FROM drafts WHERE draft_id = ?", (draft_id,)).fetchone()
+            row = db.execute(f"{SELECT_DRAFTS} WHERE d.draft_id = ?", (draft_id,)).fetchone()
         if row is None:
             raise KeyError(f"no draft {draft_id}")
         return _row(row)
@@ -180,7 +203,7 @@ class DraftStore:
         drafts are never reused: those are drafted again)."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT * FROM drafts WHERE evidence_hash = ? AND kind = ? AND prompt_name = ? AND prompt_version = ?"
+                f"{SELECT_DRAFTS} WHERE evidence_hash = ? AND kind = ? AND prompt_name = ? AND prompt_version = ?"
                 " AND model = ? AND status NOT IN ('failed', 'rejected') ORDER BY draft_id DESC LIMIT 1",
                 (evidence_hash, kind, prompt_name, prompt_version, model)).fetchone()
         return _row(row) if row else None
@@ -195,7 +218,7 @@ class DraftStore:
                 args.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._connect() as db:
-            rows = [_row(r) for r in db.execute(f"SELECT * FROM drafts {where} ORDER BY draft_id DESC", args)]
+            rows = [_row(r) for r in db.execute(f"{SELECT_DRAFTS} {where} ORDER BY draft_id DESC", args)]
         if policy is not None:
             rows = [r for r in rows if getattr(r.content, "policy", None) == policy
                     or policy in {f["value"] for f in r.evidence.get("facets", {}).get("policy", [])[:1]}]
@@ -212,15 +235,20 @@ class DraftStore:
             return [dict(r) | {"content": json.loads(r["content_json"]) if r["content_json"] else None} for r in rows]
 
     def _change(self, draft_id: int, reviewer: str, action: str, status: str, content: Draft | None,
-                comment: str | None) -> DraftRow:
+                comment: str | None, based_on: int | None) -> DraftRow:
         if not reviewer or not reviewer.strip():
             raise ValueError("a reviewer name is required")
-        current = self.get(draft_id)
-        if current.status == "failed" and content is None:
-            raise ValueError(f"draft {draft_id} failed; edit it with content before accepting or rejecting")
-        content_json = _content_json(current.kind, content if content is not None else current.content)
         stamp = now()
-        with self._write() as db:
+        with self._write() as db:  # read, check and write in one transaction: no other writer in between
+            found = db.execute(f"{SELECT_DRAFTS} WHERE d.draft_id = ?", (draft_id,)).fetchone()
+            if found is None:
+                raise KeyError(f"no draft {draft_id}")
+            current = _row(found)
+            if based_on is not None and based_on != current.version:
+                raise DraftConflict(current, based_on)
+            if current.status == "failed" and content is None:
+                raise ValueError(f"draft {draft_id} failed; edit it with content before accepting or rejecting")
+            content_json = _content_json(current.kind, content if content is not None else current.content)
             db.execute("UPDATE drafts SET status = ?, content_json = ?, reviewer = ?, updated_at = ? "
                        "WHERE draft_id = ?", (status, content_json, reviewer.strip(), stamp, draft_id))
             db.execute("INSERT INTO draft_history (draft_id, at, actor, action, status, content_json, comment) "
@@ -228,20 +256,28 @@ class DraftStore:
                                                   comment))
         return self.get(draft_id)
 
-    def edit(self, draft_id: int, content: dict, reviewer: str, comment: str | None = None) -> DraftRow:
-        """Replace a draft's content (validated against its kind's schema); status becomes `edited`."""
+    def edit(self, draft_id: int, content: dict, reviewer: str, comment: str | None = None,
+             based_on: int | None = None) -> DraftRow:
+        """Replace a draft's content (validated against its kind's schema); status becomes `edited`.
+
+        based_on: the version the new content was written from; refused (DraftConflict) if the draft changed since.
+        """
         kind = self.get(draft_id).kind
         try:
             valid = DRAFT_MODELS[kind].model_validate(content)
         except ValidationError as exc:
             raise ValueError(f"the edited {kind} draft is not valid: {exc}") from exc
-        return self._change(draft_id, reviewer, "edited", "edited", valid, comment)
+        return self._change(draft_id, reviewer, "edited", "edited", valid, comment, based_on)
 
-    def accept(self, draft_id: int, reviewer: str, comment: str | None = None) -> DraftRow:
-        return self._change(draft_id, reviewer, "accepted", "accepted", None, comment)
+    def accept(self, draft_id: int, reviewer: str, comment: str | None = None,
+               based_on: int | None = None) -> DraftRow:
+        """Accept the draft as it is now (or, with `based_on`, only if it is still that version)."""
+        return self._change(draft_id, reviewer, "accepted", "accepted", None, comment, based_on)
 
-    def reject(self, draft_id: int, reviewer: str, comment: str | None = None) -> DraftRow:
-        return self._change(draft_id, reviewer, "rejected", "rejected", None, comment)
+    def reject(self, draft_id: int, reviewer: str, comment: str | None = None,
+               based_on: int | None = None) -> DraftRow:
+        """Reject the draft as it is now (or, with `based_on`, only if it is still that version)."""
+        return self._change(draft_id, reviewer, "rejected", "rejected", None, comment, based_on)
 
     def usage(self, run_id: str) -> dict[str, int]:
         """Tokens used by the drafts of a run, summed."""

@@ -76,3 +76,30 @@ def test_browser_edit_accept_and_find_it_accepted_after_a_reload(app_page, explo
     expect(app_page.locator("#draft-header")).to_contain_text(f"Draft #{fresh.draft_id}: policy clarification")
     expect(app_page.locator("#draft-header")).to_contain_text("Status draft")
     assert explorer.store.get(draft.draft_id).status == "accepted"
+
+
+def test_browser_accept_of_a_stale_page_is_refused_and_shows_the_newer_text(app_page, explorer, run_data):
+    from playwright.sync_api import expect
+
+    draft = explorer.store.list(run_id=run_data.run_id, kind="label", status="draft")[0]
+    app_page.get_by_role("tab", name="Review").click()
+    choose(app_page, "f-kind", "theme label")
+    choose(app_page, "draft-pick", f"#{draft.draft_id} ·")
+    expect(app_page.locator("#draft-header")).to_contain_text(f"Draft #{draft.draft_id}: theme label")
+
+    # someone else edits the draft after this page loaded it
+    newer = {**draft.content.model_dump(), "name": "Renamed by Sam elsewhere"}
+    explorer.store.edit(draft.draft_id, newer, "Sam", based_on=draft.version)
+
+    field(app_page, "reviewer").fill("Robin")
+    app_page.locator("#accept-btn").click()
+    expect(app_page.locator("#review-message")).to_contain_text("someone changed this draft since you opened it")
+    expect(app_page.locator("#review-message")).to_contain_text("Renamed by Sam elsewhere")
+    expect(app_page.locator("#draft-view")).to_contain_text("Renamed by Sam elsewhere")  # the page shows the newer
+    stored = explorer.store.get(draft.draft_id)
+    assert (stored.status, stored.reviewer, stored.content.name) == ("edited", "Sam", "Renamed by Sam elsewhere")
+
+    # accepting now, from the page that shows the newer version, works
+    app_page.locator("#accept-btn").click()
+    expect(app_page.locator("#review-message")).to_contain_text(f"Draft #{draft.draft_id} accepted by Robin")
+    assert explorer.store.get(draft.draft_id).content.name == "Renamed by Sam elsewhere"

@@ -8,7 +8,6 @@ import shutil
 
 import pandas as pd
 import pytest
-from llm_server import llm_server_fixture  # noqa: F401 - the llm_server fixture
 
 from assistant.config import DigestSettings, LLMSettings
 from assistant.digest.build import find_run, rate_changes, write_digest
@@ -244,7 +243,7 @@ def test_failed_drafts_exit_1_and_are_reported(demo_digest, tmp_path, llm_server
     source, _, _ = demo_digest
     workspace = Workspace(shutil.copytree(source.root, tmp_path / "ws"))
     llm = LLMSettings(backend="openai", base_url=llm_server.base_url, model="down-model", max_retries=0,
-                      backoff_s=0, concurrency=2)
+                      concurrency=2)
     result = write_digest(DEMO_CASES, WEEK, workspace, out=tmp_path / "out", llm_settings=llm)
     assert result.exit_code == EXIT_PARTIAL
     assert result.digest.drafts_failed and all(t.rca is None for t in result.digest.themes)

@@ -13,7 +13,7 @@ def make_backend(settings: LLMSettings) -> DraftingBackend:
     if settings.backend == "offline":
         from assistant.drafting.backends.offline import OfflineDrafter
 
-        return OfflineDrafter()
+        return OfflineDrafter(settings.offline_min_score)
     from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend
 
     return OpenAICompatibleBackend(settings)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 
+from assistant.config import LLMSettings
 from assistant.drafting.backends.base import Generation
 from assistant.drafting.evidence import EvidenceCase, EvidencePack
 from assistant.drafting.redact import redact_text
+from clustering.describe import MISSING
 
 MODEL_ID = "offline-drafter/1"
-MIN_SCORE = 0.15  # below this, the category is "other"
+CLOSE_RUNNER_UP = 0.2  # a runner-up category this close to the winner lowers confidence and is asked about
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "policy_ambiguity": ("ambigu", "unclear", "vague", "doesn't define", "does not define", "not defined",
@@ -92,7 +94,7 @@ def _matches(pack: EvidencePack, category: str) -> list[EvidenceCase]:
 
 
 def _top(pack: EvidencePack, facet: str) -> dict | None:
-    values = [v for v in pack.facets.get(facet, []) if v["value"] != "(missing)"]
+    values = [v for v in pack.facets.get(facet, []) if v["value"] != MISSING]
     return values[0] if values else None
 
 
@@ -129,7 +131,7 @@ def score_root_causes(pack: EvidencePack) -> tuple[dict[str, float], dict[str, l
         scores["policy_ambiguity"] += 0.5 * min(1.0, k / 3)
         reasons["policy_ambiguity"].append(f"{pack.inconsistent_ads_total} ad(s) of the theme were judged "
                                            "differently by different moderators")
-    moderators = [v for v in pack.facets.get("moderator_id", []) if v["value"] != "(missing)"]
+    moderators = [v for v in pack.facets.get("moderator_id", []) if v["value"] != MISSING]
     concentrated = [v for v in moderators if v["lift"] >= 3 and v["count"] >= 3]
     if _share(pack.sources, "human") >= 0.7 and concentrated:
         scores["moderator_knowledge"] += 0.3
@@ -138,12 +140,12 @@ def score_root_causes(pack: EvidencePack) -> tuple[dict[str, float], dict[str, l
     return scores, reasons
 
 
-def choose_root_cause(pack: EvidencePack) -> tuple[str, float, list[tuple[str, float]], list[str]]:
-    """The winning category, its score, the ranking, and the winner's reasons."""
+def choose_root_cause(pack: EvidencePack, min_score: float) -> tuple[str, float, list[tuple[str, float]], list[str]]:
+    """The winning category, its score, the ranking, and the winner's reasons ("other" below `min_score`)."""
     scores, reasons = score_root_causes(pack)
     ranking = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     best, score = ranking[0]
-    if score < MIN_SCORE:
+    if score < min_score:
         return "other", score, ranking, ["no category reaches the minimum score"]
     return best, score, ranking, reasons[best]
 
@@ -167,23 +169,23 @@ def _context(pack: EvidencePack) -> dict[str, str]:
             "queue": queue["value"] if queue else "wrong"}
 
 
-def label_draft(pack: EvidencePack) -> dict:
+def label_draft(pack: EvidencePack, min_score: float) -> dict:
     """Theme label: policy, direction and the top keywords; one sentence on the likely cause."""
     ctx, direction = _context(pack), _direction(pack)
     what = {"FP": "good ads rejected", "FN": "bad ads approved", "mixed": "inconsistent decisions"}[direction]
     keywords = ", ".join(pack.keywords[:2]) or "mixed notes"
     name = f"{ctx['policy']} {what}: {keywords}"
     words = name.split()
-    category, _, _, _ = choose_root_cause(pack)
+    category, _, _, _ = choose_root_cause(pack, min_score)
     sentence = (f"{pack.size} misjudged cases, mostly {what} under {ctx['policy']}; likely cause: "
                 f"{EXPLANATION[category]}.")
     return {"name": " ".join(words[:8]), "sentence": sentence, "cited_case_ids": _ids(pack.cases, 3)}
 
 
-def rca_draft(pack: EvidencePack) -> dict:
+def rca_draft(pack: EvidencePack, min_score: float) -> dict:
     """RCA narrative from the figures, the notes' vocabulary and the facets."""
     ctx, direction = _context(pack), _direction(pack)
-    category, score, ranking, reasons = choose_root_cause(pack)
+    category, score, ranking, reasons = choose_root_cause(pack, min_score)
     fp, fn = pack.error_types.get("FP", 0), pack.error_types.get("FN", 0)
     impact = {k: v for k, v in pack.impact_pp.items() if v is not None}
     impact_text = ", ".join(f"{k} {v:+.2f} pp" for k, v in impact.items()) or "not available (only misjudged rows)"
@@ -212,10 +214,11 @@ def rca_draft(pack: EvidencePack) -> dict:
     weeks = list(pack.weekly.items())
     trend = f"{pack.trend} ({weeks[-1][0]}: {weeks[-1][1]} cases)" if weeks else pack.trend
     runner_up = ranking[1] if len(ranking) > 1 else None
-    confidence = "high" if score >= 0.6 and (not runner_up or score - runner_up[1] >= 0.2) and pack.size >= 20 \
+    confidence = "high" if score >= 0.6 and (not runner_up or score - runner_up[1] >= CLOSE_RUNNER_UP) \
+        and pack.size >= 20 \
         else "medium" if score >= 0.35 else "low"
     questions = [f"Do the cases beyond the {pack.sampled_cases} sampled here share this cause?"]
-    if runner_up and runner_up[1] >= MIN_SCORE and score - runner_up[1] < 0.2:
+    if runner_up and runner_up[1] >= min_score and score - runner_up[1] < CLOSE_RUNNER_UP:
         questions.append(f"Could the cause be {runner_up[0]} instead (score {runner_up[1]:.2f} against {score:.2f})?")
     return {
         "title": f"{ctx['policy']}: {category.replace('_', ' ')} behind {pack.size} "
@@ -232,7 +235,7 @@ def rca_draft(pack: EvidencePack) -> dict:
     }
 
 
-def policy_draft(pack: EvidencePack) -> dict:
+def policy_draft(pack: EvidencePack, min_score: float) -> dict:
     """Policy clarification: the ambiguity and wording from the theme's direction, keywords and QA notes."""
     ctx, direction = _context(pack), _direction(pack)
     topics = ", ".join(pack.keywords[:3]) or "these ads"
@@ -275,10 +278,16 @@ WRITERS = {"label": label_draft, "rca": rca_draft, "policy": policy_draft}
 
 
 class OfflineDrafter:
-    """The deterministic offline drafter (the default backend)."""
+    """The deterministic offline drafter (the default backend).
+
+    min_score: a root-cause category scoring below it is reported as "other" (`LLMSettings.offline_min_score`).
+    """
 
     model_id = MODEL_ID
     leaves_machine = False
 
+    def __init__(self, min_score: float | None = None):
+        self.min_score = LLMSettings().offline_min_score if min_score is None else min_score
+
     def generate(self, kind: str, pack: EvidencePack, messages: list[dict[str, str]]) -> Generation:
-        return Generation(text=json.dumps(WRITERS[kind](pack), ensure_ascii=False), model=MODEL_ID)
+        return Generation(text=json.dumps(WRITERS[kind](pack, self.min_score), ensure_ascii=False), model=MODEL_ID)

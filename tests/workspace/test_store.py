@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from assistant.workspace.store import DraftStore
+from assistant.workspace.store import DraftConflict, DraftStore
 
 LABEL = {"name": "Alcohol-free beer rejected", "sentence": "0.0% drinks are treated as alcohol.",
          "cited_case_ids": ["C1", "C2"]}
@@ -80,3 +80,55 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     rows = DraftStore(path).list()
     assert len(rows) == 50 and all(r.status == "accepted" for r in rows)
     assert all(len(DraftStore(path).history(r.draft_id)) == 2 for r in rows)
+
+
+def test_a_damaged_store_is_named_not_a_traceback(tmp_path):
+    path = tmp_path / "drafts.sqlite"
+    path.write_bytes(b"this is not a database, just some bytes " * 100)
+    with pytest.raises(ValueError, match="cannot use the draft store") as caught:
+        DraftStore(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_change_based_on_an_older_version_is_refused_with_the_newer_text(tmp_path):
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    draft_id = add(store)
+    seen = store.get(draft_id).version  # two reviewers open the same draft
+    store.edit(draft_id, {**LABEL, "name": "Zero-alcohol drinks treated as alcohol"}, "Pat", based_on=seen)
+    with pytest.raises(DraftConflict, match="Zero-alcohol drinks treated as alcohol") as caught:
+        store.accept(draft_id, "Sam", based_on=seen)  # Sam still sees the old text
+    assert caught.value.current.status == "edited" and "Nothing was changed" in str(caught.value)
+    row = store.get(draft_id)
+    assert (row.status, row.content.name) == ("edited", "Zero-alcohol drinks treated as alcohol")
+    accepted = store.accept(draft_id, "Sam", based_on=row.version)
+    assert accepted.status == "accepted" and accepted.content.name == "Zero-alcohol drinks treated as alcohol"
+    assert accepted.version > row.version
+
+
+def _accept_and_edit(path: str, name: str, n: int) -> None:
+    store = DraftStore(path)
+    for i in range(n):
+        row = store.get(1)
+        try:
+            if i % 2:
+                store.accept(1, name, based_on=row.version)
+            else:
+                store.edit(1, {**LABEL, "name": f"{name} {i}"}, name, based_on=row.version)
+        except DraftConflict:
+            pass
+
+
+def test_two_processes_accepting_and_editing_one_draft_never_lose_an_edit(tmp_path):
+    path = str(tmp_path / "drafts.sqlite")
+    add(DraftStore(path))
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_accept_and_edit, args=(path, name, 30)) for name in ("A", "B")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert all(w.exitcode == 0 for w in workers)
+    history = DraftStore(path).history(1)
+    for before, after in zip(history, history[1:]):
+        if after["action"] == "accepted":  # an accept keeps exactly the text it was based on
+            assert after["content"] == before["content"]

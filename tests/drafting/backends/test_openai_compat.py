@@ -1,4 +1,8 @@
-"""The OpenAI-compatible backend alone, over HTTP against the scripted server in `llm_server.py`."""
+"""The OpenAI-compatible backend alone, over HTTP against the scripted server in `devtools/llm_server.py`.
+
+Retries and their waits are the openai SDK's: the tests check what the server saw (how many requests, how far
+apart, the SDK's retry count header), not how the waiting is done.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import json
 import time
 
 import pytest
-from llm_server import completion, delay, error, llm_server_fixture, raw  # noqa: F401 - the llm_server fixture
 
 from assistant.config import LLMSettings
 from assistant.drafting.backends.base import BackendError
 from assistant.drafting.backends.openai_compat import OpenAICompatibleBackend
-from assistant.drafting.drafter import parse_json_object
+from assistant.drafting.models import parse_json_object
+from devtools.llm_server import completion, delay, error, raw
 
 KEY_ENV = "ERROR_THEMES_TEST_LLM_KEY"  # never set: a local endpoint needs no key
 MESSAGES = [{"role": "system", "content": "You answer with JSON."}, {"role": "user", "content": "Say hi."}]
@@ -22,21 +26,24 @@ def _no_key(monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
 
 
-class Waits:
-    """Records the back-off waits instead of sleeping."""
-
-    def __init__(self):
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
+SDK_FIRST_WAIT_S = (0.375, 0.5)  # the SDK's first back-off: 0.5 s less up to 25% jitter, then doubling
 
 
-def backend(server, waits: Waits | None = None, **overrides) -> OpenAICompatibleBackend:
+def backend(server, **overrides) -> OpenAICompatibleBackend:
     options = dict(backend="openai", base_url=server.base_url, model="test-model", api_key_env=KEY_ENV,
-                   timeout_s=5.0, max_retries=2, backoff_s=0.01)
+                   timeout_s=5.0, max_retries=2)
     options.update(overrides)
-    return OpenAICompatibleBackend(LLMSettings(**options), sleep=waits if waits is not None else Waits())
+    return OpenAICompatibleBackend(LLMSettings(**options))
+
+
+def gaps(server) -> list[float]:
+    """Seconds between the answer to each request and the next request: the client's waits."""
+    requests = server.requests
+    return [b.received_at - a.answered_at for a, b in zip(requests, requests[1:])]
+
+
+def retry_counts(server) -> list[str | None]:
+    return [r.headers.get("x-stainless-retry-count") for r in server.requests]
 
 
 def test_good_reply_returns_text_model_and_usage(llm_server):
@@ -84,44 +91,65 @@ def test_no_model_configured_is_an_error(llm_server):
 
 
 def test_429_waits_as_retry_after_says_then_succeeds(llm_server):
-    llm_server.script(error(429, "slow down", retry_after=2), completion('{"ok": true}'))
-    waits = Waits()
-    generation = backend(llm_server, waits, backoff_s=0.5).generate("label", None, MESSAGES)
+    llm_server.script(error(429, "slow down", retry_after=1.5), completion('{"ok": true}'))
+    generation = backend(llm_server).generate("label", None, MESSAGES)
 
     assert generation.text == '{"ok": true}'
     assert generation.attempts == 2
-    assert waits.calls == [2.0]
     assert llm_server.request_count == 2
+    (wait,) = gaps(llm_server)
+    assert 1.5 <= wait < 2.5  # the server's Retry-After, not the SDK's 0.5 s back-off
+    assert retry_counts(llm_server) == ["0", "1"]
 
 
 def test_retry_after_ms_is_honoured(llm_server):
-    llm_server.script(error(429, headers={"retry-after-ms": "250"}), completion("{}"))
-    waits = Waits()
-    backend(llm_server, waits).generate("label", None, MESSAGES)
-    assert waits.calls == [0.25]
+    llm_server.script(error(429, headers={"retry-after-ms": "1200"}), completion("{}"))
+    backend(llm_server).generate("label", None, MESSAGES)
+    (wait,) = gaps(llm_server)
+    assert 1.2 <= wait < 2.2
+
+
+def test_retry_after_beyond_two_minutes_is_not_waited_for(llm_server):
+    llm_server.script(error(429, retry_after=3600), completion("{}"))
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="HTTP 429") as caught:
+        backend(llm_server).generate("label", None, MESSAGES)
+    assert time.monotonic() - started < 5
+    assert "1 attempt(s)" in str(caught.value)
+    assert llm_server.request_count == 1
 
 
 def test_5xx_backs_off_doubling_then_succeeds(llm_server):
-    llm_server.script(error(500), error(500), completion('{"ok": 1}'))
-    waits = Waits()
-    generation = backend(llm_server, waits, backoff_s=0.01, max_retries=3).generate("label", None, MESSAGES)
+    llm_server.script(error(500), error(502), completion('{"ok": 1}'))
+    generation = backend(llm_server, max_retries=3).generate("label", None, MESSAGES)
 
     assert generation.text == '{"ok": 1}'
     assert generation.attempts == 3
-    assert waits.calls == pytest.approx([0.01, 0.02])
     assert llm_server.request_count == 3
+    first, second = gaps(llm_server)
+    assert SDK_FIRST_WAIT_S[0] <= first < 1.0
+    assert 2 * SDK_FIRST_WAIT_S[0] <= second < 2.0 and second > first
+    assert retry_counts(llm_server) == ["0", "1", "2"]
 
 
 def test_5xx_beyond_max_retries_is_a_backend_error(llm_server):
     llm_server.script(*(error(500) for _ in range(5)))
-    waits = Waits()
+    started = time.monotonic()
     with pytest.raises(BackendError, match="HTTP 500") as caught:
-        backend(llm_server, waits, max_retries=2, backoff_s=0.01).generate("label", None, MESSAGES)
+        backend(llm_server, max_retries=2).generate("label", None, MESSAGES)
 
     assert "3 attempt(s)" in str(caught.value)
     assert llm_server.request_count == 3
-    assert waits.calls == pytest.approx([0.01, 0.02])  # no wait after the last attempt
     assert llm_server.pending == 2
+    assert time.monotonic() - llm_server.requests[-1].answered_at < 0.3  # no wait after the last attempt
+    assert time.monotonic() - started >= 3 * SDK_FIRST_WAIT_S[0]  # two waits: about 0.5 s, then 1 s
+
+
+def test_no_retries_when_max_retries_is_0(llm_server):
+    llm_server.script(error(503), completion("{}"))
+    with pytest.raises(BackendError, match="1 attempt\\(s\\): HTTP 503"):
+        backend(llm_server, max_retries=0).generate("label", None, MESSAGES)
+    assert llm_server.request_count == 1
 
 
 def test_other_4xx_is_not_retried(llm_server):
@@ -133,8 +161,7 @@ def test_other_4xx_is_not_retried(llm_server):
 
 def test_slow_reply_times_out_is_retried_then_fails(llm_server):
     llm_server.script(delay(2.0), delay(2.0))
-    waits = Waits()
-    client = backend(llm_server, waits, timeout_s=0.5, max_retries=1, backoff_s=0.01)
+    client = backend(llm_server, timeout_s=0.5, max_retries=1)
     started = time.monotonic()
     with pytest.raises(BackendError, match="timed out") as caught:
         client.generate("label", None, MESSAGES)
@@ -142,8 +169,9 @@ def test_slow_reply_times_out_is_retried_then_fails(llm_server):
 
     assert "2 attempt(s)" in str(caught.value)
     assert llm_server.request_count == 2
-    assert waits.calls == [0.01]
-    assert 0.9 <= elapsed < 3.0  # two time-outs of 0.5 s (without them: 2 × 2 s, then a success)
+    assert retry_counts(llm_server) == ["0", "1"]
+    # two time-outs of 0.5 s and one back-off wait (without the time-outs: 2 × 2 s)
+    assert 1.0 + SDK_FIRST_WAIT_S[0] <= elapsed < 3.0
 
 
 def test_slow_reply_then_fast_reply_succeeds(llm_server):
@@ -156,13 +184,13 @@ def test_slow_reply_then_fast_reply_succeeds(llm_server):
 def test_connection_refused_is_retried_then_reported(llm_server):
     url = llm_server.base_url
     llm_server.stop()  # nothing listens on the port any more
-    waits = Waits()
     client = OpenAICompatibleBackend(LLMSettings(backend="openai", base_url=url, model="test-model",
-                                                 api_key_env=KEY_ENV, timeout_s=2, max_retries=1, backoff_s=0.01),
-                                     sleep=waits)
-    with pytest.raises(BackendError, match="could not connect"):
+                                                 api_key_env=KEY_ENV, timeout_s=2, max_retries=1))
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="could not connect") as caught:
         client.generate("label", None, MESSAGES)
-    assert waits.calls == [0.01]
+    assert "2 attempt(s)" in str(caught.value)
+    assert time.monotonic() - started >= SDK_FIRST_WAIT_S[0]  # a back-off wait before the second attempt
 
 
 def test_json_mode_auto_asks_for_json_object(llm_server):
@@ -176,13 +204,12 @@ def test_json_mode_refused_falls_back_to_plain_text(llm_server):
                                  "with this model.", code="unsupported_parameter"),
                       completion('Sure! Here it is:\n```json\n{"name": "x"}\n```'),
                       completion('{"again": true}'))
-    waits = Waits()
-    client = backend(llm_server, waits)
+    client = backend(llm_server)
     generation = client.generate("label", None, MESSAGES)
 
     assert parse_json_object(generation.text) == {"name": "x"}
     assert generation.attempts == 1  # the refusal is not counted as an attempt
-    assert waits.calls == []
+    assert gaps(llm_server)[0] < SDK_FIRST_WAIT_S[0]  # asked again at once, not after a back-off
     first, second = llm_server.requests
     assert first.body["response_format"] == {"type": "json_object"}
     assert "response_format" not in second.body

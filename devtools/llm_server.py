@@ -12,11 +12,13 @@ a misconfigured proxy might answer), each optionally after a delay (to trigger t
 request is recorded (`server.requests`: parsed body, headers, times), and the largest number of requests in
 flight at once is tracked (`server.max_in_flight`).
 
-    from llm_server import completion, error, llm_server_fixture  # noqa: F401 - the `llm_server` fixture
+    from devtools.llm_server import completion, error
 
-    def test_x(llm_server):
+    def test_x(llm_server):  # the fixture, in tests/conftest.py: a started LLMServer, stopped afterwards
         llm_server.script(error(500), completion('{"a": 1}'))
         ... LLMSettings(backend="openai", base_url=llm_server.base_url, model="test-model") ...
+
+Used by the tests and by `bench/drafting.py`; not part of the installed packages.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 CHAT_PATH = "/v1/chat/completions"
 STOP_TIMEOUT_S = 5.0  # the longest `stop()` waits for handler threads
@@ -307,16 +307,3 @@ class LLMServer:
             with self._lock:
                 self.unscripted += 1
             return error(500, "llm_server: no scripted reply left")
-
-
-@pytest.fixture(name="llm_server")
-def llm_server_fixture():
-    """`llm_server`: a started `LLMServer` on 127.0.0.1 (fresh for each test), stopped cleanly afterwards.
-
-    Import `llm_server_fixture` into a test module to use it (the fixture's name is `llm_server`)."""
-    server = LLMServer().start()
-    try:
-        yield server
-    finally:
-        alive = server.stop()
-    assert not alive, f"llm_server threads still running after stop: {alive}"

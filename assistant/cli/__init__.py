@@ -1,0 +1,58 @@
+"""The `error-themes` command line: parse, call the packages, render. No analysis lives here.
+
+One module per command group adds its sub-commands to the parser (`register(sub, load_opts)`) and names the
+function of each (`COMMANDS`); `main` runs the chosen one and turns the errors a user can fix into exit code 2
+(`assistant.exit_codes`) with a one-line message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from assistant.cli import config, demo, digest, drafts, input, options, serve, themes
+from assistant.drafting.backends.base import BackendError
+from assistant.exit_codes import EXIT_BAD_INPUT
+from clustering.problems import LoadError, ValidationError, format_problems
+
+GROUPS = (input, themes, drafts, digest, config, demo, serve)  # in the order `--help` lists them
+COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `error-themes`."""
+    parser = argparse.ArgumentParser(
+        prog="error-themes",
+        description="Find, explain and track the error themes behind misjudged ad-moderation decisions.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    load_opts = options.load_options()
+    for group in GROUPS:
+        group.register(sub, load_opts)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as exc:
+        max_errors = getattr(args, "max_errors", options.DEFAULT_MAX_ERRORS)
+        print(format_problems(exc.problems, max_errors, exc.total), file=sys.stderr)
+        print(f"error: {exc.path}: {exc.total:,} problem(s) in {exc.bad_rows:,} row(s); nothing was loaded. "
+              "Fix them, or use --lenient to skip bad rows.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (LoadError, ValueError, FileNotFoundError, KeyError, BackendError) as exc:
+        print(f"error: {_message(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _message(exc: Exception) -> str:
+    """The exception's message (a KeyError's without the quotes str() adds)."""
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc)
+
+
+__all__ = ["COMMANDS", "build_parser", "main"]

@@ -1,0 +1,72 @@
+"""`demo`: the main job on the shipped demo data, from validation to the weekly digest.
+
+The demo data and its planted labels (`eval_sets`) are loaded inside the command only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from assistant.analysis import analyse
+from assistant.cli import options
+from assistant.cli.drafts import draft_and_report
+from assistant.cli.input import print_metrics
+from assistant.cli.themes import score_report
+from assistant.drafting.models import KINDS
+from assistant.views import text as render
+from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.store import DraftStore
+from clustering.load import load_cases
+
+DEMO_WEEK = "2026-W47"  # the last week of the shipped demo data
+
+
+def register(sub, load_opts: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("demo", help="run the main job on the shipped demo data",
+                       description="Validate the shipped demo cases, print their quality metrics, find their error "
+                                   "themes, score them against the planted labels, draft labels, RCAs and policy "
+                                   "clarifications, and write the digest of the last week.")
+    options.add_workspace(p)
+    p.add_argument("--config", type=Path, help="settings file (YAML)")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from assistant.digest.build import write_digest
+    from eval_sets import DEMO_CASES
+    from eval_sets.demo_data import PLANTED_THEMES
+    from eval_sets.root_causes import root_cause_agreement
+    from eval_sets.scorer import read_labels, score_run
+
+    workspace = Workspace(args.workspace)
+    result = load_cases(DEMO_CASES)
+    print("== 1. Validate: shipped audited cases with planted error themes ==")
+    print(render.load_summary(result) + "\n")
+    print("== 2. Quality metrics ==")
+    print_metrics(result, ["week", "decision_source"], None)
+    print("\n== 3. Error themes (embedding, UMAP, HDBSCAN; the first run takes a minute or two) ==")
+    run_dir, run = analyse(DEMO_CASES, workspace, options.theme_settings(args))
+    print(render.themes_table(run))
+    print(f"\nSaved run {run.run_id} in {run_dir}")
+    print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
+    _, assignments = load_run(run_dir)
+    score = score_run(assignments, read_labels(DEMO_CASES, "theme"))
+    print(score_report(score))
+    print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
+    code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None)
+    drafted = {r.theme_id: r.content.root_cause_category
+               for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
+    matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)
+    print(f"\nRCA root causes agree with the planted ones for {sum(m.agrees for m in matches)} of "
+          f"{len(matches)} planted themes")
+    for m in matches:
+        if not m.agrees:
+            print(f"  {m.planted}: expected {m.expected}, drafted {m.drafted} (theme {m.theme_id})")
+    print(f"\n== 6. Weekly digest of the last week, {DEMO_WEEK} (themes matched to the week before) ==")
+    digest = write_digest(DEMO_CASES, DEMO_WEEK, workspace, config=args.config, settings=options.theme_settings(args))
+    print(digest.summary())
+    print(f"Open {digest.paths['digest.html']} in a browser (self-contained; works offline).")
+    return code or digest.exit_code
+
+
+COMMANDS = {"demo": cmd_demo}

@@ -1,0 +1,97 @@
+"""Options several commands share (loading a file, theme settings, the workspace) and what they build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.config import Settings, load_settings
+from assistant.workspace.runs import DEFAULT_WORKSPACE
+from clustering.load import (
+    DEFAULT_MAX_FIELD_CHARS,
+    LoadResult,
+    LoadSettings,
+    load_cases,
+    parse_map_options,
+    read_column_map,
+)
+from clustering.problems import format_problems
+from clustering.settings import ThemeSettings
+
+DEFAULT_MAX_ERRORS = 20
+
+
+def load_options() -> argparse.ArgumentParser:
+    """A parent parser with the options of every command that loads a cases file."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("loading")
+    group.add_argument("--map", action="append", default=[], metavar="THEIR=FIELD",
+                       help="use the file's column THEIR as schema field FIELD (repeatable), e.g. --map id=case_id")
+    group.add_argument("--mapping", metavar="FILE", help="column mapping file (YAML or JSON: their_column: field)")
+    group.add_argument("--lenient", action="store_true",
+                       help="skip bad rows with a warning each instead of failing the whole file")
+    group.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
+                       help=f"truncate longer field values, with a warning (default {DEFAULT_MAX_FIELD_CHARS:,})")
+    group.add_argument("--max-errors", type=int, default=DEFAULT_MAX_ERRORS, metavar="N",
+                       help=f"show at most N problems (default {DEFAULT_MAX_ERRORS}); the total is always given")
+    return parent
+
+
+def add_workspace(p: argparse.ArgumentParser, help: str = "workspace folder (default ./workspace)") -> None:
+    p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help=help)
+
+
+def add_theme_options(p: argparse.ArgumentParser) -> None:
+    """The options of commands that find themes (`themes`; `digest` adds its own)."""
+    group = p.add_argument_group("themes")
+    add_workspace(group, "workspace folder for the embedding cache and runs (default ./workspace)")
+    group.add_argument("--week", metavar="YYYY-Www", help="analyse only this ISO week of the file, e.g. 2026-W45")
+    group.add_argument("--config", type=Path, help="settings file (YAML); see README")
+    add_theme_overrides(group)
+
+
+def add_theme_overrides(group) -> None:
+    group.add_argument("--model",
+                       help="sentence-transformers model name or folder (default: packaged all-MiniLM-L6-v2)")
+    group.add_argument("--min-cluster-size", type=int, metavar="N",
+                       help="smallest theme (default: 0.36%% of the cases, at least 14)")
+    group.add_argument("--attach-outliers", type=float, metavar="SIM",
+                       help="attach unthemed cases to their nearest theme at cosine similarity >= SIM (flagged)")
+    group.add_argument("--seed", type=int, help="random seed of the reduction")
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """Every setting in force: defaults, the `--config` file, the environment."""
+    return load_settings(getattr(args, "config", None))
+
+
+def theme_settings(args: argparse.Namespace) -> ThemeSettings:
+    """The theme pipeline's settings, with the command line's overrides."""
+    data = settings(args).theme.model_dump()
+    updates = {
+        ("embed", "model"): getattr(args, "model", None),
+        ("cluster", "min_cluster_size"): getattr(args, "min_cluster_size", None),
+        ("cluster", "attach_outliers"): getattr(args, "attach_outliers", None),
+        ("reduce", "seed"): getattr(args, "seed", None),
+    }
+    for (section, key), value in updates.items():
+        if value is not None:
+            data[section][key] = value
+    return ThemeSettings.model_validate(data)
+
+
+def loading(args: argparse.Namespace) -> LoadSettings:
+    """How to load the file: column mapping, leniency, field size limit."""
+    mapping = read_column_map(args.mapping) if args.mapping else {}
+    mapping.update(parse_map_options(args.map))
+    return LoadSettings(column_map=mapping, lenient=args.lenient, max_field_chars=args.max_field_chars)
+
+
+def load(args: argparse.Namespace) -> LoadResult:
+    """Load `args.file`, printing warnings (skipped rows, truncated fields) to stderr."""
+    result = load_cases(args.file, loading(args))
+    if result.warnings:
+        print(f"{len(result.warnings):,} warning(s):", file=sys.stderr)
+        print(format_problems(result.warnings, args.max_errors), file=sys.stderr)
+    return result

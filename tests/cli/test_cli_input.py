@@ -1,0 +1,84 @@
+"""`validate` and `metrics`, in a subprocess as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from cli_helpers import run
+from conftest import case
+
+
+@pytest.fixture
+def cases_file(make_csv):
+    rows = [case("C1"), case("C2", "approve", "reject", policy="gambling"),
+            case("C3", "approve", "approve", reviewer_note=""), case("C4", "reject", "reject", reviewer_note="")]
+    return make_csv(rows)
+
+
+def test_validate_ok(cases_file):
+    result = run("validate", str(cases_file))
+    assert result.returncode == 0, result.stderr
+    assert "4 rows read, 4 loaded, 0 skipped" in result.stdout
+    assert "misjudged: 2 (FP 1, FN 1)" in result.stdout
+
+
+def test_validate_bad_file_exits_2_with_located_problems(make_csv):
+    path = make_csv([case(f"C{i}", final="maybe") for i in range(30)])
+    result = run("validate", str(path), "--max-errors", "5")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{path}:2:final_decision: unknown decision 'maybe'; expected reject or approve"
+    assert lines[5] == "... and 25 more (30 in all)"
+    assert "30 problem(s) in 30 row(s); nothing was loaded" in result.stderr
+
+
+def test_validate_lenient_skips_and_warns(make_csv):
+    path = make_csv([case("C1"), case("C2", original="??")])
+    result = run("validate", str(path), "--lenient")
+    assert result.returncode == 0
+    assert "2 rows read, 1 loaded, 1 skipped" in result.stdout
+    assert f"{path}:3:original_decision: row skipped: unknown decision '??'" in result.stderr
+
+
+def test_missing_file_and_missing_column(tmp_path, make_csv):
+    missing = run("validate", str(tmp_path / "gone.csv"))
+    assert missing.returncode == 2 and f"{tmp_path / 'gone.csv'}: no such file" in missing.stderr
+    path = make_csv([{"id": "C1", "ad_text": "a", "original_decision": "reject", "final_decision": "approve",
+                      "policy": "p"}])
+    result = run("validate", str(path))
+    assert result.returncode == 2 and "--map 'id=case_id'" in result.stderr
+    mapped = run("validate", str(path), "--map", "id=case_id")
+    assert mapped.returncode == 0, mapped.stderr
+
+
+def test_metrics_table_and_exports(cases_file, tmp_path):
+    out_json = tmp_path / "m.json"
+    result = run("metrics", str(cases_file), "--by", "policy", "--out", str(out_json))
+    assert result.returncode == 0, result.stderr
+    assert "FPR" in result.stdout and "50.0%" in result.stdout and "1 / 2" in result.stdout
+    assert "By policy:" in result.stdout
+    payload = json.loads(out_json.read_text())
+    assert payload["overall"]["rates"]["ATA"]["numerator"] == 2
+    assert {r["group"] for r in payload["by"]["policy"]} == {"alcohol", "gambling"}
+    out_csv = tmp_path / "m.csv"
+    assert run("metrics", str(cases_file), "--by", "policy", "--out", str(out_csv)).returncode == 0
+    table = pd.read_csv(out_csv)
+    fpr = table[(table.facet == "all") & (table.metric == "FPR")].iloc[0]
+    assert (fpr.numerator, fpr.denominator) == (1, 2)
+
+
+def test_failed_load_leaves_an_existing_output_untouched(make_csv, tmp_path):
+    out = tmp_path / "metrics.json"
+    out.write_text("previous results")
+    bad = make_csv([case("C1", policy="")], name="bad.csv")
+    result = run("metrics", str(bad), "--out", str(out))
+    assert result.returncode == 2
+    assert out.read_text() == "previous results"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".metrics.json")]
+
+
+def test_metrics_rejects_unknown_output_type(cases_file, tmp_path):
+    result = run("metrics", str(cases_file), "--out", str(tmp_path / "m.xlsx"))
+    assert result.returncode == 2 and "--out must end in .json or .csv" in result.stderr

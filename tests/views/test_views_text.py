@@ -1,0 +1,43 @@
+"""Plain-text renderings for the command line, and the metrics file export."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from assistant.views.text import run_header, text_table, theme_rows, themes_summary_md, write_metrics
+from clustering.load import load_cases
+from clustering.metrics import metrics_by, quality_metrics
+
+
+def test_text_table_pads_and_right_aligns():
+    table = text_table(["name", "n"], [["alpha", "1"], ["b", "1,000"]], right={1})
+    assert table.splitlines() == ["name       n", "-----  -----", "alpha      1", "b      1,000"]
+
+
+def test_metrics_are_written_as_json_or_csv_atomically(small_demo_csv, tmp_path):
+    loaded = load_cases(small_demo_csv)
+    overall = quality_metrics(loaded.cases, loaded.has_correct_rows)
+    by = {"policy": metrics_by(loaded.cases, "policy", loaded.has_correct_rows)}
+    write_metrics(tmp_path / "m.json", overall, by)
+    payload = json.loads((tmp_path / "m.json").read_text())
+    assert payload["overall"]["rows"] == overall.rows and len(payload["by"]["policy"]) == len(by["policy"])
+    write_metrics(tmp_path / "m.csv", overall, by)
+    table = pd.read_csv(tmp_path / "m.csv")
+    assert len(table) == (1 + len(by["policy"])) * len(overall.rates)
+    with pytest.raises(ValueError, match="must end in .json or .csv"):
+        write_metrics(tmp_path / "m.xlsx", overall, by)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.csv", "m.json"]
+
+
+def test_run_renderings_cover_every_theme(small_run):
+    _, _, run = small_run
+    headers, rows = theme_rows(run)
+    assert len(rows) == len(run.themes) and all(len(r) == len(headers) for r in rows)
+    assert [r[1] for r in rows] == [t.theme_id for t in run.themes]
+    assert run_header(run).startswith(f"run {run.run_id}: ")
+    summary = themes_summary_md(run)
+    assert summary.startswith(f"# Error themes: run {run.run_id}")
+    assert all(f"## {t.theme_id}: " in summary for t in run.themes)
