@@ -12,7 +12,6 @@ run's own timings, the end-to-end wall time, and the peak RSS of each process.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line  # noqa: E402
 
+from assistant.workspace.runs import load_themes  # noqa: E402
 from eval_sets.demo_data import generate_demo_cases  # noqa: E402
 
 MISJUDGED_PER_SCALE = 716  # misjudged rows of the demo data at scale 1
@@ -52,9 +52,9 @@ def run_themes(path: Path, workspace: Path, backend: str) -> dict:
         raise RuntimeError(f"themes failed:\n{done.stderr[-3000:]}")
     rss = next(float(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("PEAK_RSS_MB"))
     latest = sorted((workspace / "runs").iterdir())[-1]
-    run = json.loads((latest / "themes.json").read_text())
-    return {"wall": wall, "rss": rss, "timings": run["timings_s"], "themes": len(run["themes"]),
-            "unthemed": run["unthemed"], "embed": run["embed_stats"]}
+    run = load_themes(latest)
+    return {"wall": wall, "rss": rss, "timings": run.timings_s, "themes": len(run.themes),
+            "unthemed": run.unthemed, "embed": run.embed_stats}
 
 
 def report(label: str, r: dict) -> str:
