@@ -850,7 +850,7 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, llm_config: str | Path 
             facets = list((data.metrics or {}).get("by", {}))
             facet = facets[0] if facets else None
             header = run_header(data.run)
-            title = "### " + header.splitlines()[0] + "\n\n" + header.splitlines()[1]
+            title = "### " + header.splitlines()[0] + "\n\n" + "\n\n".join(header.splitlines()[1:])  # + warnings
             return (run_id, _upd(choices=choices, value=run_id), title.replace("### ", "", 1), title,
                     metrics_summary_md(data.metrics), metrics_frame(data.metrics),
                     _upd(choices=facets, value=facet), facet_frame(data.metrics, facet), data.map(labels),

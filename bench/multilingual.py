@@ -16,6 +16,7 @@ xSID and CLINC150 rows are cases with the utterance as the note (and the languag
 Per variant: clusters, ARI and NMI against the labels (unthemed counted as one label; CLINC150: in-scope rows;
 demo: the scorer's), the share of themes over 80% one language, the share of labelled rows left unthemed, and
 the same two scores without the purity pass (its fixed cosine threshold means different things per model).
+"W" after the language share: the run's language warning (`clustering.language`) would fire.
 Embedding speed is measured per model on 256 uncached xSID texts. Prints the machine line; writes only the cache.
 xSID: van der Goot et al. (2021), NAACL; https://github.com/mainlp/xsid, CC BY-SA 4.0.
 """
@@ -79,11 +80,12 @@ class LabelledSet:
     compose: dict
 
 
-def variants(mix: bool) -> list[Variant]:
-    out = [Variant(f"{name}{' + centring' if centre else ''}", EmbedSettings(model=model, progress=False), centre)
-           for centre in (False, True) for name, model in MODELS.items()]
+def variants(models: list[str], mix: bool) -> list[Variant]:
+    """Each model alone, with and without centring; with `mix`, MiniLM notes + each multilingual model's ads."""
+    out = [Variant(f"{name}{' + centring' if centre else ''}", EmbedSettings(model=MODELS[name], progress=False),
+                   centre) for centre in (False, True) for name in models]
     if mix:
-        for name, model in list(MODELS.items())[1:]:
+        for name, model in [(n, MODELS[n]) for n in models if MODELS[n] is not None]:
             for centre in (False, True):
                 out.append(Variant(f"MiniLM notes + {name} ad{' + centring' if centre else ''}",
                                    EmbedSettings(channel_models={"ad": model}, progress=False), centre))
@@ -133,6 +135,7 @@ class Row:
     ari: float
     nmi: float
     dominated: float | None
+    warns: bool
     unthemed: float
     outliers_unthemed: float | None
     ari_no_purity: float
@@ -165,11 +168,9 @@ def run_variant(data: LabelledSet, variant: Variant, caches: EmbeddingCaches) ->
     ari, nmi, unthemed, outliers = scores(data, default.labels)
     ari_loose, _, unthemed_loose, _ = scores(data, loose.labels)
     languages = case_languages(data.cases)
-    dominated = None
-    if languages.nunique() > 1:
-        dominated = language_dominance(default.labels, languages).share
-    return Row(variant.name, int(default.labels.max()) + 1, ari, nmi, dominated, unthemed, outliers, ari_loose,
-               unthemed_loose, embed_s)
+    dominance = language_dominance(default.labels, languages) if languages.nunique() > 1 else None
+    return Row(variant.name, int(default.labels.max()) + 1, ari, nmi, dominance.share if dominance else None,
+               bool(dominance and dominance.warning), unthemed, outliers, ari_loose, unthemed_loose, embed_s)
 
 
 def print_table(data: LabelledSet, rows: list[Row]) -> None:
@@ -178,19 +179,19 @@ def print_table(data: LabelledSet, rows: list[Row]) -> None:
     print(f"{'variant':<34} {'themes':>6} {'ARI':>6} {'NMI':>6} {'lang>' + format(DOMINANT_SHARE, '.0%'):>8} "
           f"{'unthemed':>8} {outl:>17} {'ARI no purity':>13} {'unth. no p.':>11} {'embed s':>7}")
     for r in rows:
-        dom = "-" if r.dominated is None else f"{r.dominated:.0%}"
+        dom = "-" if r.dominated is None else f"{r.dominated:.0%}{' W' if r.warns else ''}"
         out = "" if r.outliers_unthemed is None else f"{r.outliers_unthemed:.0%}"
         print(f"{r.variant:<34} {r.clusters:>6} {r.ari:>6.3f} {r.nmi:>6.3f} {dom:>8} {r.unthemed:>8.0%} {out:>17} "
               f"{r.ari_no_purity:>13.3f} {r.unthemed_no_purity:>11.0%} {r.embed_s:>7.1f}")
 
 
-def embedding_speed() -> None:
+def embedding_speed(models: list[str]) -> None:
     """Texts per second of each model on the same uncached xSID texts (after loading the model)."""
     frame = pd.read_csv(XSID)
     texts = frame.groupby("lang").head(SPEED_TEXTS // frame["lang"].nunique() + 1)["text"].tolist()[:SPEED_TEXTS]
     print(f"\nembedding speed ({len(texts)} xSID texts in {frame['lang'].nunique()} languages, uncached, 1 process)")
-    for name, model in MODELS.items():
-        settings = EmbedSettings(model=model, progress=False)
+    for name in models:
+        settings = EmbedSettings(model=MODELS[name], progress=False)
         start = time.perf_counter()
         encode_batch(texts[:2], settings)  # load
         loaded = time.perf_counter() - start
@@ -206,7 +207,12 @@ def main() -> None:
     parser.add_argument("--cache", default="/work/bench-cache/embeddings",
                         help="embedding cache root (one folder per model key)")
     parser.add_argument("--sets", default="xsid13,xsid7,demo,clinc", help="comma list of: xsid13, xsid7, demo, clinc")
+    parser.add_argument("--models", default=",".join(MODELS), help=f"comma list of: {', '.join(MODELS)}")
     args = parser.parse_args()
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        parser.error(f"unknown model: {', '.join(unknown)}")
     loaders = {"xsid13": lambda: load_xsid(None), "xsid7": lambda: load_xsid(XSID_SUBSET), "demo": load_demo,
                "clinc": load_clinc}
     print(machine_line(*PACKAGES))
@@ -216,11 +222,11 @@ def main() -> None:
     for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
         data = loaders[name]()
         rows = []
-        for variant in variants(mix=name == "demo"):
+        for variant in variants(models, mix=name == "demo"):
             rows.append(run_variant(data, variant, caches))
             print(f"  done: {data.name} / {variant.name}", flush=True)
         print_table(data, rows)
-    embedding_speed()
+    embedding_speed(models)
     print(f"\npeak RSS: {peak_rss_mb():,.0f} MB")
 
 

@@ -77,3 +77,13 @@ def test_no_warning_when_themes_mix_languages_or_the_file_has_one_language():
     assert language_dominance(mixed, unknown).warning is None
     unthemed = np.full(100, -1)
     assert language_dominance(unthemed, langs).warning is None
+
+
+def test_no_warning_when_the_dominated_themes_are_of_the_main_language():
+    # 70% English: English-only themes are what a mostly English file gives (the demo's planted themes do)
+    langs = np.array(["en"] * 70 + ["de"] * 15 + ["ja"] * 15)
+    labels = np.array([0] * 20 + [1] * 20 + [2] * 20 + [3] * 20 + [4] * 20)  # themes 0-2 English, 3-4 mixed
+    dominance = language_dominance(labels, langs)
+    assert (dominance.themes, dominance.dominated, dominance.by_other_languages) == (5, 3, 0)
+    assert dominance.share > 0.5  # most themes are one language, but it is the file's main one
+    assert dominance.warning is None
