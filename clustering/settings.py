@@ -51,7 +51,8 @@ class ComposeSettings(BaseModel):
         False, description="subtract from each channel's vectors the mean vector of the case's language (the part "
                            "of `locale` before '-'), then renormalise, so that themes follow causes, not languages")
     language_min_cases: int = Field(
-        20, ge=1, description="centring: a language with fewer cases (or none known) is centred on the mean of all")
+        20, ge=1, description="centring: a language with fewer cases (or none known) is centred on the mean of all; "
+                              "with fewer than two languages this large, nothing is centred")
 
 
 class ReduceSettings(BaseModel):

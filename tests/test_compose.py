@@ -48,10 +48,15 @@ def test_centring_by_language_uses_the_locale():
     settings = ComposeSettings(note_weight=0.0, ad_weight=1.0, landing_weight=0.0, center_by_language=True,
                                language_min_cases=2)
     embed = EmbedSettings(progress=False)
-    ads = embed_texts(ADS, embed)
-    # es and es share a language (centred on their own mean); de has one case: centred on the mean of all
-    composed = compose(cases(("es-ES", "es-MX", "de-DE")), settings, embed)
-    own = ads[:2] - ads[:2].mean(axis=0)
-    glob = ads[2] - ads.mean(axis=0)
-    assert np.allclose(composed.vectors[:2], own / np.linalg.norm(own, axis=1, keepdims=True), atol=1e-5)
-    assert np.allclose(composed.vectors[2], glob / np.linalg.norm(glob), atol=1e-5)
+    rows = cases(("es-ES", "es-MX", "de-DE"))
+    rows = pd.concat([rows, rows.assign(locale=pd.array(["fr-FR", "fr-CA", "it-IT"], dtype="string"))],
+                     ignore_index=True)
+    ads = embed_texts(rows["ad_text"].tolist(), embed)
+    # es (2 cases) and fr (2 cases) are centred on their own mean; de and it (1 each) on the mean of all
+    composed = compose(rows, settings, embed)
+    for own in ([0, 1], [3, 4]):
+        centred = ads[own] - ads[own].mean(axis=0)
+        assert np.allclose(composed.vectors[own], centred / np.linalg.norm(centred, axis=1, keepdims=True), atol=1e-5)
+    for row in (2, 5):
+        centred = ads[row] - ads.mean(axis=0)
+        assert np.allclose(composed.vectors[row], centred / np.linalg.norm(centred), atol=1e-5)

@@ -56,6 +56,13 @@ def test_a_small_or_unknown_language_is_centred_on_the_global_mean():
     assert not np.allclose(centred[8:20], unit(vectors[8:20] - vectors.mean(axis=0)), atol=1e-3)
 
 
+def test_one_language_is_left_as_it_is():
+    vectors, _, lang = offset_vectors()
+    assert np.array_equal(center_by_language(vectors, np.array(["en"] * len(vectors)), min_cases=20), vectors)
+    assert np.array_equal(center_by_language(vectors, np.array([None] * len(vectors)), min_cases=20), vectors)
+    assert np.array_equal(center_by_language(vectors, lang, min_cases=100), vectors)  # neither language is large
+
+
 def test_warning_when_most_themes_follow_one_language():
     langs = np.array(["en"] * 40 + ["de"] * 40 + ["ja"] * 20)
     by_language = np.array([0] * 20 + [1] * 20 + [2] * 20 + [3] * 20 + [4] * 20)  # every theme one language
