@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.views.text import themes_summary_md
 from assistant.workspace.runs import METRICS_FILE, Workspace, file_sha256
-from clustering.embed import model_key
+from clustering.embed import models_label
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.schema import FACETS
@@ -55,13 +55,14 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
                         rows_skipped=loaded.rows_skipped, misjudged=int(loaded.cases["misjudged"].sum()),
                         has_correct_rows=loaded.has_correct_rows, week=week, weeks=scope or []),
         settings=settings,
-        embedding_model=model_key(settings.embed),
+        embedding_model=models_label(settings.embed),
         min_cluster_size=result.min_cluster_size,
         unthemed=int(result.assignments["unthemed"].sum()),
         attached=int(result.assignments["attached"].sum()),
         hdbscan_members=result.hdbscan_members,
         timings_s={"load": round(load_seconds, 3), **result.timings_s},
         reduction_cached=result.reduction_cached,
+        warnings=result.warnings,
         embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
                      "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
         themes=result.themes,

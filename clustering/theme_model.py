@@ -102,4 +102,6 @@ class ThemeRun(BaseModel):
     timings_s: dict[str, float]
     embed_stats: dict[str, int]
     reduction_cached: bool = False
+    warnings: list[str] = Field(default_factory=list, description="what the reader of the themes must know, e.g. "
+                                                                  "that they follow the language of the cases")
     themes: list[Theme]

