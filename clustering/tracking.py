@@ -71,7 +71,8 @@ def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[st
     The result lists pairs in the order of `current`, and new/gone ids in their input order.
     """
     cur_ids, prev_ids = list(current), list(previous)
-    if not cur_ids or not prev_ids:
+    if not cur_ids or not prev_ids or len(current[cur_ids[0]]) != len(previous[prev_ids[0]]):
+        # runs embedded by different models share no space: nothing can be matched
         return MatchResult((), tuple(cur_ids), tuple(prev_ids))
     sims = similarity_matrix([current[i] for i in cur_ids], [previous[i] for i in prev_ids])
     weights = np.where(sims >= threshold, sims, 0.0)

@@ -61,3 +61,8 @@ def test_empty_sides():
 ])
 def test_theme_status(trend, matched, has_previous, status):
     assert theme_status(trend, matched, has_previous) == status
+
+
+def test_centroids_of_different_models_match_nothing():
+    result = match_centroids({"T01": [1.0, 0.0, 0.0]}, {"T01": [1.0, 0.0]})
+    assert (result.matches, result.new, result.gone) == ((), ("T01",), ("T01",))
