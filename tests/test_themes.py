@@ -11,7 +11,9 @@ import pytest
 from assistant.analysis import analyse
 from assistant.workspace import Workspace, load_metrics, load_run
 from clustering.load import load_cases
+from clustering.settings import ClusterSettings, ThemeSettings
 from clustering.themes import find_themes
+from eval_sets.scorer import read_labels, score_run
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +91,15 @@ def test_a_week_is_analysed_alone(small_demo_csv, tmp_path):
     assert run.input.week == "2026-W47" and run.input.misjudged == expected
     with pytest.raises(ValueError, match="no cases in week 2030-W01"):
         analyse(small_demo_csv, Workspace(tmp_path / "ws"), week="2030-W01")
+
+
+def test_evoc_backend_end_to_end(small_demo_csv, small_cases, tmp_path):
+    settings = ThemeSettings(cluster=ClusterSettings(backend="evoc"))
+    result = find_themes(small_cases, settings, cache_root=tmp_path / "cache")
+    frame = result.assignments
+    assert len(result.themes) >= 3 and sum(t.size for t in result.themes) == frame["theme_id"].notna().sum()
+    assert frame["x"].std() > 0 and frame["y"].std() > 0  # UMAP still draws the 2-D map
+    score = score_run(frame, read_labels(small_demo_csv, "theme"))
+    assert score.mean_f1 >= 0.5 and score.recovered_share >= 0.5
+    again = find_themes(small_cases, settings, cache_root=tmp_path / "cache")
+    assert assignment_map(again) == assignment_map(result) and again.reduction_cached
