@@ -51,7 +51,7 @@ from clustering.cluster import (  # noqa: E402
 from clustering.compose import compose  # noqa: E402
 from clustering.embed import EmbedStats, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
-from clustering.reduce import reduce_vectors  # noqa: E402
+from clustering.reduce import reduce_vectors, reduce_vectors_cached  # noqa: E402
 from clustering.settings import ClusterSettings, ReduceSettings, ThemeSettings  # noqa: E402
 from clustering.themes import canonical_order  # noqa: E402
 from eval_sets.scorer import NOISE, Score, language_dominated_share, score_labels  # noqa: E402
@@ -63,6 +63,7 @@ FIXED_STEPS = (0.3, 0.35, 0.4, 0.45, 0.48, 0.5, 0.55, 0.6, 0.65, 0.7)
 Z_STEPS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)
 PROBABILITY_STEPS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
 GLOSH_STEPS = (0.95, 0.9, 0.8, 0.7, 0.6, 0.5)
+REDUCTIONS: Path | None = None  # UMAP coordinates cached here (under --cache); seconds then exclude UMAP
 
 
 @dataclass
@@ -122,7 +123,7 @@ def prepare(name: str, settings: ThemeSettings, cache_root: Path) -> Prepared:
 
 def umap_space(vectors: np.ndarray, reduce: ReduceSettings) -> tuple[np.ndarray, float]:
     start = time.perf_counter()
-    space = reduce_vectors(vectors, reduce, layout=False).cluster_space
+    space = reduce_vectors_cached(vectors, reduce, REDUCTIONS, layout=False)[0].cluster_space
     return space, time.perf_counter() - start
 
 
@@ -232,9 +233,10 @@ def trade_off(p: Prepared, ours: ClusterSettings, space: np.ndarray, base: dict[
         for t in FIXED_STEPS:
             add(backend, "fixed", t, purify(p.notes, raw, ours.model_copy(update={"purity": "fixed",
                                                                                   "member_similarity": t}), min_size))
-        for z in Z_STEPS:
-            add(backend, "spread", z, purify(p.notes, raw, ours.model_copy(update={"purity": "spread",
-                                                                                   "purity_z": z}), min_size))
+        for criterion in ("spread", "global"):
+            for z in Z_STEPS:
+                add(backend, criterion, z, purify(p.notes, raw, ours.model_copy(
+                    update={"purity": criterion, "purity_z": z}), min_size))
     model = hdbscan.HDBSCAN(min_cluster_size=min_size, min_samples=ours.min_samples or auto_min_samples(min_size),
                             cluster_selection_method=ours.selection, core_dist_n_jobs=1).fit(space)
     raw = model.labels_.astype(np.int64)
@@ -286,6 +288,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--config", type=Path, default=None, help="theme settings file (YAML) to test")
     parser.add_argument("--out", type=Path, default=None, help="write every row (and curve point) as JSON here")
     parser.add_argument("--curve", action="store_true", help="print the purity trade-off curve per set")
+    parser.add_argument("--reuse-umap", action="store_true",
+                        help="cache UMAP coordinates under <cache>/reductions (re-runs skip UMAP)")
     parser.add_argument("--variants", action="store_true", help="also run variants of our cluster stage")
     args = parser.parse_args()
     args.sets = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -301,6 +305,9 @@ def main() -> None:
     else:
         settings = ThemeSettings()
     settings.embed.progress = False
+    if args.reuse_umap:
+        global REDUCTIONS
+        REDUCTIONS = args.cache / "reductions"
     print(machine_line(*PACKAGES))
     print(f"settings: {settings.model_dump_json(exclude={'describe'})}")
     warnings.filterwarnings("ignore", message=".*n_jobs value.*")

@@ -105,6 +105,9 @@ def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettin
         return out
     if settings.purity == "fixed":
         return (labels >= 0) & (sims < settings.member_similarity)
+    if settings.purity == "global":
+        members = labels >= 0
+        return members & (sims < robust_low_bar(sims[members], settings.purity_z)) if members.any() else out
     for label in np.unique(labels[labels >= 0]):
         idx = np.flatnonzero(labels == label)
         out[idx] = sims[idx] < robust_low_bar(sims[idx], settings.purity_z)
