@@ -4,12 +4,14 @@ Backends (`ClusterSettings.backend`): `umap_hdbscan`, HDBSCAN on the UMAP coordi
 embedding vectors themselves (one of the layers of its hierarchy). Either may pull a one-off case into the
 nearest dense group, and a one-off error inside a theme misleads its root-cause analysis. So the purity pass
 asks of every member whether it has close siblings in its theme in the original space: the mean cosine
-similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). With
-`purity: spread` a member is left unthemed when that similarity is below its theme's median by more than
-`purity_z` robust spreads (1.4826 x the median absolute deviation): the bar is relative to each theme's own
-spread, so it holds whatever the model's scale of similarities (a multilingual model puts unrelated texts at
-0.8). `purity: fixed` keeps the old absolute bar (`member_similarity`). Unthemed cases stay visible; the
-optional attach step gives one to its nearest theme above a threshold, flagged.
+similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). The bar is
+relative to the data, so it holds whatever the model's scale of similarities (a multilingual model puts
+unrelated texts at 0.8): with `purity: global` (the default) a member is left unthemed when that similarity is
+below the median over all members by more than `purity_z` robust spreads (1.4826 x the median absolute
+deviation); `spread` takes the median and spread of the member's own theme (it trims the low tail of every
+theme, loose or not, and measured worse); `fixed` is the old absolute bar (`member_similarity`, 0.48 for
+MiniLM). Unthemed cases stay visible; the optional attach step gives one to its nearest theme above a
+threshold, flagged.
 """
 
 from __future__ import annotations

@@ -67,10 +67,10 @@ class ClusterSettings(BaseModel):
     evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
     seed: int = Field(42, description="evoc: random state (the same seed gives the same themes)")
     purity: Literal["global", "spread", "fixed", "off"] = Field(
-        "spread", description="a member is left unthemed when its similarity to its nearest fellow members is "
+        "global", description="a member is left unthemed when its similarity to its nearest fellow members is "
                               "below the median of all members' (global) or of its theme's (spread) by more than "
                               "purity_z robust spreads; fixed: below member_similarity; off: every member is kept")
-    purity_z: float = Field(3.0, gt=0, description="spread: how many robust spreads (1.4826 x MAD) below the median")
+    purity_z: float = Field(2.0, gt=0, description="global/spread: how many robust spreads (1.4826 x MAD) below the median")
     member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: float | None = Field(

@@ -86,21 +86,23 @@ def test_robust_low_bar_moves_with_scale_and_shift():
     assert robust_low_bar(np.full(5, 0.8), 3.0) == pytest.approx(0.8)  # no spread: nothing is below
 
 
-def test_spread_purity_drops_one_offs_keeps_members_and_adapts_to_the_scale():
+def test_relative_purity_drops_one_offs_keeps_members_and_adapts_to_the_scale():
     vectors, space, members = planted_groups()
+    overall = ClusterSettings(min_cluster_size=5, purity="global")
     spread = ClusterSettings(min_cluster_size=5, purity="spread")
     fixed = ClusterSettings(min_cluster_size=5, purity="fixed", member_similarity=0.48)
-    for settings in (spread, fixed):
+    for settings in (overall, spread, fixed):
         labels = cluster_cases(space, vectors, settings).labels
         assert (labels[members:] == UNTHEMED).all(), settings.purity
         assert len(set(labels[:members]) - {UNTHEMED}) == 2
         # a relative bar also trims the low tail of a tight theme: at most one member in 50 here
-        assert np.sum(labels[:members] == UNTHEMED) <= (1 if settings.purity == "spread" else 0)
+        assert np.sum(labels[:members] == UNTHEMED) <= (0 if settings.purity == "fixed" else 1)
     # the same cases under a model whose cosines are all squeezed into [0.4, 1]: sims' = 0.3 sims + 0.7
     squeezed = squeeze_similarities(vectors, 0.3)
     assert np.allclose(squeezed @ squeezed.T, 0.3 * (vectors @ vectors.T) + 0.7, atol=1e-5)
-    adapted = cluster_cases(space, squeezed, spread).labels
-    assert (adapted == cluster_cases(space, vectors, spread).labels).all()
+    for settings in (overall, spread):
+        adapted = cluster_cases(space, squeezed, settings).labels
+        assert (adapted == cluster_cases(space, vectors, settings).labels).all()
     stuck = cluster_cases(space, squeezed, fixed).labels
     assert (stuck[members:] != UNTHEMED).all()  # the fixed bar no longer leaves any one-off out
 
@@ -109,8 +111,8 @@ def test_purity_off_keeps_every_member_and_a_higher_z_keeps_more():
     vectors, space, members = planted_groups(seed=1)
     off = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="off"))
     assert (off.labels != UNTHEMED).all() and off.hdbscan_members == len(vectors)
-    kept = [int(np.sum(cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity_z=z)).labels >= 0))
-            for z in (0.5, 1.0, 3.0)]
+    kept = [int(np.sum(cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="spread",
+                                                                     purity_z=z)).labels >= 0)) for z in (0.5, 1.0, 3.0)]
     assert kept == sorted(kept) and kept[0] < kept[-1] <= len(vectors)
 
 
