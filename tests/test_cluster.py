@@ -111,8 +111,8 @@ def test_purity_off_keeps_every_member_and_a_higher_z_keeps_more():
     vectors, space, members = planted_groups(seed=1)
     off = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="off"))
     assert (off.labels != UNTHEMED).all() and off.hdbscan_members == len(vectors)
-    kept = [int(np.sum(cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="spread",
-                                                                     purity_z=z)).labels >= 0)) for z in (0.5, 1.0, 3.0)]
+    kept = [int(np.sum(cluster_cases(space, vectors, ClusterSettings(
+        min_cluster_size=5, purity="spread", purity_z=z)).labels >= 0)) for z in (0.5, 1.0, 3.0)]
     assert kept == sorted(kept) and kept[0] < kept[-1] <= len(vectors)
 
 
