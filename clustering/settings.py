@@ -70,7 +70,7 @@ class ClusterSettings(BaseModel):
         "global", description="a member is left unthemed when its similarity to its nearest fellow members is "
                               "below the median of all members' (global) or of its theme's (spread) by more than "
                               "purity_z robust spreads; fixed: below member_similarity; off: every member is kept")
-    purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
+    purity_z: float = Field(1.75, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
     member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: float | None = Field(
