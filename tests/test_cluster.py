@@ -95,8 +95,8 @@ def test_relative_purity_drops_one_offs_keeps_members_and_adapts_to_the_scale():
         labels = cluster_cases(space, vectors, settings).labels
         assert (labels[members:] == UNTHEMED).all(), settings.purity
         assert len(set(labels[:members]) - {UNTHEMED}) == 2
-        # a relative bar also trims the low tail of a tight theme: at most one member in 50 here
-        assert np.sum(labels[:members] == UNTHEMED) <= (0 if settings.purity == "fixed" else 1)
+        # a relative bar also trims the low tail of tight themes: at most 2 members in 50 here
+        assert np.sum(labels[:members] == UNTHEMED) <= (0 if settings.purity == "fixed" else 2)
     # the same cases under a model whose cosines are all squeezed into [0.4, 1]: sims' = 0.3 sims + 0.7
     squeezed = squeeze_similarities(vectors, 0.3)
     assert np.allclose(squeezed @ squeezed.T, 0.3 * (vectors @ vectors.T) + 0.7, atol=1e-5)
@@ -120,7 +120,7 @@ def test_evoc_backend_needs_no_reduced_space():
     rng = np.random.default_rng(2)
     centres = np.eye(24)[:3]
     vectors = unit(np.vstack([c + rng.normal(0, 0.08, (60, 24)) for c in centres]))
-    settings = ClusterSettings(backend="evoc", min_cluster_size=10)
+    settings = ClusterSettings(backend="evoc", min_cluster_size=10, purity="off")  # the backend alone
     clusters = cluster_cases(None, vectors, settings)
     found = clusters.labels
     assert len(set(found[found >= 0])) >= 3
