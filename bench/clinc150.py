@@ -118,7 +118,7 @@ def run_ours(vectors: np.ndarray, intents: np.ndarray, purity_only: bool = False
     reduce_s = time.perf_counter() - start
     variants = [("ours", ClusterSettings())]
     if not purity_only:
-        variants.append(("ours without purity pass", ClusterSettings(member_similarity=None)))
+        variants.append(("ours without purity pass", ClusterSettings(purity="off")))
     rows = []
     for name, settings in variants:
         start = time.perf_counter()

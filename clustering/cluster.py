@@ -1,11 +1,17 @@
-"""HDBSCAN on the reduced coordinates, then a purity pass in the original embedding space.
+"""The cluster stage: a backend finds dense groups, then a purity pass in the original embedding space.
 
-UMAP pulls one-off cases towards the nearest dense group, and HDBSCAN then counts them in. A one-off error
-inside a theme misleads its root-cause analysis, so the purity pass asks of every member whether it has
-close siblings in its theme in the original space: the mean cosine similarity to its `member_knn` nearest
-fellow members, on the note vectors (what went wrong), must reach `member_similarity`, or the case is left
-unthemed. A recurring cause has siblings; a one-off error has none, wherever UMAP put it. Unthemed cases
-stay visible; the optional attach step gives one to its nearest theme above a threshold, flagged.
+Backends (`ClusterSettings.backend`): `umap_hdbscan`, HDBSCAN on the UMAP coordinates; `evoc`, EVoC on the
+embedding vectors themselves (one of the layers of its hierarchy). Either may pull a one-off case into the
+nearest dense group, and a one-off error inside a theme misleads its root-cause analysis. So the purity pass
+asks of every member whether it has close siblings in its theme in the original space: the mean cosine
+similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). The bar is
+relative to the data, so it holds whatever the model's scale of similarities (a multilingual model puts
+unrelated texts at 0.8): with `purity: global` (the default) a member is left unthemed when that similarity is
+below the median over all members by more than `purity_z` robust spreads (1.4826 x the median absolute
+deviation); `spread` takes the median and spread of the member's own theme (it trims the low tail of every
+theme, loose or not, and measured worse); `fixed` is the old absolute bar (`member_similarity`, 0.48 for
+MiniLM). Unthemed cases stay visible; the optional attach step gives one to its nearest theme above a
+threshold, flagged.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ class Clusters:
     similarity: np.ndarray  # cosine similarity to its theme's centre (to the nearest centre if unthemed)
     centroids: np.ndarray  # unit vectors, one row per theme, in the original embedding space
     min_cluster_size: int
-    hdbscan_members: int  # cases HDBSCAN put in a theme before the purity pass
+    hdbscan_members: int  # cases the backend (HDBSCAN or EVoC) put in a theme before the purity pass
 
 
 def auto_min_cluster_size(n_cases: int) -> int:
@@ -85,41 +91,99 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(lab, UNTHEMED) for lab in labels], dtype=np.int64)
 
 
-def _purify(purity_vectors: np.ndarray, labels: np.ndarray, settings: ClusterSettings, min_size: int) -> np.ndarray:
+def robust_low_bar(sims: np.ndarray, z: float) -> float:
+    """median - z x robust spread of `sims` (1.4826 x MAD; the standard deviation when the MAD is 0)."""
+    median = float(np.median(sims))
+    spread = 1.4826 * float(np.median(np.abs(sims - median)))
+    if spread == 0:
+        spread = float(np.std(sims))
+    return median - z * spread
+
+
+def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """Bool per row: a member the purity criterion leaves out, given its within-theme kNN similarity `sims`."""
+    out = np.zeros(len(labels), dtype=bool)
+    if settings.purity == "off":
+        return out
+    if settings.purity == "fixed":
+        return (labels >= 0) & (sims < settings.member_similarity)
+    if settings.purity == "global":
+        members = labels >= 0
+        return members & (sims < robust_low_bar(sims[members], settings.purity_z)) if members.any() else out
+    for label in np.unique(labels[labels >= 0]):
+        idx = np.flatnonzero(labels == label)
+        out[idx] = sims[idx] < robust_low_bar(sims[idx], settings.purity_z)
+    return out
+
+
+def smallest_kept(min_size: int) -> int:
+    """A theme the purity pass shrank below this many members is dissolved (its members left unthemed)."""
+    return max(3, min_size // 2)
+
+
+def purify(purity_vectors: np.ndarray, labels: np.ndarray, settings: ClusterSettings, min_size: int) -> np.ndarray:
+    """Labels after the purity pass: impure members and themes shrunk below `smallest_kept` become unthemed."""
     labels = labels.copy()
-    k = int(labels.max()) + 1 if (labels >= 0).any() else 0
     sims = knn_similarity_within(purity_vectors, labels, settings.member_knn)
-    labels[(labels >= 0) & (sims < settings.member_similarity)] = UNTHEMED
-    for label in range(k):
-        if 0 < np.sum(labels == label) < max(3, min_size // 2):
+    labels[impure_members(sims, labels, settings)] = UNTHEMED
+    for label in np.unique(labels[labels >= 0]):
+        if np.sum(labels == label) < smallest_kept(min_size):
             labels[labels == label] = UNTHEMED
     return labels
 
 
-def cluster_cases(space: np.ndarray, vectors: np.ndarray, settings: ClusterSettings,
-                  purity_vectors: np.ndarray | None = None) -> Clusters:
-    """Themes for cases given their reduced coordinates `space` and unit vectors `vectors`.
-
-    purity_vectors: what the purity pass compares (default `vectors`); the theme pipeline passes the note vectors.
-    """
+def hdbscan_labels(space: np.ndarray, min_size: int, min_samples: int, selection: str) -> np.ndarray:
+    """HDBSCAN clusters of the reduced coordinates (-1 = noise)."""
     import hdbscan
 
-    n = len(space)
-    min_size = settings.min_cluster_size or auto_min_cluster_size(n)
-    min_samples = settings.min_samples or auto_min_samples(min_size)
+    model = hdbscan.HDBSCAN(min_cluster_size=min_size, min_samples=min_samples,
+                            cluster_selection_method=selection, core_dist_n_jobs=1)
+    return model.fit_predict(space).astype(np.int64)
+
+
+def evoc_layers(vectors: np.ndarray, settings: ClusterSettings) -> tuple[list[np.ndarray], int]:
+    """EVoC's layers of clusters of the vectors (finest first) and the index of its most persistent layer."""
+    import evoc
+
+    model = evoc.EVoC(base_min_cluster_size=settings.evoc_min_cluster_size, random_state=settings.seed)
+    model.fit(np.ascontiguousarray(vectors, dtype=np.float32))
+    layers = [np.asarray(layer, dtype=np.int64) for layer in model.cluster_layers_]
+    return layers, int(np.argmax(model.persistence_scores_)) if len(layers) > 1 else 0
+
+
+def evoc_labels(vectors: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """The clusters of EVoC's layer `evoc_layer` (or its most persistent layer), -1 = noise."""
+    layers, persistent = evoc_layers(vectors, settings)
+    layer = persistent if settings.evoc_layer is None else min(settings.evoc_layer, len(layers) - 1)
+    return layers[layer]
+
+
+def backend_labels(space: np.ndarray | None, vectors: np.ndarray, settings: ClusterSettings,
+                   min_size: int) -> np.ndarray:
+    """The backend's clusters before the purity pass (-1 = noise)."""
+    n = len(vectors)
     if n < max(min_size, 2):
-        labels = np.full(n, UNTHEMED, dtype=np.int64)
-    else:
-        model = hdbscan.HDBSCAN(
-            min_cluster_size=min_size,
-            min_samples=min_samples,
-            cluster_selection_method=settings.selection,
-            core_dist_n_jobs=1,
-        )
-        labels = model.fit_predict(space).astype(np.int64)
+        return np.full(n, UNTHEMED, dtype=np.int64)
+    if settings.backend == "evoc":
+        return evoc_labels(vectors, settings)
+    if space is None:
+        raise ValueError("the umap_hdbscan backend needs the reduced coordinates")
+    return hdbscan_labels(space, min_size, settings.min_samples or auto_min_samples(min_size), settings.selection)
+
+
+def cluster_cases(space: np.ndarray | None, vectors: np.ndarray, settings: ClusterSettings,
+                  purity_vectors: np.ndarray | None = None, raw_labels: np.ndarray | None = None) -> Clusters:
+    """Themes for cases given their unit vectors `vectors` and (for umap_hdbscan) reduced coordinates `space`.
+
+    purity_vectors: what the purity pass compares (default `vectors`); the theme pipeline passes the note vectors.
+    raw_labels: the backend's clusters when already computed (benchmarks reuse one backend run for many passes).
+    """
+    n = len(vectors)
+    min_size = settings.min_cluster_size or auto_min_cluster_size(n)
+    labels = backend_labels(space, vectors, settings, min_size) if raw_labels is None else raw_labels.copy()
     hdbscan_members = int(np.sum(labels >= 0))
-    if settings.member_similarity is not None and hdbscan_members:
-        labels = _purify(vectors if purity_vectors is None else purity_vectors, labels, settings, min_size)
+    if settings.purity != "off" and hdbscan_members:
+        labels = purify(vectors if purity_vectors is None else purity_vectors, labels, settings, min_size)
     labels = _relabel_by_size(labels)
     k = int(labels.max()) + 1 if (labels >= 0).any() else 0
     centres = centroids_of(vectors, labels, k)

@@ -21,7 +21,7 @@ from clustering.settings import ReduceSettings
 
 @dataclass
 class Reduced:
-    """Low-dimensional coordinates: `cluster_space` for HDBSCAN, `layout` (n x 2) for the map."""
+    """Low-dimensional coordinates: `cluster_space` for HDBSCAN (n x 0 when not computed), `layout` (n x 2)."""
 
     cluster_space: np.ndarray
     layout: np.ndarray
@@ -56,32 +56,37 @@ def _fit(vectors: np.ndarray, n_components: int, min_dist: float, settings: Redu
     return out
 
 
-def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool = True) -> Reduced:
-    """Coordinates for clustering and (if `layout`) for the 2-D map."""
+def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool = True,
+                   cluster_space: bool = True) -> Reduced:
+    """Coordinates for clustering (if `cluster_space`; the EVoC backend clusters the vectors themselves) and
+    (if `layout`) for the 2-D map."""
     n = len(vectors)
+    dims = settings.n_components if cluster_space else 0
     if n < 4:
         # UMAP needs a handful of points; with fewer there is nothing to cluster anyway.
-        pad = np.zeros((n, settings.n_components), dtype=np.float32)
-        return Reduced(pad, np.zeros((n, 2), dtype=np.float32), False)
+        return Reduced(np.zeros((n, dims), dtype=np.float32), np.zeros((n, 2), dtype=np.float32), False)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs value.*")
         warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
-        space = _fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
+        space = (_fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
+                 if cluster_space else np.zeros((n, 0), dtype=np.float32))
         coords = _fit(vectors, 2, 0.1, settings).astype(np.float32) if layout else np.zeros((n, 2), np.float32)
     return Reduced(space, coords, n > settings.fit_sample)
 
 
-def reduction_key(vectors: np.ndarray, settings: ReduceSettings, layout: bool) -> str:
+def reduction_key(vectors: np.ndarray, settings: ReduceSettings, layout: bool, cluster_space: bool = True) -> str:
     """Hash of the vectors (in their order) and the settings: same key, same coordinates."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
     digest.update(settings.model_dump_json().encode())
     digest.update(b"layout" if layout else b"no-layout")
+    if not cluster_space:
+        digest.update(b"no-cluster-space")
     return digest.hexdigest()
 
 
 def reduce_vectors_cached(vectors: np.ndarray, settings: ReduceSettings, cache_dir: Path | None,
-                          layout: bool = True) -> tuple[Reduced, bool]:
+                          layout: bool = True, cluster_space: bool = True) -> tuple[Reduced, bool]:
     """`reduce_vectors`, reusing the coordinates of an earlier run on the very same vectors and settings.
 
     Returns the coordinates and whether they came from the cache. UMAP is deterministic for a seed, so a
@@ -89,12 +94,12 @@ def reduce_vectors_cached(vectors: np.ndarray, settings: ReduceSettings, cache_d
     settings skips UMAP entirely.
     """
     if cache_dir is None:
-        return reduce_vectors(vectors, settings, layout), False
-    path = Path(cache_dir) / f"{reduction_key(vectors, settings, layout)}.npz"
+        return reduce_vectors(vectors, settings, layout, cluster_space), False
+    path = Path(cache_dir) / f"{reduction_key(vectors, settings, layout, cluster_space)}.npz"
     if path.exists():
         with np.load(path) as data:
             return Reduced(data["cluster_space"], data["layout"], bool(data["sampled"])), True
-    reduced = reduce_vectors(vectors, settings, layout)
+    reduced = reduce_vectors(vectors, settings, layout, cluster_space)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{uuid.uuid4().hex}.tmp"
     with open(tmp, "wb") as handle:

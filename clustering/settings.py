@@ -71,16 +71,25 @@ class ReduceSettings(BaseModel):
 
 
 class ClusterSettings(BaseModel):
-    """HDBSCAN and what is done with the points it leaves out."""
+    """The clustering backend, and what is done with the members that have no close sibling in their theme."""
 
     model_config = ConfigDict(extra="forbid")
 
+    backend: Literal["umap_hdbscan", "evoc"] = Field(
+        "umap_hdbscan", description="umap_hdbscan: HDBSCAN on the UMAP coordinates; evoc: EVoC on the vectors")
     min_cluster_size: int | None = Field(None, ge=2, description="None = scales with the number of cases")
     min_samples: int | None = Field(None, ge=1, description="None = a quarter of min_cluster_size (3 at least)")
     selection: Literal["eom", "leaf"] = "eom"
-    member_similarity: float | None = Field(
-        0.48, description="purity: a member whose mean note similarity to its member_knn nearest fellow members is "
-                          "below this is left unthemed; None keeps every HDBSCAN member")
+    evoc_layer: int | None = Field(
+        None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")
+    evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
+    seed: int = Field(42, description="evoc: random state (the same seed gives the same themes)")
+    purity: Literal["global", "spread", "fixed", "off"] = Field(
+        "global", description="a member is left unthemed when its similarity to its nearest fellow members is "
+                              "below the median of all members' (global) or of its theme's (spread) by more than "
+                              "purity_z robust spreads; fixed: below member_similarity; off: every member is kept")
+    purity_z: float = Field(1.75, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
+    member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: float | None = Field(
         None, description="attach an unthemed case to its nearest theme when its similarity is at least this; flagged")

@@ -73,8 +73,10 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     timings["embed"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    # the EVoC backend clusters the vectors themselves: UMAP then only draws the 2-D map
     reduced, reused = reduce_vectors_cached(vectors, settings.reduce,
-                                            cache_root / "reductions" if cache_root is not None else None)
+                                            cache_root / "reductions" if cache_root is not None else None,
+                                            cluster_space=settings.cluster.backend == "umap_hdbscan")
     timings["reduce"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -1,8 +1,9 @@
-"""HDBSCAN settings and the purity pass on hand-made vectors."""
+"""The cluster stage on hand-made vectors: HDBSCAN settings, the purity pass (spread and fixed), the EVoC backend."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from clustering.cluster import (
     UNTHEMED,
@@ -11,6 +12,7 @@ from clustering.cluster import (
     auto_min_samples,
     cluster_cases,
     knn_similarity_within,
+    robust_low_bar,
 )
 from clustering.settings import ClusterSettings
 
@@ -39,7 +41,7 @@ def test_relabel_by_size_largest_first():
     assert list(_relabel_by_size(np.array([5, 5, 2, 2, 2, -1, 7]))) == [1, 1, 0, 0, 0, -1, 2]
 
 
-def test_purity_pass_leaves_a_one_off_member_unthemed():
+def test_fixed_purity_pass_leaves_a_one_off_member_unthemed():
     rng = np.random.default_rng(0)
     group_a = unit(np.array([1, 0, 0, 0]) + rng.normal(0, 0.05, (20, 4)))
     group_b = unit(np.array([0, 1, 0, 0]) + rng.normal(0, 0.05, (20, 4)))
@@ -47,10 +49,88 @@ def test_purity_pass_leaves_a_one_off_member_unthemed():
     vectors = np.vstack([group_a, group_b, one_off])
     # coordinates as UMAP might give them: the one-off sits inside group A
     space = np.vstack([rng.normal(0, 0.1, (20, 2)), rng.normal(5, 0.1, (20, 2)), [[0.0, 0.0]]])
-    kept = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, member_similarity=None))
+    kept = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="off"))
     assert kept.labels[-1] == kept.labels[0] != UNTHEMED
-    pure = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5))
+    pure = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="fixed"))
     assert pure.labels[-1] == UNTHEMED and not pure.attached[-1]
     assert len(set(pure.labels[:40])) == 2 and UNTHEMED not in pure.labels[:40]
-    attached = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, attach_outliers=-1.0))
+    attached = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="fixed", attach_outliers=-1.0))
     assert attached.labels[-1] != UNTHEMED and attached.attached[-1] and attached.attached.sum() == 1
+
+
+def planted_groups(seed: int = 0, dims: int = 16, per_group: int = 25, one_offs: int = 4):
+    """Two tight groups and scattered one-offs; coordinates as UMAP might give them: the one-offs inside group A."""
+    rng = np.random.default_rng(seed)
+    centre_a, centre_b = np.eye(dims)[0], np.eye(dims)[1]
+    group_a = unit(centre_a + rng.normal(0, 0.15, (per_group, dims)))
+    group_b = unit(centre_b + rng.normal(0, 0.15, (per_group, dims)))
+    scattered = unit(rng.normal(0, 1, (one_offs, dims)) * np.r_[0, 0, np.ones(dims - 2)])
+    vectors = np.vstack([group_a, group_b, scattered])
+    space = np.vstack([rng.normal(0, 0.1, (per_group, 2)), rng.normal(5, 0.1, (per_group, 2)),
+                       rng.normal(0, 0.1, (one_offs, 2))])
+    return vectors, space, 2 * per_group
+
+
+def squeeze_similarities(vectors: np.ndarray, a: float) -> np.ndarray:
+    """Unit vectors whose pairwise cosines are a * cos + (1 - a): a shared direction added to every vector,
+    as a model that puts unrelated texts at high similarity does."""
+    shared = np.ones((len(vectors), 1), dtype=np.float32)
+    return np.hstack([np.sqrt(a) * vectors, np.sqrt(1 - a) * shared]).astype(np.float32)
+
+
+def test_robust_low_bar_moves_with_scale_and_shift():
+    sims = np.array([0.9, 0.92, 0.95, 0.91, 0.93, 0.2])
+    bar = robust_low_bar(sims, 3.0)
+    assert 0.2 < bar < 0.9
+    assert robust_low_bar(0.3 * sims + 0.7, 3.0) == pytest.approx(0.3 * bar + 0.7)
+    assert robust_low_bar(np.full(5, 0.8), 3.0) == pytest.approx(0.8)  # no spread: nothing is below
+
+
+def test_relative_purity_drops_one_offs_keeps_members_and_adapts_to_the_scale():
+    vectors, space, members = planted_groups()
+    overall = ClusterSettings(min_cluster_size=5, purity="global")
+    spread = ClusterSettings(min_cluster_size=5, purity="spread")
+    fixed = ClusterSettings(min_cluster_size=5, purity="fixed", member_similarity=0.48)
+    for settings in (overall, spread, fixed):
+        labels = cluster_cases(space, vectors, settings).labels
+        assert (labels[members:] == UNTHEMED).all(), settings.purity
+        assert len(set(labels[:members]) - {UNTHEMED}) == 2
+        # a relative bar also trims the low tail of tight themes: at most 2 members in 50 here
+        assert np.sum(labels[:members] == UNTHEMED) <= (0 if settings.purity == "fixed" else 2)
+    # the same cases under a model whose cosines are all squeezed into [0.4, 1]: sims' = 0.3 sims + 0.7
+    squeezed = squeeze_similarities(vectors, 0.3)
+    assert np.allclose(squeezed @ squeezed.T, 0.3 * (vectors @ vectors.T) + 0.7, atol=1e-5)
+    for settings in (overall, spread):
+        adapted = cluster_cases(space, squeezed, settings).labels
+        assert (adapted == cluster_cases(space, vectors, settings).labels).all()
+    stuck = cluster_cases(space, squeezed, fixed).labels
+    assert (stuck[members:] != UNTHEMED).all()  # the fixed bar no longer leaves any one-off out
+
+
+def test_purity_off_keeps_every_member_and_a_higher_z_keeps_more():
+    vectors, space, members = planted_groups(seed=1)
+    off = cluster_cases(space, vectors, ClusterSettings(min_cluster_size=5, purity="off"))
+    assert (off.labels != UNTHEMED).all() and off.hdbscan_members == len(vectors)
+    kept = [int(np.sum(cluster_cases(space, vectors, ClusterSettings(
+        min_cluster_size=5, purity="spread", purity_z=z)).labels >= 0)) for z in (0.5, 1.0, 3.0)]
+    assert kept == sorted(kept) and kept[0] < kept[-1] <= len(vectors)
+
+
+def test_evoc_backend_needs_no_reduced_space():
+    rng = np.random.default_rng(2)
+    centres = np.eye(24)[:3]
+    vectors = unit(np.vstack([c + rng.normal(0, 0.08, (60, 24)) for c in centres]))
+    settings = ClusterSettings(backend="evoc", min_cluster_size=10, purity="off")  # the backend alone
+    clusters = cluster_cases(None, vectors, settings)
+    found = clusters.labels
+    assert len(set(found[found >= 0])) >= 3
+    owner = {}
+    for g in range(3):  # no theme mixes two planted groups; EVoC leaves up to ~30% of a Gaussian blob as noise
+        group = found[g * 60:(g + 1) * 60]
+        assert np.mean(group >= 0) >= 0.6
+        for theme in set(group[group >= 0]):
+            assert owner.setdefault(theme, g) == g
+    again = cluster_cases(None, vectors, settings).labels
+    assert (again == found).all()  # seeded: the same themes
+    with pytest.raises(ValueError, match="reduced coordinates"):
+        cluster_cases(None, vectors, ClusterSettings(min_cluster_size=10))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eval_sets.scorer import score_labels, score_run
+from eval_sets.scorer import language_dominated_share, score_labels, score_run
 
 
 def test_perfect_recovery_with_noise_left_out():
@@ -35,3 +35,15 @@ def test_run_without_labels_for_some_cases_is_an_error():
     labels = pd.Series(["a"], index=["C1"])
     with pytest.raises(ValueError, match="no label"):
         score_run(pd.DataFrame({"case_id": ["C1", "C2"], "theme_id": ["T01", None]}), labels)
+
+
+def test_mean_f1_labelled_ari_and_language_dominance():
+    truth = pd.Series(["a"] * 4 + ["b"] * 4 + ["noise"] * 2)
+    predicted = pd.Series(["T1"] * 4 + ["T2"] * 4 + ["T1", None])
+    score = score_labels(predicted, truth)
+    assert score.ari_labelled == 1.0 and score.ari < 1.0  # a one-off inside T1 costs only the all-rows ARI
+    assert score.mean_f1 == pytest.approx((0.8889 + 1.0) / 2, abs=1e-3)  # a: precision 4/5, recall 1
+    langs = pd.Series(["en"] * 4 + ["en", "de", "en", "de"] + ["en", "de"])
+    assert language_dominated_share(predicted, langs) == 0.5  # T1 all en; T2 half en, half de
+    assert language_dominated_share(predicted, pd.Series(["en"] * 10)) == 1.0
+    assert language_dominated_share(pd.Series([None] * 10, dtype="string"), langs) == 0.0

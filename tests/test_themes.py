@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from clustering.load import load_cases
+from clustering.settings import ClusterSettings, ThemeSettings
 from clustering.themes import find_themes
+from eval_sets.scorer import read_labels, score_run
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +54,15 @@ def test_input_order_does_not_change_the_themes(first_result, small_cases, tmp_p
     again = find_themes(shuffled, cache_root=tmp_path / "cache")
     assert assignment_map(again) == assignment_map(first_result)
     assert list(again.assignments["case_id"]) == list(shuffled.loc[shuffled["misjudged"], "case_id"])
+
+
+def test_evoc_backend_end_to_end(small_demo_csv, small_cases, tmp_path):
+    settings = ThemeSettings(cluster=ClusterSettings(backend="evoc"))
+    result = find_themes(small_cases, settings, cache_root=tmp_path / "cache")
+    frame = result.assignments
+    assert len(result.themes) >= 3 and sum(t.size for t in result.themes) == frame["theme_id"].notna().sum()
+    assert frame["x"].std() > 0 and frame["y"].std() > 0  # UMAP still draws the 2-D map
+    score = score_run(frame, read_labels(small_demo_csv, "theme"))
+    assert score.mean_f1 >= 0.5 and score.recovered_share >= 0.5
+    again = find_themes(small_cases, settings, cache_root=tmp_path / "cache")
+    assert assignment_map(again) == assignment_map(result) and again.reduction_cached

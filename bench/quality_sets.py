@@ -1,0 +1,107 @@
+"""The labelled sets of the cross-set quality benchmark, as cases frames the theme pipeline can compose.
+
+Each set gives the misjudged cases (columns of `clustering.compose.CHANNELS`, `case_id`, `locale`), one label
+per case (`eval_sets.scorer.NOISE` = a one-off / out-of-scope row) and whether it is multilingual. Text-only
+sets (CLINC150, HWU64, xSID) put their text in the note channel.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from clustering.load import load_cases
+from eval_sets import DEMO_CASES
+from eval_sets.scorer import NOISE, read_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MARKETPLACE_CASES = ROOT / "eval_sets" / "marketplace" / "cases.csv"
+CLINC_SPLITS = {"clinc_test": ("test", "oos_test"),
+                "clinc_full": ("train", "val", "test", "oos_train", "oos_val", "oos_test")}
+XSID_MIN_PER_LANGUAGE = 6
+SET_NAMES = ("demo", "marketplace", "clinc_test", "clinc_full", "hwu64", "xsid")
+ATTRIBUTION = {
+    "clinc_test": "CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0",
+    "clinc_full": "CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0",
+    "hwu64": "HWU64: Liu, Eshghi, Swietojanski, Rieser, IWSDS 2019, CC BY 4.0",
+    "xsid": "xSID 0.7: van der Goot et al., NAACL 2021 (and later additions), CC BY-SA 4.0",
+}
+
+
+@dataclass
+class LabelledSet:
+    """Misjudged cases ready for `compose`, their labels (aligned by row) and whether languages differ."""
+
+    name: str
+    cases: pd.DataFrame
+    labels: pd.Series
+    multilingual: bool
+
+    @property
+    def languages(self) -> pd.Series | None:
+        """The language of each case (the part of its locale before '-'), for multilingual sets."""
+        if not self.multilingual:
+            return None
+        return self.cases["locale"].astype("string").str.split("-").str[0].reset_index(drop=True)
+
+
+def _text_frame(texts: list[str], languages: list[str] | None = None) -> pd.DataFrame:
+    return pd.DataFrame({
+        "case_id": [f"R{i:06d}" for i in range(len(texts))],
+        "reviewer_note": pd.array(texts, dtype="string"),
+        "ad_text": pd.array([None] * len(texts), dtype="string"),
+        "landing_page_text": pd.array([None] * len(texts), dtype="string"),
+        "locale": pd.array(languages if languages is not None else ["en"] * len(texts), dtype="string"),
+    })
+
+
+def _planted(name: str, path: Path) -> LabelledSet:
+    cases = load_cases(path).cases
+    misjudged = cases.loc[cases["misjudged"]].reset_index(drop=True)
+    labels = read_labels(path, "theme").fillna(NOISE)
+    return LabelledSet(name, misjudged, labels.loc[misjudged["case_id"].astype(str)].reset_index(drop=True), True)
+
+
+def _clinc(name: str) -> LabelledSet:
+    data = json.loads((DATA / "clinc150" / "data_full.json").read_text(encoding="utf-8"))
+    pairs = [pair for split in CLINC_SPLITS[name] for pair in data[split]]
+    labels = pd.Series([NOISE if intent == "oos" else intent for _, intent in pairs], dtype="string")
+    return LabelledSet(name, _text_frame([text for text, _ in pairs]), labels, False)
+
+
+def _hwu64() -> LabelledSet:
+    frame = pd.read_csv(DATA / "hwu64" / "hwu64.csv", dtype=str, keep_default_na=False)
+    return LabelledSet("hwu64", _text_frame(frame["text"].tolist()), frame["label"].astype("string"), False)
+
+
+def _xsid() -> LabelledSet:
+    frame = pd.read_csv(DATA / "xsid" / "xsid.csv", dtype=str, keep_default_na=False)
+    per_language = frame.groupby(["label", "lang"]).size().groupby("label").min()
+    small = set(per_language[per_language < XSID_MIN_PER_LANGUAGE].index)
+    frame = frame.loc[~frame["label"].isin(small)].reset_index(drop=True)
+    return LabelledSet("xsid", _text_frame(frame["text"].tolist(), frame["lang"].tolist()),
+                       frame["label"].astype("string"), True)
+
+
+def available_sets() -> list[str]:
+    """The sets whose files are here (the marketplace set may not be)."""
+    return [name for name in SET_NAMES if name != "marketplace" or MARKETPLACE_CASES.exists()]
+
+
+def load_set(name: str) -> LabelledSet:
+    """One labelled set by name (see `SET_NAMES`)."""
+    if name == "demo":
+        return _planted("demo", DEMO_CASES)
+    if name == "marketplace":
+        return _planted("marketplace", MARKETPLACE_CASES)
+    if name in CLINC_SPLITS:
+        return _clinc(name)
+    if name == "hwu64":
+        return _hwu64()
+    if name == "xsid":
+        return _xsid()
+    raise ValueError(f"unknown set {name!r}; known: {', '.join(SET_NAMES)}")
