@@ -6,11 +6,12 @@ distributed job) can share a folder without locks; a reader sees complete parts 
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import numpy as np
+
+from clustering.files import open_atomic
 
 
 class EmbeddingCache:
@@ -57,11 +58,8 @@ class EmbeddingCache:
         if not keys:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"part-{uuid.uuid4().hex}.npz"
-        tmp = self.folder / f".{name}.tmp"
-        with open(tmp, "wb") as handle:
+        with open_atomic(self.folder / f"part-{uuid.uuid4().hex}.npz", binary=True) as handle:
             np.savez(handle, keys=np.asarray(keys, dtype="U32"), vectors=np.asarray(vectors, dtype=np.float32))
-        os.replace(tmp, self.folder / name)
 
 
 class EmbeddingCaches:

@@ -8,14 +8,13 @@ so that the result does not depend on the order of the input file.
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from clustering.files import open_atomic
 from clustering.settings import ReduceSettings
 
 
@@ -100,9 +99,6 @@ def reduce_vectors_cached(vectors: np.ndarray, settings: ReduceSettings, cache_d
         with np.load(path) as data:
             return Reduced(data["cluster_space"], data["layout"], bool(data["sampled"])), True
     reduced = reduce_vectors(vectors, settings, layout, cluster_space)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{uuid.uuid4().hex}.tmp"
-    with open(tmp, "wb") as handle:
+    with open_atomic(path, binary=True) as handle:
         np.savez(handle, cluster_space=reduced.cluster_space, layout=reduced.layout, sampled=reduced.sampled)
-    os.replace(tmp, path)
     return reduced, False

@@ -17,8 +17,8 @@ from assistant.config import DigestSettings
 from assistant.digest import render
 from assistant.digest.models import Digest, DigestResult
 from assistant.exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
-from assistant.workspace.files import write_atomic
 from assistant.workspace.runs import Workspace
+from clustering.files import write_atomic
 
 DIGEST_FILES = ("digest.md", "digest.html", "digest.json")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from assistant.views.formatting import pct, pp, rate_cell
-from assistant.workspace.files import write_atomic
+from clustering.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.theme_model import Theme, ThemeRun

@@ -16,7 +16,7 @@ from assistant.config import UISettings
 from assistant.views.formatting import pct, rate_cell
 from assistant.views.text import run_header, theme_rows
 from assistant.webapp.groups import UNTHEMED
-from assistant.workspace.files import write_atomic
+from clustering.files import write_atomic
 from clustering.load import parse_map_options
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.problems import LoadError, ValidationError, format_problems

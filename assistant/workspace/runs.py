@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from assistant.workspace.files import atomic_folder
+from clustering.files import atomic_folder
 from clustering.theme_model import ThemeRun
 
 DEFAULT_WORKSPACE = Path("workspace")

@@ -1,8 +1,9 @@
 """Safe file writes, written once: a file or a folder is either its old self or its complete new self.
 
-Every file the product writes atomically goes through here: `write_atomic` (text or bytes), `open_atomic` (a
-handle, for writers such as `np.savez` or `DataFrame.to_csv`) and `atomic_folder` (a run folder written under a
-temporary name and renamed when complete).
+Every file the product writes atomically goes through here, the caches of `clustering` and the workspace files
+of `assistant` alike (it sits in the lowest package so that both can use it): `write_atomic` (text or bytes),
+`open_atomic` (a handle, for writers such as `np.savez` or `DataFrame.to_csv`) and `atomic_folder` (a run folder
+written under a temporary name and renamed when complete).
 """
 
 from __future__ import annotations
