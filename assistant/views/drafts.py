@@ -1,4 +1,4 @@
-"""Plain-text renderings of drafts for the command line."""
+"""Renderings of a stored draft: plain text for the command line, Markdown for the web app."""
 
 from __future__ import annotations
 
