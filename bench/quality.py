@@ -46,6 +46,7 @@ from clustering.cluster import (  # noqa: E402
     evoc_layers,
     hdbscan_labels,
     purify,
+    resolved_purity,
     smallest_kept,
 )
 from clustering.compose import compose  # noqa: E402
@@ -137,7 +138,7 @@ def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve
     """Every method on one prepared set; returns its rows and (with `curve`) its purity trade-off points."""
     rows: list[Row] = []
     n = len(p.vectors)
-    ours = settings.cluster
+    ours = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
     space, umap_s = (None, 0.0)
     needs_space = ours.backend == "umap_hdbscan" or with_variants or curve
     if needs_space:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustering.embedders import MINILM
 from clustering.settings import ClusterSettings
 
 UNTHEMED = -1
@@ -102,6 +103,7 @@ def robust_low_bar(sims: np.ndarray, z: float) -> float:
 
 def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """Bool per row: a member the purity criterion leaves out, given its within-theme kNN similarity `sims`."""
+    settings = resolved_purity(settings)
     out = np.zeros(len(labels), dtype=bool)
     if settings.purity == "off":
         return out
@@ -114,6 +116,16 @@ def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettin
         idx = np.flatnonzero(labels == label)
         out[idx] = sims[idx] < robust_low_bar(sims[idx], settings.purity_z)
     return out
+
+
+def resolved_purity(settings: ClusterSettings, note_model: str | None = None) -> ClusterSettings:
+    """`purity: auto` made concrete for the model that embedded the notes (None = the packaged default): the
+    fixed bar where it was measured across the quality table's sets, the bar relative to the members' spread for
+    any other model, whose cosines sit elsewhere (unrelated texts at 0.7-0.9 for multilingual-e5)."""
+    if settings.purity != "auto":
+        return settings
+    default = (note_model or MINILM).strip().lower() == MINILM
+    return settings.model_copy(update={"purity": "fixed" if default else "global"})
 
 
 def smallest_kept(min_size: int) -> int:

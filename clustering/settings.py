@@ -84,11 +84,14 @@ class ClusterSettings(BaseModel):
         None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")
     evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
     seed: int = Field(42, description="evoc: random state (the same seed gives the same themes)")
-    purity: Literal["global", "spread", "fixed", "off"] = Field(
-        "global", description="a member is left unthemed when its similarity to its nearest fellow members is "
-                              "below the median of all members' (global) or of its theme's (spread) by more than "
-                              "purity_z robust spreads; fixed: below member_similarity; off: every member is kept")
-    purity_z: float = Field(1.75, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
+    purity: Literal["auto", "global", "spread", "fixed", "off"] = Field(
+        "auto", description="a member is left unthemed when its similarity to its nearest fellow members is below "
+                            "member_similarity (fixed), or below the median of all members' (global) or of its "
+                            "theme's (spread) by more than purity_z robust spreads; off: every member is kept; "
+                            "auto: fixed for the packaged all-MiniLM-L6-v2 notes (the bar measured across the "
+                            "quality table's six sets), global for any other model (a fixed cosine means nothing "
+                            "there)")
+    purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
     member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: float | None = Field(

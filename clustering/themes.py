@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from clustering.cluster import UNTHEMED, cluster_cases
+from clustering.cluster import UNTHEMED, cluster_cases, resolved_purity
 from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, text_hash
@@ -80,7 +80,8 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     timings["reduce"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    clusters = cluster_cases(reduced.cluster_space, vectors, settings.cluster, composed.note_vectors)
+    cluster = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
+    clusters = cluster_cases(reduced.cluster_space, vectors, cluster, composed.note_vectors)
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()

