@@ -303,9 +303,9 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     if args.config is not None:
-        from assistant.config import load_theme_settings
+        from assistant.config import load_settings
 
-        settings = load_theme_settings(args.config, environ={})
+        settings = load_settings(args.config, environ={}).theme
     else:
         settings = ThemeSettings()
     settings.embed.progress = False
