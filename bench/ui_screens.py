@@ -36,14 +36,14 @@ def free_port() -> int:
 
 
 def full_run_id(path: Path) -> str:
-    """The newest run of a workspace made from a whole file (not one week of it), else the newest run."""
-    from assistant.workspace.runs import Workspace, load_run
+    """The newest run of a workspace made from a whole file (not one week or a window of weeks), else the newest."""
+    from assistant.workspace.runs import Workspace, load_themes
 
     workspace = Workspace(path)
     ids = workspace.run_ids()
     for run_id in reversed(ids):
-        run, _ = load_run(workspace.run_dir(run_id))
-        if run.input.week is None:
+        run = load_themes(workspace.run_dir(run_id))
+        if run.input.week is None and not run.input.weeks:
             return run_id
     return ids[-1]
 
