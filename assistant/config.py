@@ -84,7 +84,6 @@ class UISettings(BaseModel):
     max_problems_shown: int = Field(50, ge=1)
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
-    map_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map")
 
 
 class Settings(ThemeSettings):

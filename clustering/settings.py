@@ -62,7 +62,8 @@ class ReduceSettings(BaseModel):
 
     n_neighbors: int = Field(15, ge=2)
     n_components: int = Field(5, ge=2)
-    min_dist: float = 0.0
+    min_dist: float = Field(0.0, ge=0, description="UMAP min_dist of the clustering space (packed tight)")
+    layout_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map (a little air to read it)")
     metric: str = "cosine"
     init: Literal["spectral", "pca", "random"] = "spectral"
     fit_sample: int = Field(
