@@ -69,7 +69,8 @@ def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool =
         warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
         space = (_fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
                  if cluster_space else np.zeros((n, 0), dtype=np.float32))
-        coords = _fit(vectors, 2, settings.layout_min_dist, settings).astype(np.float32) if layout else np.zeros((n, 2), np.float32)
+        coords = (_fit(vectors, 2, settings.layout_min_dist, settings).astype(np.float32)
+                  if layout else np.zeros((n, 2), np.float32))
     return Reduced(space, coords, n > settings.fit_sample)
 
 
