@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from assistant.views.csv_export import safe_csv
 from assistant.views.formatting import pct, pp, rate_cell
 from clustering.files import write_atomic
 from clustering.load import LoadResult
@@ -96,7 +97,7 @@ def write_metrics(path: Path, overall: MetricsReport, by_facet: dict[str, list[M
         write_atomic(path, json.dumps(payload, indent=2, default=str))
     elif suffix == ".csv":
         records = metrics_records([overall, *[r for reports in by_facet.values() for r in reports]])
-        write_atomic(path, pd.DataFrame(records).to_csv(index=False))
+        write_atomic(path, safe_csv(pd.DataFrame(records)))
     else:
         raise ValueError(f"--out must end in .json or .csv, got '{path.name}'")
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from assistant.config import UISettings
+from assistant.views.csv_export import safe_csv
 from assistant.views.formatting import pct, rate_cell
 from assistant.views.text import run_header, theme_rows
 from assistant.webapp.groups import UNTHEMED
@@ -237,5 +238,5 @@ def export_csv(frame: pd.DataFrame, run_id: str, theme_id: str, query: str | Non
     if (query or "").strip():
         suffix = "-search-" + hashlib.sha1(query.strip().encode()).hexdigest()[:8]
     path = (folder or CSV_FOLDER) / f"{run_id}-{theme_id}{suffix}-cases.csv"
-    write_atomic(path, frame.to_csv(index=False))
+    write_atomic(path, safe_csv(frame))
     return path

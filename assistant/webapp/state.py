@@ -96,7 +96,12 @@ class Explorer:
         return [(self.run_label(r), r) for r in self.run_ids()]
 
     def open(self, run_id: str) -> RunData:
-        """A run of the workspace, loaded from disk the first time only (nothing is recomputed)."""
+        """A run of the workspace, loaded from disk the first time only (nothing is recomputed).
+
+        Only a run id of this workspace is opened: never a path (`?run=/other/workspace/runs/...`), so the app
+        shows nothing outside its own workspace."""
+        if run_id not in self.run_ids():
+            raise FileNotFoundError(f"no run {run_id!r} in this workspace")
         with self._lock:
             if run_id in self._runs:
                 self._runs.move_to_end(run_id)

@@ -82,3 +82,14 @@ def test_failed_load_leaves_an_existing_output_untouched(make_csv, tmp_path):
 def test_metrics_rejects_unknown_output_type(cases_file, tmp_path):
     result = run("metrics", str(cases_file), "--out", str(tmp_path / "m.xlsx"))
     assert result.returncode == 2 and "--out must end in .json or .csv" in result.stderr
+
+
+def test_metrics_csv_neutralises_formulas_from_the_data(make_csv, tmp_path):
+    path = make_csv([case("C1", policy="=HYPERLINK(\"http://evil.example\",\"x\")"),
+                     case("C2", final="reject", policy="@SUM(1)")], name="evil.csv")
+    out = tmp_path / "m.csv"
+    result = run("metrics", str(path), "--by", "policy", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    groups = set(pd.read_csv(out, dtype=str)["group"].dropna())
+    assert {"'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(1)"} <= groups
+    assert not any(g.startswith(("=", "+", "@")) for g in groups)

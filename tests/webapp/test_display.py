@@ -131,3 +131,13 @@ def test_theme_cases_search_and_export(run_data, tmp_path):
     path = export_csv(hits, "RUN", theme.theme_id, word, folder=tmp_path)
     back = pd.read_csv(path)
     assert len(back) == len(hits) and "reviewer_note" in back.columns and "search" in path.name
+
+
+def test_the_cases_csv_opens_formulas_as_text(run_data, tmp_path):
+    theme = run_data.run.themes[0]
+    members = run_data.theme_cases(theme.theme_id).head(3).copy()
+    members["ad_text"] = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(1+1)", "fine"]
+    members["locale"] = ["+cmd|' /C calc'!A0", "en-US", "-1+2"]
+    back = pd.read_csv(export_csv(members, "RUN", theme.theme_id, None, folder=tmp_path), dtype=str)
+    assert back["ad_text"].tolist() == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(1+1)", "fine"]
+    assert back["locale"].tolist() == ["'+cmd|' /C calc'!A0", "en-US", "'-1+2"]

@@ -30,6 +30,17 @@ def test_explorer_opens_saved_runs_without_recomputing(explorer, ui_workspace):
         explorer.open("no-such-run")
 
 
+def test_a_run_outside_the_workspace_is_never_opened(explorer, ui_workspace, tmp_path):
+    """`?run=` takes run ids of this workspace only: not the absolute path of another workspace's run."""
+    import shutil
+
+    other = tmp_path / "other" / "runs" / "20260101-000000-secret"
+    shutil.copytree(ui_workspace.run_dir(explorer.latest()), other)
+    for wanted in (str(other), f"../../{other.parent.parent.name}/runs/{other.name}", "..", "/etc"):
+        with pytest.raises(FileNotFoundError, match="no run .* in this workspace"):
+            explorer.open(wanted)
+
+
 def test_first_run_shown_is_the_newest_with_drafts(tmp_path):
     from assistant.workspace.store import DraftStore
 
