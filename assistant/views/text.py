@@ -9,6 +9,7 @@ import pandas as pd
 
 from assistant.views.csv_export import safe_csv
 from assistant.views.formatting import pct, pp, rate_cell
+from assistant.views.markdown import code, md
 from clustering.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
@@ -144,22 +145,25 @@ def themes_table(run: ThemeRun) -> str:
 
 
 def themes_summary_md(run: ThemeRun) -> str:
-    """A short Markdown summary of a run: what it covered and the ranked themes."""
+    """A short Markdown summary of a run: what it covered and the ranked themes.
+
+    Every value that comes from the data (file name, keywords, facet values, notes, ad text) goes through
+    `views.markdown`, so a note holding `<iframe>` or a line break and `# HEADING` shows as text."""
     headers, rows = theme_rows(run)
-    lines = [f"# Error themes: run {run.run_id}", "", *run_header(run).splitlines(), "",
-             f"Embedding model `{run.embedding_model}`; timings (s): "
+    lines = [f"# Error themes: run {md(run.run_id)}", "", *(md(line) for line in run_header(run).splitlines()), "",
+             f"Embedding model {code(run.embedding_model)}; timings (s): "
              + ", ".join(f"{k} {v:.1f}" for k, v in run.timings_s.items()), "",
              "Impact: percentage points each rate would improve if the theme's cases had been decided correctly.",
              "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
     for t in run.themes:
-        lines += ["", f"## {t.theme_id}: {', '.join(k.term for k in t.keywords[:5])}", "",
+        lines += ["", f"## {t.theme_id}: {md(', '.join(k.term for k in t.keywords[:5]))}", "",
                   f"{t.size} cases ({t.share_of_misjudged * 100:.1f}% of misjudged); "
                   f"FP {t.error_types.get('FP', 0)}, FN {t.error_types.get('FN', 0)}; trend {t.trend}.", ""]
-        over = [f"{facet} {v.value} (x{v.lift:.1f}, {v.count})" for facet, values in t.facets.items()
+        over = [f"{facet} {md(v.value)} (x{v.lift:.1f}, {v.count})" for facet, values in t.facets.items()
                 for v in values if v.over_represented]
         if over:
             lines += ["Over-represented: " + "; ".join(over), ""]
-        lines += [f"- `{r.case_id}` ({r.error_type}, {r.policy}, {r.locale}): {r.reviewer_note or r.ad_text or ''}"
-                  for r in t.representatives]
+        lines += [f"- {code(r.case_id)} ({md(r.error_type)}, {md(r.policy)}, {md(r.locale)}): "
+                  f"{md(r.reviewer_note or r.ad_text or '')}" for r in t.representatives]
     return "\n".join(lines) + "\n"

@@ -41,3 +41,19 @@ def test_run_renderings_cover_every_theme(small_run):
     summary = themes_summary_md(run)
     assert summary.startswith(f"# Error themes: run {run.run_id}")
     assert all(f"## {t.theme_id}: " in summary for t in run.themes)
+
+
+def test_run_summary_shows_hostile_notes_as_text(small_run):
+    from markdown_it import MarkdownIt
+
+    _, _, run = small_run
+    theme = run.themes[0]
+    evil = "<img src=x onerror=alert(1)> <iframe src=//x.example></iframe>\n# INJECTED HEADING\n[click](http://x.example)"
+    reps = [r.model_copy(update={"reviewer_note": evil, "policy": "a|b"}) for r in theme.representatives]
+    hostile = run.model_copy(update={"themes": [theme.model_copy(update={"representatives": reps}), *run.themes[1:]]})
+    summary = themes_summary_md(hostile)
+    html = MarkdownIt("commonmark").enable("table").render(summary)
+    assert "<img" not in html and "<iframe" not in html and "<a " not in html
+    assert "INJECTED HEADING" in html and "<h1>INJECTED" not in html
+    assert not any(line.startswith("# INJECTED") for line in summary.splitlines())
+    assert html.count("<h1>") == 1  # the summary's own title only
