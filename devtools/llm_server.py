@@ -195,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if request is not None:  # stamped before the answer leaves, so a client that has it always sees the stamp
+            request.answered_at = time.monotonic()
         self.wfile.write(data)
         self.wfile.flush()
 
@@ -290,7 +292,8 @@ class LLMServer:
     def _end(self, request: ReceivedRequest, status: int) -> None:
         with self._lock:
             self._in_flight -= 1
-            request.answered_at = time.monotonic()
+            if request.answered_at is None:  # no answer was sent (the client went away)
+                request.answered_at = time.monotonic()
             request.status = status
 
     def _reply_for(self, request: ReceivedRequest) -> Reply:
