@@ -4,13 +4,14 @@ Backends (`ClusterSettings.backend`): `umap_hdbscan`, HDBSCAN on the UMAP coordi
 embedding vectors themselves (one of the layers of its hierarchy). Either may pull a one-off case into the
 nearest dense group, and a one-off error inside a theme misleads its root-cause analysis. So the purity pass
 asks of every member whether it has close siblings in its theme in the original space: the mean cosine
-similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). The bar is
-relative to the data, so it holds whatever the model's scale of similarities (a multilingual model puts
-unrelated texts at 0.8): with `purity: global` (the default) a member is left unthemed when that similarity is
-below the median over all members by more than `purity_z` robust spreads (1.4826 x the median absolute
-deviation); `spread` takes the median and spread of the member's own theme (it trims the low tail of every
-theme, loose or not, and measured worse); `fixed` is the old absolute bar (`member_similarity`, 0.48 for
-MiniLM). Unthemed cases stay visible; the optional attach step gives one to its nearest theme above a
+similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). Criteria
+(`purity`): `fixed`, below an absolute bar (`member_similarity`, 0.48, measured for the packaged MiniLM across
+the quality table's six sets); `global`, below the median over all members by more than `purity_z` robust spreads
+(1.4826 x the median absolute deviation), a bar that follows any model's scale of similarities (a multilingual
+model puts unrelated texts at 0.8); `spread`, the same per theme (it trims the low tail of every theme, loose or
+not, and measured worse); `off`. The default `auto` is `fixed` for the packaged MiniLM and `global` for any other
+model (`resolved_purity`; the pipeline passes the note model, a bare `cluster_cases` call assumes the default).
+Unthemed cases stay visible; the optional attach step gives one to its nearest theme above a
 threshold, flagged.
 """
 

@@ -100,12 +100,12 @@ class Explorer:
 
         Only a run id of this workspace is opened: never a path (`?run=/other/workspace/runs/...`), so the app
         shows nothing outside its own workspace."""
-        if run_id not in self.run_ids():
-            raise FileNotFoundError(f"no run {run_id!r} in this workspace")
         with self._lock:
             if run_id in self._runs:
                 self._runs.move_to_end(run_id)
                 return self._runs[run_id]
+        if run_id not in self.run_ids():  # checked once, when the run is first read from disk
+            raise FileNotFoundError(f"no run {run_id!r} in this workspace")
         run_dir = self.workspace.run_dir(run_id)
         run, cases = load_run(run_dir)
         try:
