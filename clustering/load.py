@@ -19,6 +19,7 @@ import pandas as pd
 from clustering import schema
 from clustering.problems import LoadError, Problem, ValidationError, file_problem
 from clustering.read import RawTable, read_raw
+from clustering.settings import MAX_INPUT_BYTES
 from clustering.weeks import week_names
 
 DEFAULT_MAX_FIELD_CHARS = 20_000
@@ -32,11 +33,16 @@ class LoadSettings:
     column_map: the file's column name -> schema field name, for teams with their own names.
     lenient: skip bad rows with a warning instead of failing the whole file.
     max_field_chars: longer field values are truncated, with a warning.
+    max_input_bytes: larger files (after gzip decompression) are refused.
+    echo_values: problems quote the cell values and column names at fault; off for a file the reader of the
+        messages may not be allowed to read (the web app), then they name file, row, field and the kind only.
     """
 
     column_map: dict[str, str] = field(default_factory=dict)
     lenient: bool = False
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    max_input_bytes: int = MAX_INPUT_BYTES
+    echo_values: bool = True
 
 
 @dataclass
@@ -91,19 +97,20 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
 def load_cases(path: str | Path, settings: LoadSettings | None = None) -> LoadResult:
     """Read, map, validate and type a cases file. Raises LoadError / ValidationError on bad input."""
     settings = settings or LoadSettings()
-    raw = read_raw(path)
-    frame = _map_columns(raw, settings.column_map)
+    raw = read_raw(path, settings.max_input_bytes)
+    frame = _map_columns(raw, settings.column_map, settings.echo_values)
     return _Validator(raw, frame, settings).run()
 
 
-def _map_columns(raw: RawTable, column_map: dict[str, str]) -> pd.DataFrame:
+def _map_columns(raw: RawTable, column_map: dict[str, str], echo: bool = True) -> pd.DataFrame:
     path = raw.path
     original = [str(c) for c in raw.frame.columns]
     normalised = [schema.normalise_header(c) for c in original]
     seen: dict[str, str] = {}
-    for orig, norm in zip(original, normalised):
+    for k, (orig, norm) in enumerate(zip(original, normalised)):
         if norm in seen:
-            raise file_problem(path, f"columns '{seen[norm]}' and '{orig}' have the same name", field=norm)
+            raise file_problem(path, f"columns '{seen[norm]}' and '{orig}' have the same name" if echo
+                               else f"column {k + 1} has the name of an earlier column", field=norm if echo else None)
         seen[norm] = orig
     renames = dict(zip(original, normalised))
     for their, ours in column_map.items():
@@ -114,16 +121,17 @@ def _map_columns(raw: RawTable, column_map: dict[str, str]) -> pd.DataFrame:
                                f"fields are: {', '.join(schema.FIELD_NAMES)}")
         key = schema.normalise_header(their)
         if key not in seen:
-            raise file_problem(path, f"the column mapping names column '{their}', which the file does not have; "
-                               f"it has: {', '.join(original)}")
+            has = f"it has: {', '.join(original)}" if echo else f"it has {len(original)} columns"
+            raise file_problem(path, f"the column mapping names column '{their}', which the file does not have; {has}")
         renames[seen[key]] = ours
     targets = list(renames.values())
     for name in set(targets):
         if targets.count(name) > 1 and name in schema.FIELD_NAMES:
             sources = [k for k, v in renames.items() if v == name]
-            raise file_problem(path, f"columns {', '.join(map(repr, sources))} all map to '{name}'", field=name)
+            which = f"columns {', '.join(map(repr, sources))}" if echo else f"{len(sources)} columns"
+            raise file_problem(path, f"{which} all map to '{name}'", field=name)
     frame = raw.frame.rename(columns=renames)
-    _check_required_columns(path, frame, original)
+    _check_required_columns(path, frame, original, echo)
     return frame
 
 
@@ -141,7 +149,7 @@ def _suggest(field_names: list[str], columns: list[str]) -> tuple[str, str] | No
     return None
 
 
-def _check_required_columns(path: str, frame: pd.DataFrame, original: list[str]) -> None:
+def _check_required_columns(path: str, frame: pd.DataFrame, original: list[str], echo: bool) -> None:
     present = set(frame.columns)
     missing = [[f] for f in schema.REQUIRED if f not in present]
     if not any(f in present for f in schema.ONE_OF_TEXT):
@@ -152,8 +160,8 @@ def _check_required_columns(path: str, frame: pd.DataFrame, original: list[str])
     for names in missing:
         suggestion = _suggest(names, [c for c in original if schema.normalise_header(c) not in schema.FIELD_NAMES])
         hint = f"; map one with --map '{suggestion[0]}={suggestion[1]}'" if suggestion else ""
-        problems.append(Problem(path, None, " or ".join(names),
-                                f"missing required column; the file has: {', '.join(original)}{hint}"))
+        has = f"the file has: {', '.join(original)}{hint}" if echo else f"the file has {len(original)} other columns"
+        problems.append(Problem(path, None, " or ".join(names), f"missing required column; {has}"))
     raise LoadError(problems)
 
 
@@ -170,6 +178,10 @@ class _Validator:
         self.problems: list[Problem] = list(raw.problems)
         self.total_errors = len(raw.problems)
         self.warnings: list[Problem] = []
+
+    def quoted(self, value, lead: str = " ") -> str:
+        """`lead'value'` for a message, or nothing when values are not echoed."""
+        return f"{lead}'{value}'" if self.settings.echo_values else ""
 
     def error(self, mask: np.ndarray, field_name: str | None, message) -> None:
         """Flag the rows under `mask`; `message(i)` gives the text for frame row i."""
@@ -277,7 +289,7 @@ class _Validator:
         if dup.any():
             first_row = pd.Series(self.rows, index=ids.index).groupby(ids).transform("first")
             self.error(dup, "case_id",
-                       lambda i: f"duplicate case_id '{ids.iat[i]}' (first on row {int(first_row.iat[i])})")
+                       lambda i: f"duplicate case_id{self.quoted(ids.iat[i])} (first on row {int(first_row.iat[i])})")
         return ids
 
     def _required_present(self, out: pd.DataFrame, name: str) -> None:
@@ -294,7 +306,7 @@ class _Validator:
         unknown = ~missing & ~value.isin(schema.DECISIONS)
         self.error(missing.to_numpy(), name, lambda i: f"missing {name}; expected reject or approve")
         self.error(unknown.fillna(False).to_numpy(), name,
-                   lambda i: f"unknown decision '{raw.iat[i]}'; expected reject or approve")
+                   lambda i: f"unknown decision{self.quoted(raw.iat[i])}; expected reject or approve")
         return pd.Categorical(value.where(value.isin(schema.DECISIONS)), categories=schema.DECISIONS)
 
     def _error_type(self, out: pd.DataFrame) -> pd.Series:
@@ -309,7 +321,8 @@ class _Validator:
             known = given.isin(schema.ERROR_TYPES).fillna(False)
             unknown = given.notna() & ~known
             self.error(unknown.fillna(False).to_numpy(), "error_type",
-                       lambda i: f"unknown error_type '{raw.iat[i]}'; expected FP, FN or empty for a correct decision")
+                       lambda i: f"unknown error_type{self.quoted(raw.iat[i])}; expected FP, FN or empty for a "
+                                 "correct decision")
             decided = (orig.notna() & final.notna()).to_numpy()
             differs = given.fillna("").to_numpy(dtype=object) != derived.fillna("").to_numpy(dtype=object)
             mismatch = known.to_numpy() & decided & differs
@@ -327,7 +340,7 @@ class _Validator:
         value = value.replace("", pd.NA)
         unknown = (value.notna() & ~value.isin(schema.DECISION_SOURCES)).fillna(False)
         self.error(unknown.to_numpy(), "decision_source",
-                   lambda i: f"unknown decision_source '{raw.iat[i]}'; expected model, human or empty")
+                   lambda i: f"unknown decision_source{self.quoted(raw.iat[i])}; expected model, human or empty")
         return pd.Categorical(value.where(value.isin(schema.DECISION_SOURCES)), categories=schema.DECISION_SOURCES)
 
     def _score(self) -> pd.Series:
@@ -337,7 +350,7 @@ class _Validator:
         raw = col.astype(object).where(col.notna(), None).astype("string").str.strip().replace("", pd.NA)
         score = pd.to_numeric(raw, errors="coerce").astype("float64")
         bad = (raw.notna() & score.isna()).fillna(False).to_numpy()
-        self.error(bad, "model_score", lambda i: f"not a number: '{raw.iat[i]}'")
+        self.error(bad, "model_score", lambda i: f"not a number{self.quoted(raw.iat[i], ': ')}")
         return score
 
     def _timestamp(self, name: str) -> pd.Series:
@@ -352,7 +365,8 @@ class _Validator:
             parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce", format="mixed")
         bad = (raw.notna() & parsed.isna()).fillna(False).to_numpy()
         self.error(bad, name,
-                   lambda i: f"not a date and time: '{raw.iat[i]}' (use ISO 8601, e.g. 2026-11-02T14:05:00Z)")
+                   lambda i: f"not a date and time{self.quoted(raw.iat[i], ': ')} "
+                             "(use ISO 8601, e.g. 2026-11-02T14:05:00Z)")
         return parsed.astype("datetime64[ns, UTC]")
 
     def _text_present(self, out: pd.DataFrame) -> None:

@@ -8,17 +8,23 @@ name the row, field and offset; `clustering.load` reports them.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from clustering.csv_rows import swallowed_rows, unclosed_quote
 from clustering.problems import LoadError, Problem, file_problem
+from clustering.settings import MAX_INPUT_BYTES
+
+CHUNK_BYTES = 1 << 20  # a compressed file is decompressed this much at a time, up to the limit
 
 FORMATS = {
     ".csv": "csv",
@@ -39,7 +45,7 @@ class RawTable:
     frame: pd.DataFrame
     rows: np.ndarray  # the user's row number of each frame row
     bad_bytes: bool  # some text was not UTF-8 (kept as lone surrogates)
-    problems: list[Problem]  # rows that could not be parsed at all (JSONL lines), already dropped
+    problems: list[Problem]  # rows that could not be read (JSONL lines, CSV rows swallowing others), already dropped
 
 
 def file_format(path: Path) -> tuple[str, bool]:
@@ -56,8 +62,11 @@ def file_format(path: Path) -> tuple[str, bool]:
     return FORMATS[ext], compressed
 
 
-def read_raw(path: str | Path) -> RawTable:
-    """Read a cases file into a RawTable; raise LoadError when the file cannot be read at all."""
+def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> RawTable:
+    """Read a cases file into a RawTable; raise LoadError when the file cannot be read at all.
+
+    max_bytes bounds what is read into memory, after gzip decompression (a small .gz can decompress to
+    gigabytes): a larger file is refused as bad input, naming the limit."""
     path = Path(path)
     fmt, compressed = file_format(path)
     if not path.exists():
@@ -65,40 +74,72 @@ def read_raw(path: str | Path) -> RawTable:
     if path.is_dir():
         raise file_problem(path, "is a folder, not a file")
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path, compressed, max_bytes)
     except OSError as exc:
         raise file_problem(path, f"cannot read the file: {exc.strerror or exc}") from exc
-    if compressed:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise file_problem(path, f"not a readable gzip file: {exc}") from exc
     if not data.strip():
         raise file_problem(path, "the file is empty")
     if fmt == "parquet":
-        return _read_parquet(path, data)
-    text, bad_bytes = _decode(data)
+        return _read_parquet(path, data, max_bytes)
+    text, bad_at = _decode(data)
     if fmt == "jsonl":
-        return _read_jsonl(path, text, bad_bytes)
-    return _read_delimited(path, text, bad_bytes, "\t" if fmt == "tsv" else ",", fmt)
+        return _read_jsonl(path, text, bad_at is not None)
+    return _read_delimited(path, text, bad_at, "\t" if fmt == "tsv" else ",", fmt)
 
 
-def _decode(data: bytes) -> tuple[str, bool]:
+def _too_large(path: Path, what: str, max_bytes: int) -> LoadError:
+    return file_problem(path, f"{what} more than {max_bytes:,} bytes, the limit of what is read into memory "
+                              "(max_input_bytes); split the file or raise the limit")
+
+
+def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> bytes:
+    """The file's bytes, decompressed when gzip, streamed so that no more than max_bytes + 1 are ever held."""
+    if not compressed:
+        if path.stat().st_size > max_bytes:
+            raise _too_large(path, "the file holds", max_bytes)
+        return path.read_bytes()
+    out = bytearray()
     try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        return data.decode("utf-8-sig", errors="surrogateescape"), True
+        with gzip.open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                out += chunk
+                if len(out) > max_bytes:
+                    raise _too_large(path, "the file decompresses to", max_bytes)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise file_problem(path, f"not a readable gzip file: {exc}") from exc
+    return bytes(out)
+
+
+def _decode(data: bytes) -> tuple[str, int | None]:
+    """The text, and the byte offset in the file of the first byte that is not UTF-8 (None when all are)."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        return data.decode("utf-8-sig", errors="surrogateescape"), exc.start + bom
 
 
 def _no_rows(path: Path) -> LoadError:
     return file_problem(path, "the file has no data rows (only a header)")
 
 
-def _read_delimited(path: Path, text: str, bad_bytes: bool, sep: str, fmt: str) -> RawTable:
-    if bad_bytes:
+def _header_bytes(path: Path, header: list[str], offset: int) -> None:
+    """Refuse a header that is not UTF-8, naming row 1, the column and the byte's offset in the file."""
+    for k, name in enumerate(header):
+        bad = next((ch for ch in name if "\udc80" <= ch <= "\udcff"), None)
+        if bad is not None:
+            raise LoadError([Problem(str(path), 1, f"column {k + 1}",
+                                     f"the header is not valid UTF-8: byte 0x{ord(bad) - 0xDC00:02X} at byte offset "
+                                     f"{offset:,} of the file; save the file as UTF-8")])
+
+
+def _read_delimited(path: Path, text: str, bad_at: int | None, sep: str, fmt: str) -> RawTable:
+    if bad_at is not None:
         # The C parser cannot carry lone surrogates; the csv module can. Only taken for broken files.
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
         records = [r for r in records if r]
+        if records:
+            _header_bytes(path, records[0], bad_at)
         if len(records) < 2:
             raise _no_rows(path)
         header, body = records[0], records[1:]
@@ -115,11 +156,18 @@ def _read_delimited(path: Path, text: str, bad_bytes: bool, sep: str, fmt: str) 
         except pd.errors.EmptyDataError as exc:
             raise file_problem(path, "the file is empty") from exc
         except pd.errors.ParserError as exc:
+            if "EOF inside string" in str(exc):
+                raise unclosed_quote(str(path), text, sep) from exc
             raise file_problem(path, f"not a readable {fmt.upper()} file: {exc}") from exc
         if frame.empty:
             raise _no_rows(path)
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return RawTable(str(path), fmt, frame, rows, bad_bytes, [])
+    swallowed, problems = swallowed_rows(str(path), text, frame, sep)
+    if problems:
+        frame, rows = frame.loc[~swallowed].reset_index(drop=True), rows[~swallowed]
+        if frame.empty:
+            raise LoadError(problems)
+    return RawTable(str(path), fmt, frame, rows, bad_at is not None, problems)
 
 
 def _json_cell(value: object) -> object:
@@ -144,6 +192,12 @@ def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
         except json.JSONDecodeError as exc:
             problems.append(Problem(str(path), lineno, None, f"not valid JSON: {exc.msg} at character {exc.colno}"))
             continue
+        except RecursionError:
+            problems.append(Problem(str(path), lineno, None, "not readable: arrays or objects nested too deep"))
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            problems.append(Problem(str(path), lineno, None, f"not readable JSON: {exc}"))
+            continue
         if not isinstance(obj, dict):
             problems.append(Problem(str(path), lineno, None, f"expected a JSON object, found {type(obj).__name__}"))
             continue
@@ -158,11 +212,14 @@ def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
     return RawTable(str(path), "jsonl", frame, np.asarray(rows, dtype=np.int64), bad_bytes, problems)
 
 
-def _read_parquet(path: Path, data: bytes) -> RawTable:
+def _read_parquet(path: Path, data: bytes, max_bytes: int) -> RawTable:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
+        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        if sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)) > max_bytes:
+            raise _too_large(path, "the file's columns decompress to", max_bytes)
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as exc:
         raise file_problem(path, f"not a readable Parquet file: {exc}") from exc

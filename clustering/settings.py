@@ -12,6 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Channel = Literal["note", "ad", "landing"]
 
+# The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
+# gigabytes): a larger file is refused as bad input. The web app's `ui.max_input_bytes` starts from it and must
+# be at least its upload limit (`ui.max_file_size`).
+MAX_INPUT_BYTES = 1 << 30
+
 
 class EmbedSettings(BaseModel):
     """How texts become vectors."""
