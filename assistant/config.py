@@ -15,12 +15,25 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from clustering.settings import ThemeSettings
+from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
 ENV_PREFIX = "ERROR_THEMES_"
+SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}  # as Gradio reads max_file_size
+
+
+def size_bytes(size: str | int) -> int:
+    """Bytes of a size such as `500mb` or `2 GB` (1,024-based, as Gradio reads its upload limit) or a number."""
+    if isinstance(size, int):
+        return size
+    text = str(size).replace(" ", "").lower()
+    digits = len(text) - len(text.lstrip("0123456789"))
+    unit = text[digits:] or "b"
+    if not digits or unit not in SIZE_UNITS:
+        raise ValueError(f"expected a size such as 500mb or 2gb, got {size!r}")
+    return int(text[:digits]) * SIZE_UNITS[unit]
 
 
 class LLMSettings(BaseModel):
@@ -79,11 +92,33 @@ class UISettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="address to listen on; any other than loopback needs a login")
     port: int | None = Field(None, ge=1, le=65535, description="None = the first free port from 7860")
-    max_file_size: str = Field("500mb", description="largest upload")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="host names the app answers (the Host header) besides localhost, "
+                                          "127.0.0.1, ::1 and `host`; any other gets 400, so that a web page cannot "
+                                          "reach the app through DNS rebinding. '*' = any (behind a proxy that checks)")
+    data_dirs: list[Path] = Field(
+        default_factory=list, description="folders whose files the Run tab may open by path, besides the workspace's "
+                                          "inbox/ (`--data-dir`); no other file on the server can be opened")
+    max_file_size: str | int = Field("500mb", description="largest upload (bytes, or e.g. 500mb)")
+    max_input_bytes: int = Field(MAX_INPUT_BYTES, ge=1, description="most bytes of a cases file read into memory, "
+                                                                    "after gzip; at least max_file_size")
+    login_attempts: int = Field(5, ge=1, description="failed logins of one client or one user name before it must "
+                                                     "wait (429)")
+    login_lockout_s: float = Field(30.0, gt=0, description="the first wait after login_attempts failures; it doubles "
+                                                           "with each further failure")
+    login_lockout_max_s: float = Field(900.0, gt=0, description="the longest wait; failures older than this are "
+                                                                "forgotten")
     max_case_rows: int = Field(1000, ge=10, description="rows shown in the browser; the CSV export holds all")
     max_problems_shown: int = Field(50, ge=1)
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
+
+    @model_validator(mode="after")
+    def _input_limit_covers_uploads(self) -> UISettings:
+        if self.max_input_bytes < size_bytes(self.max_file_size):
+            raise ValueError(f"max_input_bytes ({self.max_input_bytes:,}) is below the upload limit max_file_size "
+                             f"({self.max_file_size}): a file the app accepts could not be read")
+        return self
 
 
 class Settings(ThemeSettings):

@@ -7,11 +7,14 @@ distributed job) can share a folder without locks; a reader sees complete parts 
 from __future__ import annotations
 
 import uuid
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from clustering.files import open_atomic
+from clustering.files import drop_damaged, open_atomic
+
+DAMAGED = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)  # what reading a damaged .npz raises
 
 
 class EmbeddingCache:
@@ -33,14 +36,21 @@ class EmbeddingCache:
         blocks = [self._matrix] if len(self._matrix) else []
         offset = len(self._matrix)
         for part in new:
-            with np.load(part, allow_pickle=False) as data:
-                keys, vectors = data["keys"], data["vectors"]
+            self._parts_seen.add(part.name)
+            try:
+                with np.load(part, allow_pickle=False) as data:
+                    keys, vectors = data["keys"], data["vectors"]
+                width = self._matrix.shape[1] if len(self._matrix) else (blocks[-1].shape[1] if blocks else None)
+                if vectors.ndim != 2 or len(keys) != len(vectors) or width not in (None, vectors.shape[1]):
+                    raise ValueError(f"{len(keys)} keys for vectors of shape {vectors.shape}")
+            except DAMAGED as exc:
+                drop_damaged(part, "embedding-cache part", exc)
+                continue
             for i, key in enumerate(keys.tolist()):
                 self._index.setdefault(key, offset + i)
             blocks.append(vectors)
             offset += len(vectors)
-            self._parts_seen.add(part.name)
-        if new:
+        if blocks:
             self._matrix = np.concatenate(blocks).astype(np.float32, copy=False)
 
     def __len__(self) -> int:

@@ -3,7 +3,8 @@
 Every file the product writes atomically goes through here, the caches of `clustering` and the workspace files
 of `assistant` alike (it sits in the lowest package so that both can use it): `write_atomic` (text or bytes),
 `open_atomic` (a handle, for writers such as `np.savez` or `DataFrame.to_csv`) and `atomic_folder` (a run folder
-written under a temporary name and renamed when complete).
+written under a temporary name and renamed when complete). `check_writable` refuses a folder before any work, and
+`drop_damaged` removes a damaged cache entry with a warning so that it is recomputed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,3 +73,36 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+class DamagedCacheWarning(UserWarning):
+    """A cache entry could not be read; it was removed and its content is computed again."""
+
+
+def drop_damaged(path: Path, what: str, exc: BaseException) -> None:
+    """Warn that a cache entry is damaged and remove it, so that this run and the later ones recompute it."""
+    warnings.warn(f"{path}: damaged {what} dropped and recomputed ({type(exc).__name__}: {exc})",
+                  DamagedCacheWarning, stacklevel=3)
+    Path(path).unlink(missing_ok=True)
+
+
+def check_writable(folders: list[Path], files: list[Path] = ()) -> None:
+    """Raise ValueError naming the first folder (made if missing) or existing file that cannot be written: a
+    command checks before it starts work, not after minutes of it. Probes with a temporary file, since a
+    permission check would not see a read-only file system."""
+    for folder in folders:
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise ValueError(f"{folder}: cannot write there ({exc.strerror or exc}); nothing was done. Use a "
+                             "folder you can write to (--workspace)") from exc
+    for file in files:
+        try:
+            if Path(file).exists():
+                with open(file, "ab"):
+                    pass
+        except OSError as exc:
+            raise ValueError(f"{file}: cannot write it ({exc.strerror or exc}); nothing was done") from exc

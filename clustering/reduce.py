@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from clustering.files import open_atomic
+from clustering.files import drop_damaged, open_atomic
 from clustering.settings import ReduceSettings
 
 
@@ -97,8 +98,11 @@ def reduce_vectors_cached(vectors: np.ndarray, settings: ReduceSettings, cache_d
         return reduce_vectors(vectors, settings, layout, cluster_space), False
     path = Path(cache_dir) / f"{reduction_key(vectors, settings, layout, cluster_space)}.npz"
     if path.exists():
-        with np.load(path) as data:
-            return Reduced(data["cluster_space"], data["layout"], bool(data["sampled"])), True
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return Reduced(data["cluster_space"], data["layout"], bool(data["sampled"])), True
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # a junk or truncated file
+            drop_damaged(path, "reduction cache", exc)
     reduced = reduce_vectors(vectors, settings, layout, cluster_space)
     with open_atomic(path, binary=True) as handle:
         np.savez(handle, cluster_space=reduced.cluster_space, layout=reduced.layout, sampled=reduced.sampled)

@@ -15,7 +15,7 @@ from assistant.cli.input import print_metrics
 from assistant.cli.themes import score_report
 from assistant.drafting.models import KINDS
 from assistant.views import text as render
-from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.runs import load_run
 from assistant.workspace.store import DraftStore
 from clustering.load import load_cases
 
@@ -38,7 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from eval_sets.root_causes import root_cause_agreement
     from eval_sets.scorer import read_labels, score_run
 
-    workspace = Workspace(args.workspace)
+    workspace = options.writable_workspace(args.workspace)
     result = load_cases(DEMO_CASES)
     print("== 1. Validate: shipped audited cases with planted error themes ==")
     print(render.load_summary(result) + "\n")

@@ -9,7 +9,6 @@ from pathlib import Path
 from assistant.cli import options
 from assistant.config import DigestSettings
 from assistant.exit_codes import EXIT_DELIVERY_FAILED
-from assistant.workspace.runs import Workspace
 from clustering.tracking import MATCH_THRESHOLD
 
 DEFAULTS = DigestSettings()
@@ -44,7 +43,8 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 def cmd_digest(args: argparse.Namespace) -> int:
     from assistant.digest.build import write_digest
 
-    result = write_digest(args.file, args.week, Workspace(args.workspace), out=args.out, config=args.config,
+    workspace = options.writable_workspace(args.workspace, *([args.out.parent] if args.out is not None else []))
+    result = write_digest(args.file, args.week, workspace, out=args.out, config=args.config,
                           webhook=args.webhook, top=args.top, window=args.window,
                           match_threshold=args.match_threshold, settings=options.theme_settings(args),
                           load_settings=options.loading(args))

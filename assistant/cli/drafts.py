@@ -76,7 +76,7 @@ def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings,
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    workspace = Workspace(args.workspace)
+    workspace = options.writable_workspace(args.workspace)
     run_dir = workspace.run_dir(args.run)
     kinds = tuple(args.kind) if args.kind else KINDS
     return draft_and_report(workspace, run_dir, options.settings(args).llm, args.theme, kinds, args.top)

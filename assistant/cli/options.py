@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from assistant.config import Settings, load_settings
-from assistant.workspace.runs import DEFAULT_WORKSPACE
+from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace
+from clustering.files import check_writable
 from clustering.load import (
     DEFAULT_MAX_FIELD_CHARS,
     LoadResult,
@@ -40,6 +41,15 @@ def load_options() -> argparse.ArgumentParser:
 
 def add_workspace(p: argparse.ArgumentParser, help: str = "workspace folder (default ./workspace)") -> None:
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help=help)
+
+
+def writable_workspace(path: Path, *also: Path) -> Workspace:
+    """The workspace at `path`, refused (ValueError, exit 2) before any work when it or a folder of `also`
+    cannot be written."""
+    workspace = Workspace(path)
+    folders = [workspace.root, *(f for f in (workspace.runs, workspace.cache) if f.is_dir()), *also]
+    check_writable(folders, [workspace.store_path])
+    return workspace
 
 
 def add_theme_options(p: argparse.ArgumentParser) -> None:

@@ -37,7 +37,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    run_dir, run = analyse(args.file, Workspace(args.workspace), options.theme_settings(args),
+    run_dir, run = analyse(args.file, options.writable_workspace(args.workspace), options.theme_settings(args),
                            options.loading(args), args.week)
     print(render.themes_table(run))
     print(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")

@@ -24,3 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"logins, one user:password a line (else ${AUTH_ENV}=user:password)")
     parser.add_argument("--config", type=Path, help="settings file (YAML): theme, llm and ui sections")
     parser.add_argument("--max-file-size", help=f"largest upload accepted (default {defaults.max_file_size})")
+    parser.add_argument("--data-dir", action="append", type=Path, default=[], metavar="FOLDER",
+                        help="a folder whose files the Run tab may open by path (repeatable), besides the "
+                             "workspace's inbox/; no other file on the server can be opened")

@@ -11,6 +11,7 @@ import gradio as gr
 from assistant.config import Settings
 from assistant.webapp.display import load_error_text, parse_column_map, run_title_md
 from assistant.webapp.drafters import draft_run
+from assistant.webapp.paths import INBOX, AllowedFiles
 from assistant.webapp.state import Explorer, RunData
 from clustering.load import LoadSettings
 from clustering.problems import LoadError, format_problems
@@ -51,8 +52,8 @@ def build(max_file_size: str | int | None) -> RunTab:
                 limit = f"; up to {max_file_size}" if max_file_size else ""
                 upload = gr.File(label=f"Upload a cases file (CSV, TSV, JSON Lines, Parquet{limit})",
                                  file_types=UPLOAD_TYPES, type="filepath", elem_id="upload")
-                path_box = gr.Textbox(label="... or its path on the server (any size)", placeholder="/data/cases.csv",
-                                      elem_id="path-box")
+                path_box = gr.Textbox(label=f"... or its path on the server (in the workspace's {INBOX}/ folder or "
+                                            "a --data-dir)", placeholder="cases.csv", elem_id="path-box")
             with gr.Column(scale=2):
                 lenient = gr.Checkbox(label="Skip bad rows (lenient) instead of rejecting the file")
                 column_map = gr.Textbox(label="Column mapping (their column=field, one a line)", lines=2,
@@ -79,17 +80,49 @@ def run_values(tab: RunTab, explorer: Explorer, data: RunData | None) -> dict:
             tab.info: run_title_md(data.run).removeprefix("### ")}
 
 
-def file_and_name(upload_path: str | None, path_text: str | None) -> tuple[Path, str | None]:
-    """The file to read and, for an upload, the name the user gave it."""
+def file_and_name(upload_path: str | None, path_text: str | None, allowed: AllowedFiles) -> tuple[Path, str | None]:
+    """The file to read and, for an upload, the name the user gave it. A typed path must lie in an allowed
+    folder (Gradio itself accepts only files uploaded to it as `upload_path`)."""
     if upload_path:
         return Path(upload_path), Path(upload_path).name
     if (path_text or "").strip():
-        return Path(path_text.strip()).expanduser(), None
+        return allowed.resolve(path_text), None
     raise ValueError("Upload a file or type its path first.")
 
 
-def load_settings_of(lenient: bool, mapping_text: str | None) -> LoadSettings:
-    return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient))
+def load_settings_of(lenient: bool, mapping_text: str | None, settings: Settings) -> LoadSettings:
+    """How the app loads a file: the messages name file, row, field and the kind of problem, never a cell value
+    or a column name (the person in the browser may not be allowed to read the file)."""
+    return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient), echo_values=False,
+                        max_input_bytes=settings.ui.max_input_bytes)
+
+
+def validate(upload_path: str | None, path_text: str | None, lenient: bool, mapping_text: str | None,
+             allowed: AllowedFiles, settings: Settings) -> tuple[str, str]:
+    """(status line, details) of validating an uploaded file or one typed by path."""
+    from assistant.views.text import load_summary
+    from clustering.load import load_cases
+
+    problems_shown = settings.ui.max_problems_shown
+    path = shown = None
+    try:
+        path, shown = file_and_name(upload_path, path_text, allowed)
+        result = load_cases(path, load_settings_of(lenient, mapping_text, settings))
+    except LoadError as exc:
+        status, details = load_error_text(exc, path, shown, problems_shown)
+        return f"❌ **{status}**", details
+    except MemoryError:
+        return "❌ **The file is too large to load in this server's memory.**", ""
+    except ValueError as exc:
+        return f"❌ **{exc}**", ""
+    summary = load_summary(result)
+    if shown:
+        summary = summary.replace(str(path), shown)
+    warnings = ""
+    if result.warnings:
+        warnings = "\n\n" + format_problems(result.warnings, problems_shown)
+        warnings = warnings.replace(str(path), shown) if shown else warnings
+    return "✅ **The file is usable.** Start a run to find its themes.", summary + warnings
 
 
 def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable[[str | None], dict],
@@ -99,31 +132,11 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
     open_run(run_id): the values of every component showing the open run (listed in run_outputs).
     """
     problems_shown = settings.ui.max_problems_shown
+    allowed = AllowedFiles(explorer.workspace.root, settings.ui.data_dirs)
 
     def validate_file(upload_path, path_text, lenient, mapping_text):
-        from assistant.views.text import load_summary
-        from clustering.load import load_cases
-
-        path = shown = None
-        try:
-            path, shown = file_and_name(upload_path, path_text)
-            result = load_cases(path, load_settings_of(lenient, mapping_text))
-        except LoadError as exc:
-            status, details = load_error_text(exc, path, shown, problems_shown)
-            return {tab.status: f"❌ **{status}**", tab.details: details}
-        except MemoryError:
-            return {tab.status: "❌ **The file is too large to load in this server's memory.**", tab.details: ""}
-        except ValueError as exc:
-            return {tab.status: f"❌ **{exc}**", tab.details: ""}
-        summary = load_summary(result)
-        if shown:
-            summary = summary.replace(str(path), shown)
-        warnings = ""
-        if result.warnings:
-            warnings = "\n\n" + format_problems(result.warnings, problems_shown)
-            warnings = warnings.replace(str(path), shown) if shown else warnings
-        return {tab.status: "✅ **The file is usable.** Start a run to find its themes.",
-                tab.details: summary + warnings}
+        status, details = validate(upload_path, path_text, lenient, mapping_text, allowed, settings)
+        return {tab.status: status, tab.details: details}
 
     def start_run(upload_path, path_text, lenient, mapping_text, week, draft_too,
                   progress=gr.Progress(track_tqdm=True)):  # noqa: B008
@@ -131,9 +144,9 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
 
         path = shown = None
         try:
-            path, shown = file_and_name(upload_path, path_text)
+            path, shown = file_and_name(upload_path, path_text, allowed)
             progress(0.02, desc="Loading and validating")
-            load = load_settings_of(lenient, mapping_text)
+            load = load_settings_of(lenient, mapping_text, settings)
             progress(0.1, desc="Embedding, reducing and clustering (a minute or two)")
             run_dir, run = analyse(path, explorer.workspace, settings.theme, load, (week or "").strip() or None)
         except LoadError as exc:

@@ -45,7 +45,8 @@ def test_browser_start_a_run_from_a_path(chromium, small_demo_csv, tmp_path):
     config = tmp_path / "settings.yaml"
     config.write_text("embed:\n  batch_size: 32\n")  # the run must use the app's settings file (--config)
     port = free_port()
-    app = launch(workspace.root, port=port, block=False, quiet=True, settings=load_settings(config))
+    app = launch(workspace.root, port=port, block=False, quiet=True, settings=load_settings(config),
+                 data_dirs=[small_demo_csv.parent])  # a file outside the inbox and the data folders is refused
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -53,6 +54,9 @@ def test_browser_start_a_run_from_a_path(chromium, small_demo_csv, tmp_path):
         page.goto(f"http://127.0.0.1:{port}/")
         page.get_by_role("tab", name="Run").click()
         expect(page.locator("#run-info")).to_contain_text("No runs in the workspace yet")
+        field(page, "path-box").fill("/etc/passwd.csv")
+        page.locator("#validate-btn").click()
+        expect(page.locator("#load-status")).to_contain_text("outside the folders the app may read")
         field(page, "path-box").fill(str(small_demo_csv))
         page.locator("#validate-btn").click()
         expect(page.locator("#load-status")).to_contain_text("The file is usable")

@@ -1,0 +1,72 @@
+"""The Run tab opens files by path only in the allowed folders, and never echoes a cell value
+(assistant/webapp/paths.py, run_tab.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import HEADER, case, write_csv
+
+from assistant.cli import build_parser
+from assistant.config import Settings, load_settings
+from assistant.webapp.paths import AllowedFiles
+from assistant.webapp.run_tab import validate
+from assistant.webapp.server import with_ui
+
+
+@pytest.fixture
+def folders(tmp_path):
+    """(allowed files over a workspace and one data folder, the data folder, a file outside both)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    outside = write_csv(tmp_path / "secret.csv", [case("C1")])
+    return AllowedFiles(tmp_path / "ws", [data]), data, outside
+
+
+def test_the_inbox_is_made_and_paths_in_it_or_a_data_folder_are_read(folders):
+    allowed, data, _ = folders
+    assert allowed.inbox.is_dir()
+    inside = write_csv(allowed.inbox / "week45.csv", [case("C1")])
+    assert allowed.resolve("week45.csv") == inside.resolve()  # a relative path is read in the inbox
+    assert allowed.resolve(f"  {inside}  ") == inside.resolve()
+    assert allowed.resolve(str(data / "later.csv")) == (data / "later.csv").resolve()  # missing: the loader says
+
+
+@pytest.mark.parametrize("typed", ["{outside}", "{outside}.missing", "/etc/passwd", "../secret.csv",
+                                   "{inbox}/../../secret.csv", "~/x.csv", "link.csv", "loop.csv", "a\0b.csv", "/"])
+def test_any_other_path_gets_one_refusal_that_tells_nothing_about_the_file(folders, typed):
+    allowed, _, outside = folders
+    os.symlink(outside, allowed.inbox / "link.csv")  # a link in the inbox to a file outside
+    os.symlink(allowed.inbox / "loop.csv", allowed.inbox / "loop.csv")
+    with pytest.raises(ValueError) as err:
+        allowed.resolve(typed.format(outside=outside, inbox=allowed.inbox))
+    assert str(err.value) == allowed.refusal()
+    assert "secret" not in str(err.value) and "exist" not in str(err.value)
+
+
+def test_validating_by_path_refuses_outside_files_and_never_echoes_values(folders):
+    allowed, _, outside = folders
+    settings = Settings()
+    status, details = validate(None, str(outside), False, "", allowed, settings)
+    assert status == f"❌ **{allowed.refusal()}**" and details == ""
+    header = [("pw" if name == "original_decision" else name) for name in HEADER]
+    hashes = write_csv(allowed.inbox / "users.csv", [case("C1", pw="$2b$12$abcdefSECRET")], header)
+    status, details = validate(None, "users.csv", False, "pw=original_decision", allowed, settings)
+    assert "nothing was loaded" in status and "SECRET" not in details
+    assert details == f"{hashes.resolve()}:2:original_decision: unknown decision; expected reject or approve"
+    status, details = validate(None, "users.csv", False, "", allowed, settings)  # no map: no header shown
+    assert "nothing was loaded" in status and "pw" not in details and "missing required column" in details
+    write_csv(allowed.inbox / "fine.csv", [case("C1")])
+    status, details = validate(None, "fine.csv", False, "", allowed, settings)
+    assert status.startswith("✅") and "rows read" in details
+
+
+def test_data_folders_come_from_the_settings_file_and_the_command_line(tmp_path):
+    config = tmp_path / "settings.yaml"
+    config.write_text("ui:\n  data_dirs: [/srv/audits]\n", encoding="utf-8")
+    args = build_parser().parse_args(["ui", "--data-dir", "/mnt/a", "--data-dir", "/mnt/b"])
+    settings = with_ui(load_settings(config), data_dirs=args.data_dir)
+    assert [str(p) for p in settings.ui.data_dirs] == ["/srv/audits", "/mnt/a", "/mnt/b"]
+    with pytest.raises(ValueError, match="max_input_bytes .* is below the upload limit"):
+        with_ui(Settings(), max_file_size="2gb")
