@@ -31,7 +31,7 @@ def test_browser_bad_upload_names_the_row_and_field(app_page, tmp_path):
     app_page.locator("#upload input[type=file]").set_input_files(str(bad))
     expect(app_page.locator("#load-status")).to_contain_text("1 problem(s) in 1 row(s); nothing was loaded")
     expect(field(app_page, "load-details")).to_have_value(
-        "week45-audit.csv:4:final_decision: unknown decision 'maybe'; expected reject or approve")
+        "week45-audit.csv:4:final_decision: unknown decision; expected reject or approve")  # never a cell value
     assert "Traceback" not in app_page.content()
     app_page.locator("#run-btn").click()  # starting a run on the bad file gives the same error, and no run
     expect(app_page.locator("#load-status")).to_contain_text("nothing was loaded")
