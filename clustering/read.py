@@ -73,6 +73,8 @@ def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> RawTable:
         raise file_problem(path, "no such file")
     if path.is_dir():
         raise file_problem(path, "is a folder, not a file")
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise file_problem(path, "is not a regular file")
     try:
         data = _read_bounded(path, compressed, max_bytes)
     except OSError as exc:
@@ -161,6 +163,9 @@ def _read_delimited(path: Path, text: str, bad_at: int | None, sep: str, fmt: st
             raise file_problem(path, f"not a readable {fmt.upper()} file: {exc}") from exc
         if frame.empty:
             raise _no_rows(path)
+        header = next((r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r), [])
+        if len(header) == len(frame.columns):  # pandas renames a repeated name 'x.1'; keep it, to be reported
+            frame.columns = header
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     swallowed, problems = swallowed_rows(str(path), text, frame, sep)
     if problems:

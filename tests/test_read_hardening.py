@@ -145,3 +145,19 @@ def test_without_echo_no_cell_value_or_column_name_appears_in_any_message(tmp_pa
     with pytest.raises(LoadError) as err:
         load_cases(header, LoadSettings(column_map={"nope": "case_id"}, echo_values=False))
     assert "password_hash" not in str(err.value) and "it has 2 columns" in str(err.value)
+
+
+def test_a_repeated_column_name_is_reported_not_silently_renamed(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text(",".join(HEADER + ["case_id"]) + "\n" + ",".join([*case("C1").values(), "C9"]) + "\n")
+    with pytest.raises(LoadError, match="columns 'case_id' and 'case_id' have the same name"):
+        load_cases(path)
+
+
+def test_a_pipe_or_device_is_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "cases.csv"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    with pytest.raises(LoadError, match="is not a regular file"):
+        load_cases(fifo)

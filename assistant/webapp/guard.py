@@ -10,6 +10,7 @@ rebinding); the browser then sends that name in the Host header, which is refuse
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,11 +32,14 @@ def allowed_host_names(ui: UISettings) -> set[str] | None:
 
 
 def host_of(header: str) -> str:
-    """The host name of a Host header: without port, brackets of an IPv6 address, or a final dot; lower case."""
+    """The host name of a Host header: without port, brackets of an IPv6 address, or a final dot; lower case.
+    A port that is not a number leaves the header as it is (and so unknown)."""
     header = header.strip().lower()
     if header.startswith("["):
-        return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0].rstrip(".") if header.count(":") == 1 else header.rstrip(".")
+        name, _, port = header[1:].partition("]")
+        return name if port == "" or (port[:1] == ":" and port[1:].isdigit()) else header
+    name, colon, port = header.rpartition(":") if header.count(":") == 1 else (header, "", "")
+    return name.rstrip(".") if not colon or port.isdigit() else header
 
 
 class LoginLimiter:
@@ -71,6 +75,16 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)
+
+
+def _user_name(scope, body: bytes) -> str:
+    """The user name of a login form, url-encoded or multipart; lower case, so that case does not dodge the limit."""
+    headers = dict(scope.get("headers") or [])
+    text = body.decode("utf-8", errors="replace")
+    if headers.get(b"content-type", b"").startswith(b"multipart/"):
+        found = re.search(r'name="username"\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)', text)
+        return (found.group(1) if found else "").strip().lower()
+    return (parse_qs(text).get("username") or [""])[0].strip().lower()
 
 
 async def _respond(send, status: int, text: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
@@ -111,9 +125,8 @@ class Guard:
                 return await _respond(send, 413, "Login request too large.")
             if not message.get("more_body"):
                 break
-        form = parse_qs(body.decode("utf-8", errors="replace"))
         client = (scope.get("client") or ("unknown", 0))[0]
-        keys = [f"client {client}", f"user {(form.get('username') or [''])[0].strip().lower()}"]
+        keys = [f"client {client}", f"user {_user_name(scope, body)}"]
         wait = self.limiter.wait(keys)
         if wait > 0:
             seconds = math.ceil(wait)

@@ -9,12 +9,14 @@ from conftest import free_port
 
 from assistant.config import Settings
 from assistant.webapp import launch
-from assistant.webapp.guard import LoginLimiter, allowed_host_names, host_of
+from assistant.webapp.guard import LoginLimiter, _user_name, allowed_host_names, host_of
 
 
 def test_host_names_are_read_without_port_brackets_or_final_dot():
     assert [host_of(h) for h in ["LocalHost:7860", "[::1]:80", "127.0.0.1", "example.com.", "::1"]] == \
         ["localhost", "::1", "127.0.0.1", "example.com", "::1"]
+    assert host_of("localhost:80@evil.example") not in {"localhost"}  # a port must be a number
+    assert host_of("[::1]:x") != "::1"
     ui = Settings().ui.model_copy(update={"host": "10.0.0.5", "allowed_hosts": ["Themes.Corp.Example"]})
     assert allowed_host_names(ui) == {"localhost", "127.0.0.1", "::1", "10.0.0.5", "themes.corp.example"}
     assert allowed_host_names(ui.model_copy(update={"allowed_hosts": ["*"]})) is None
@@ -73,3 +75,10 @@ def test_repeated_failed_logins_get_429_even_with_the_right_password(guarded_app
     assert locked.status_code == 429 and locked.headers["retry-after"] == "30"
     assert "try again in 30 s" in locked.text
     assert httpx.post(url + "/login", data={"username": "bo", "password": "x"}).status_code == 429  # same client
+
+
+def test_the_user_name_is_read_from_urlencoded_and_multipart_logins():
+    multipart = (b'--X\r\nContent-Disposition: form-data; name="username"\r\n\r\nAna \r\n'
+                 b'--X\r\nContent-Disposition: form-data; name="password"\r\n\r\npw\r\n--X--\r\n')
+    assert _user_name({"headers": [(b"content-type", b"multipart/form-data; boundary=X")]}, multipart) == "ana"
+    assert _user_name({"headers": []}, b"username=Bo&password=x") == "bo"  # case does not dodge the limit
