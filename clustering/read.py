@@ -94,7 +94,7 @@ def _too_large(path: Path, what: str, max_bytes: int) -> LoadError:
                               "(max_input_bytes); split the file or raise the limit")
 
 
-def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> bytes:
+def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> bytes | bytearray:
     """The file's bytes, decompressed when gzip, streamed so that no more than max_bytes + 1 are ever held."""
     if not compressed:
         if path.stat().st_size > max_bytes:
@@ -109,10 +109,10 @@ def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> bytes:
                     raise _too_large(path, "the file decompresses to", max_bytes)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise file_problem(path, f"not a readable gzip file: {exc}") from exc
-    return bytes(out)
+    return out  # not copied to bytes: that would hold the file twice
 
 
-def _decode(data: bytes) -> tuple[str, int | None]:
+def _decode(data: bytes | bytearray) -> tuple[str, int | None]:
     """The text, and the byte offset in the file of the first byte that is not UTF-8 (None when all are)."""
     try:
         return data.decode("utf-8-sig"), None

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from assistant.cli import config, demo, digest, drafts, input, options, serve, themes
 from assistant.drafting.backends.base import BackendError
 from assistant.exit_codes import EXIT_BAD_INPUT
+from clustering.files import DamagedCacheWarning
 from clustering.problems import LoadError, ValidationError, format_problems
 
 GROUPS = (input, themes, drafts, digest, config, demo, serve)  # in the order `--help` lists them
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         return COMMANDS[args.command](args)
     except ValidationError as exc:
@@ -46,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     except (LoadError, ValueError, FileNotFoundError, KeyError, BackendError) as exc:
         print(f"error: {_message(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+_python_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A damaged cache entry as one line `warning: ...` (what to know, not where in the code); others as Python
+    shows them."""
+    if issubclass(category, DamagedCacheWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
 
 
 def _message(exc: Exception) -> str:

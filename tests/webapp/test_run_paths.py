@@ -70,3 +70,16 @@ def test_data_folders_come_from_the_settings_file_and_the_command_line(tmp_path)
     assert [str(p) for p in settings.ui.data_dirs] == ["/srv/audits", "/mnt/a", "/mnt/b"]
     with pytest.raises(ValueError, match="max_input_bytes .* is below the upload limit"):
         with_ui(Settings(), max_file_size="2gb")
+
+
+def test_a_gzip_bomb_in_the_inbox_is_refused_under_the_apps_input_limit(folders):
+    import gzip
+
+    allowed, _, _ = folders
+    with gzip.open(allowed.inbox / "bomb.csv.gz", "wb") as handle:
+        handle.write(b"case_id\n" + b"0" * 5_000_000)
+    settings = Settings.model_validate({"ui": {"max_file_size": "1mb", "max_input_bytes": 2_000_000}})
+    status, details = validate(None, "bomb.csv.gz", False, "", allowed, settings)
+    assert "cannot be used" in status
+    assert details.endswith("the file decompresses to more than 2,000,000 bytes, the limit of what is read into "
+                            "memory (max_input_bytes); split the file or raise the limit")
