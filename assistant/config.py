@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
 
@@ -112,6 +112,12 @@ class UISettings(BaseModel):
     max_problems_shown: int = Field(50, ge=1)
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
+
+    @field_validator("allowed_hosts", "data_dirs", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        """A list may be given as one comma-separated string (as an environment variable must)."""
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _input_limit_covers_uploads(self) -> UISettings:

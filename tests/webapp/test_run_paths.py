@@ -83,3 +83,10 @@ def test_a_gzip_bomb_in_the_inbox_is_refused_under_the_apps_input_limit(folders)
     assert "cannot be used" in status
     assert details.endswith("the file decompresses to more than 2,000,000 bytes, the limit of what is read into "
                             "memory (max_input_bytes); split the file or raise the limit")
+
+
+def test_folders_and_host_names_can_come_from_the_environment():
+    settings = load_settings(None, {"ERROR_THEMES_UI__DATA_DIRS": "/srv/a, /srv/b",
+                                    "ERROR_THEMES_UI__ALLOWED_HOSTS": "themes.corp.example"})
+    assert [str(p) for p in settings.ui.data_dirs] == ["/srv/a", "/srv/b"]
+    assert settings.ui.allowed_hosts == ["themes.corp.example"]
