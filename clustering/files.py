@@ -87,13 +87,18 @@ def drop_damaged(path: Path, what: str, exc: BaseException) -> None:
 
 
 def check_writable(folders: list[Path], files: list[Path] = ()) -> None:
-    """Raise ValueError naming the first folder (made if missing) or existing file that cannot be written: a
-    command checks before it starts work, not after minutes of it. Probes with a temporary file, since a
-    permission check would not see a read-only file system."""
+    """Raise ValueError naming the first folder or existing file that cannot be written: a command checks before
+    it starts work, not after minutes of it. A missing folder is not made: its nearest existing parent must be a
+    folder that can be written. Probes with a temporary file, removed at once (a permission check would not see
+    a read-only file system)."""
     for folder in folders:
+        existing = Path(folder)
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
         try:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            fd, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+            if not existing.is_dir():
+                raise NotADirectoryError(20, "not a folder", str(existing))
+            fd, probe = tempfile.mkstemp(prefix=".write-check-", dir=existing)
             os.close(fd)
             os.unlink(probe)
         except OSError as exc:
