@@ -24,6 +24,7 @@ from clustering.weeks import week_names
 
 DEFAULT_MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS_KEPT = 10_000
+NS_RANGE = (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))  # what datetime64[ns] holds
 
 
 @dataclass(frozen=True)
@@ -357,17 +358,22 @@ class _Validator:
         col = self.column(name)
         if pd.api.types.is_datetime64_any_dtype(col):
             parsed = col.dt.tz_localize("UTC") if col.dt.tz is None else col.dt.tz_convert("UTC")
-            return parsed.astype("datetime64[ns, UTC]")
+            self._in_range(parsed, name, "a date beyond the years 1677-2262")
+            return parsed.where(parsed.between(*NS_RANGE)).astype("datetime64[ns, UTC]")
         raw = col.astype(object).where(col.notna(), None).astype("string").str.strip().replace("", pd.NA)
         parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
         retry = (raw.notna() & parsed.isna()).fillna(False)
         if retry.any():
             parsed[retry] = pd.to_datetime(raw[retry], utc=True, errors="coerce", format="mixed")
+        parsed = parsed.where(parsed.between(*NS_RANGE))  # e.g. a JSON number -28 read as the year -28
         bad = (raw.notna() & parsed.isna()).fillna(False).to_numpy()
         self.error(bad, name,
                    lambda i: f"not a date and time{self.quoted(raw.iat[i], ': ')} "
                              "(use ISO 8601, e.g. 2026-11-02T14:05:00Z)")
         return parsed.astype("datetime64[ns, UTC]")
+
+    def _in_range(self, parsed: pd.Series, name: str, message: str) -> None:
+        self.error((parsed.notna() & ~parsed.between(*NS_RANGE)).to_numpy(), name, lambda i: message)
 
     def _text_present(self, out: pd.DataFrame) -> None:
         empty = out["ad_text"].isna() & out["reviewer_note"].isna()

@@ -161,3 +161,17 @@ def test_a_pipe_or_device_is_not_read(tmp_path):
     os.mkfifo(fifo)  # reading it would wait for a writer forever
     with pytest.raises(LoadError, match="is not a regular file"):
         load_cases(fifo)
+
+
+def test_a_number_or_a_far_date_as_decided_at_is_a_problem_not_a_crash(tmp_path):
+    """Found by tests/test_load_properties.py: JSON -28 read as the year -28 overflowed pandas' nanoseconds."""
+    path = tmp_path / "dates.jsonl"
+    path.write_text("\n".join(json.dumps(case(f"C{i}", decided_at=v)) for i, v in enumerate([-28, "9999-01-01"])))
+    with pytest.raises(ValidationError) as err:
+        load_cases(path)
+    assert [(p.row, p.field) for p in err.value.problems] == [(1, "decided_at"), (2, "decided_at")]
+    far = tmp_path / "far.parquet"
+    pq.write_table(pa.table({**{n: [case("C1")[n]] for n in HEADER if n != "decided_at"},
+                             "decided_at": pa.array([253402214400_000_000], pa.timestamp("us"))}), far)
+    with pytest.raises(ValidationError, match="far.parquet:1:decided_at: a date beyond the years 1677-2262"):
+        load_cases(far)
