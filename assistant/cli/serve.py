@@ -12,7 +12,9 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                        description="Start the Gradio web app on a workspace: open or upload a cases file, start "
                                    "runs, explore themes and review drafts. It listens on 127.0.0.1; any other "
                                    "--host needs a login: --auth-file FILE (lines of user:password) or "
-                                   f"{AUTH_ENV}=user:password.")
+                                   f"{AUTH_ENV}=user:password. Files are opened by path only in the workspace's "
+                                   "inbox/ folder and the --data-dir folders; only the host names localhost, "
+                                   "127.0.0.1, ::1, --host and ui.allowed_hosts are answered.")
     add_arguments(p)
 
 
