@@ -53,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     score = score_run(assignments, read_labels(DEMO_CASES, "theme"))
     print(score_report(score))
     print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
-    code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None)
+    code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None, parents=True)
     drafted = {r.theme_id: r.content.root_cause_category
                for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
     matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)
