@@ -66,6 +66,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
         embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
                      "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
         themes=result.themes,
+        parents=result.parents,
     )
     columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
     metrics = metrics_payload(loaded)

@@ -1,7 +1,7 @@
 """The one settings object (`Settings`), from a file and the environment: every default is named once.
 
 A YAML settings file (`--config FILE`, or `error-themes.yaml` in the working folder if present) holds the
-sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe) and the sections
+sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe, hierarchy) and the sections
 of the assistant: `llm` (drafting backend), `digest` and `ui`; environment variables override single values as
 `ERROR_THEMES_<SECTION>__<KEY>`, e.g. `ERROR_THEMES_EMBED__MODEL=/models/e5-small`,
 `ERROR_THEMES_CLUSTER__MIN_CLUSTER_SIZE=12` or `ERROR_THEMES_LLM__BASE_URL=http://localhost:8000/v1`.

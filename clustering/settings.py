@@ -115,6 +115,23 @@ class DescribeSettings(BaseModel):
     rank_by: Literal["ATA", "FPR", "FDR", "FNR"] = "ATA"
 
 
+class HierarchySettings(BaseModel):
+    """Parent themes: the themes grouped by their centroids (`clustering.hierarchy`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="group the themes of a run under parent themes")
+    levels: Literal[2, 3] = Field(
+        2, description="2: themes and their parents; 3: also grandparents (the same tree cut again at its widest "
+                       "gap above the parents' cut)")
+    rule: Literal["spread"] = Field(
+        "spread", description="spread: average-linkage clustering of the theme centroids (cosine), cut at "
+                              "spread_factor x the median within-theme spread (1 - cohesion)")
+    spread_factor: float = Field(
+        2.0, gt=0, description="spread: how far apart, in within-theme spreads, two sibling themes' centres may be "
+                               "(chosen across CLINC150 and HWU64, bench/hierarchy.py)")
+
+
 class ThemeSettings(BaseModel):
     """All settings of a theme run."""
 
@@ -125,3 +142,4 @@ class ThemeSettings(BaseModel):
     reduce: ReduceSettings = ReduceSettings()
     cluster: ClusterSettings = ClusterSettings()
     describe: DescribeSettings = DescribeSettings()
+    hierarchy: HierarchySettings = HierarchySettings()

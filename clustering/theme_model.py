@@ -74,6 +74,15 @@ class Theme(BaseModel):
     centroid: list[float]
 
 
+class ParentTheme(Theme):
+    """A parent theme: a group of themes (or, at level 2, of parents) described like a theme from the union of its
+    members' cases (keywords, representatives, facets, impact, trend). `theme_id` is `P01`, `P02`, ..."""
+
+    level: int = Field(1, description="1: a parent of themes; 2: a grandparent (a parent of parents)")
+    children: list[str] = Field(description="ids of the themes (level 1) or parents (level 2) it groups")
+    theme_ids: list[str] = Field(description="ids of every theme under it")
+
+
 class InputInfo(BaseModel):
     path: str
     sha256: str
@@ -105,3 +114,5 @@ class ThemeRun(BaseModel):
     warnings: list[str] = Field(default_factory=list, description="what the reader of the themes must know, e.g. "
                                                                   "that they follow the language of the cases")
     themes: list[Theme]
+    parents: list[ParentTheme] = Field(
+        default_factory=list, description="parent themes (clustering.hierarchy); empty in runs made before them")

@@ -1,4 +1,4 @@
-"""From loaded cases to described error themes: compose -> embed -> reduce -> cluster -> describe.
+"""From loaded cases to described error themes: compose -> embed -> reduce -> cluster -> describe -> parents.
 
 Only misjudged cases are clustered; all loaded rows feed the rates. The misjudged cases are put in a
 canonical order (by a hash of what is embedded, then case id) before UMAP and HDBSCAN, so the same cases
@@ -19,9 +19,10 @@ from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.language import language_dominance
+from clustering.parents import describe_parents
 from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
-from clustering.theme_model import Theme
+from clustering.theme_model import ParentTheme, Theme
 
 ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "similarity", "x", "y")
 
@@ -38,6 +39,7 @@ class ThemeResult:
     reduction_cached: bool
     timings_s: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. themes that follow the language of the cases
+    parents: list[ParentTheme] = field(default_factory=list)  # parent themes (clustering.parents)
 
 
 def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
@@ -89,6 +91,12 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                   clusters.centroids, has_correct_rows, settings.describe)
     timings["describe"] = time.perf_counter() - start
 
+    start = time.perf_counter()
+    parents = describe_parents(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
+                               clusters.centroids, ids, has_correct_rows, settings.describe,
+                               settings.hierarchy) if themes else []
+    timings["hierarchy"] = time.perf_counter() - start
+
     dominance = language_dominance(clusters.labels, case_languages(ordered))
     assigned = ordered.copy()
     assigned["theme_id"] = pd.array([ids.get(int(lab)) if lab != UNTHEMED else None for lab in clusters.labels],
@@ -108,4 +116,5 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
         reduction_cached=reused,
         timings_s={k: round(v, 3) for k, v in timings.items()},
         warnings=[dominance.warning] if dominance.warning else [],
+        parents=parents,
     )

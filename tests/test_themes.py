@@ -66,3 +66,29 @@ def test_evoc_backend_end_to_end(small_demo_csv, small_cases, tmp_path):
     assert score.mean_f1 >= 0.5 and score.recovered_share >= 0.5
     again = find_themes(small_cases, settings, cache_root=tmp_path / "cache")
     assert assignment_map(again) == assignment_map(result) and again.reduction_cached
+
+
+def test_parents_group_themes_and_are_described_like_themes(first_result, small_cases):
+    themes = {t.theme_id: t for t in first_result.themes}
+    parents = first_result.parents
+    assert parents, "the demo's themes fall into families (e.g. weight loss, gambling and finance)"
+    grouped = [tid for p in parents for tid in p.children]
+    assert len(grouped) == len(set(grouped)) and set(grouped) <= set(themes)
+    assert [p.theme_id for p in parents] == [f"P{i:02d}" for i in range(1, len(parents) + 1)]
+    for p in parents:
+        assert p.level == 1 and len(p.children) >= 2 and p.theme_ids == sorted(p.children, key=int_of)
+        assert p.size == sum(themes[c].size for c in p.children)
+        assert p.error_types["FP"] + p.error_types.get("FN", 0) == p.size
+        assert p.impact_pp["ATA"] == pytest.approx(p.size / len(small_cases) * 100, abs=1e-3)
+        assert p.keywords and {r.case_id for r in p.representatives} <= members_of(first_result, p.children)
+        child_terms = {k.term for c in p.children for k in themes[c].keywords}
+        assert child_terms & {k.term for k in p.keywords[:5]}  # drawn from the union of its members' notes
+
+
+def int_of(theme_id: str) -> int:
+    return int(theme_id[1:])
+
+
+def members_of(result, theme_ids: list[str]) -> set[str]:
+    frame = result.assignments
+    return set(frame.loc[frame["theme_id"].isin(theme_ids), "case_id"])

@@ -15,6 +15,7 @@ from assistant.cli.input import print_metrics
 from assistant.cli.themes import score_report
 from assistant.drafting.models import KINDS
 from assistant.views import text as render
+from assistant.views.tree import tree_text
 from assistant.workspace.runs import load_run
 from assistant.workspace.store import DraftStore
 from clustering.load import load_cases
@@ -47,13 +48,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\n== 3. Error themes (embedding, UMAP, HDBSCAN; the first run takes a minute or two) ==")
     run_dir, run = analyse(DEMO_CASES, workspace, options.theme_settings(args))
     print(render.themes_table(run))
+    if run.parents:
+        print("\n" + tree_text(run))
     print(f"\nSaved run {run.run_id} in {run_dir}")
     print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
     _, assignments = load_run(run_dir)
     score = score_run(assignments, read_labels(DEMO_CASES, "theme"))
     print(score_report(score))
     print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
-    code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None)
+    code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None, parents=True)
     drafted = {r.theme_id: r.content.root_cause_category
                for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
     matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)

@@ -30,6 +30,8 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
     p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of draft (repeatable)")
     p.add_argument("--top", type=int, metavar="N", help="only the N themes with the largest impact")
+    p.add_argument("--parents", action="store_true",
+                   help="also draft a label for every parent theme (--theme P01 drafts one)")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
 
     p = sub.add_parser("drafts", help="list, show, edit, accept or reject drafts",
@@ -51,13 +53,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 
 def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings, themes: list[str] | None,
-                     kinds: tuple[str, ...], top: int | None) -> int:
+                     kinds: tuple[str, ...], top: int | None, parents: bool = False) -> int:
     """Draft the run's themes, print the drafts and what happened; EXIT_PARTIAL when some failed."""
     from assistant.drafting.drafter import make_drafter  # langchain-core: loaded by the drafting commands only
 
     drafter = make_drafter(workspace, run_dir, settings)
     start = time.perf_counter()
-    outcomes = drafter.draft_all(themes, kinds, top)
+    outcomes = drafter.draft_all(themes, kinds, top, parents=parents)
     seconds = time.perf_counter() - start
     counts = {k: sum(o.outcome == k for o in outcomes) for k in OUTCOMES}
     store, model_id = drafter.store, drafter.backend.model_id
@@ -79,7 +81,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     workspace = options.writable_workspace(args.workspace)
     run_dir = workspace.run_dir(args.run)
     kinds = tuple(args.kind) if args.kind else KINDS
-    return draft_and_report(workspace, run_dir, options.settings(args).llm, args.theme, kinds, args.top)
+    return draft_and_report(workspace, run_dir, options.settings(args).llm, args.theme, kinds, args.top,
+                            args.parents)
 
 
 def _read_content(path: Path | None) -> dict:

@@ -14,7 +14,10 @@ from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
 from assistant.views import text as render
 from assistant.views.formatting import pct
-from assistant.workspace.runs import Workspace, load_run
+from assistant.views.tree import tree_text
+from assistant.webapp.groups import theme_labels
+from assistant.workspace.runs import Workspace, load_run, load_themes
+from assistant.workspace.store import DraftStore
 
 if TYPE_CHECKING:  # for the annotation only; never imported at run time
     from eval_sets.scorer import Score
@@ -26,6 +29,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                                    "describe each theme, save the run in the workspace and print the ranked themes.")
     p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
     options.add_theme_options(p)
+
+    p = sub.add_parser("tree", help="print a run's themes as a tree under their parent themes",
+                       description="The themes of a run grouped under their parent themes (themes close to each "
+                                   "other, clustering.hierarchy), with each node's size, impact on ATA, FP/FN, "
+                                   "keywords and drafted (or accepted) name.")
+    p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' (default), or a run folder")
+    options.add_workspace(p)
 
     p = sub.add_parser("score", help="score a run against planted theme labels",
                        description="ARI and NMI of a run's themes against planted labels, each planted theme's "
@@ -40,7 +50,19 @@ def cmd_themes(args: argparse.Namespace) -> int:
     run_dir, run = analyse(args.file, options.writable_workspace(args.workspace), options.theme_settings(args),
                            options.loading(args), args.week)
     print(render.themes_table(run))
+    if run.parents:
+        print("\n" + tree_text(run))
     print(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")
+    return EXIT_OK
+
+
+def cmd_tree(args: argparse.Namespace) -> int:
+    workspace = Workspace(args.workspace)
+    run = load_themes(workspace.run_dir(args.run))
+    labels = theme_labels(DraftStore(workspace.store_path).list(run_id=run.run_id, kind="label")) \
+        if workspace.store_path.exists() else {}
+    print(f"run {run.run_id}: {run.input.path}")
+    print(tree_text(run, labels))
     return EXIT_OK
 
 
@@ -78,4 +100,4 @@ def score_report(score: Score) -> str:
     return head + "\n\n" + table
 
 
-COMMANDS = {"themes": cmd_themes, "score": cmd_score}
+COMMANDS = {"themes": cmd_themes, "tree": cmd_tree, "score": cmd_score}

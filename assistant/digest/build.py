@@ -48,6 +48,7 @@ from assistant.digest.models import (
     RateChange,
     WeekFigures,
 )
+from assistant.digest.parents import digest_parents, parent_labels
 from assistant.drafting.backends import DraftingBackend, make_backend
 from assistant.drafting.drafter import make_drafter
 from assistant.drafting.models import ThemeLabel
@@ -341,7 +342,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     detailed = [t.theme_id for t in themes if t.detailed]
     used: list[DraftRow] = []
     if detailed:
-        outcomes = make_drafter(workspace, run_dir, llm, backend).draft_all(detailed)
+        outcomes = make_drafter(workspace, run_dir, llm, backend).draft_all(detailed, parents=True)
         result.draft_outcomes = {k: sum(o.outcome == k for o in outcomes)
                                  for k in ("created", "reused", "skipped", "failed")}
         used = attach_drafts(themes, outcomes, store)
@@ -351,6 +352,8 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
                   if isinstance(r.content, ThemeLabel)}
         for theme in gone:
             theme.label = labels.get(theme.theme_id)
+    if run is not None and run.parents:
+        digest.parents = digest_parents(run, week, parent_labels(store, run.run_id))
     earlier = earlier_digests(workspace, week)
     digest.earlier_digests = sorted(earlier)
     digest.policies_accepted = accepted_policies(store, earlier)

@@ -98,6 +98,21 @@ class DigestTheme(BaseModel):
     draft_errors: list[str] = Field(default_factory=list)
 
 
+class DigestParent(BaseModel):
+    """A parent theme of this week's run: themes close to each other, grouped (`clustering.hierarchy`)."""
+
+    theme_id: str
+    level: int = 1
+    children: list[str] = Field(description="the themes (level 1) or parents (level 2) it groups")
+    theme_ids: list[str] = Field(description="every theme under it")
+    size: int
+    this_week: int
+    impact_pp: dict[str, float | None]
+    error_types: dict[str, int]
+    keywords: list[str]
+    label: str | None = Field(None, description="its drafted (or edited) name, when drafted")
+
+
 class GoneTheme(BaseModel):
     """A theme of last week's run with no match this week."""
 
@@ -180,6 +195,7 @@ class Digest(BaseModel):
     status_counts: dict[str, int] = Field(default_factory=dict)
     themes: list[DigestTheme] = Field(default_factory=list)
     gone: list[GoneTheme] = Field(default_factory=list)
+    parents: list[DigestParent] = Field(default_factory=list, description="parent themes; none in older digests")
     earlier_digests: list[str] = Field(default_factory=list)
     policies_accepted: list[PolicyItem] = Field(default_factory=list)
     waiting_for_review: list[WaitingDraft] = Field(default_factory=list)

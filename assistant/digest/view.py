@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from assistant.config import DigestSettings
 from assistant.digest.models import Digest, DigestTheme, GoneTheme, RateChange
+from assistant.digest.parents import FAMILIES_INTRO, FamilyRow, family_rows
 from assistant.exit_codes import EXIT_BAD_INPUT, EXIT_DELIVERY_FAILED, EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
 from assistant.views.drafts import OFFLINE_LABEL
 from assistant.views.formatting import count, interval, pct, pp
@@ -239,6 +240,8 @@ class DigestView:
     themes: list[ThemeRow]
     detailed: list[ThemeRow]
     gone: list[GoneRow]
+    families: list[FamilyRow]  # parent themes, each followed by its themes
+    families_intro: str
     offline_label: str  # shown when an RCA shown came from the offline drafter; else empty
     no_waiting: str
     waiting_intro: str
@@ -297,6 +300,7 @@ def digest_view(d: Digest, settings: DigestSettings) -> DigestView:
         themes=themes, detailed=detailed,
         gone=[GoneRow(gone=g, name=gone_name(g), last_week=g.last_week or 0, policy=g.top_policy or "no policy",
                       fate=gone_text(g, d)) for g in d.gone],
+        families=family_rows(d, {row.theme.theme_id: row.title for row in themes}), families_intro=FAMILIES_INTRO,
         offline_label=OFFLINE_LABEL if any(t.theme.rca and t.theme.rca.draft.offline for t in detailed) else "",
         no_waiting=NO_WAITING if d.coverage.run_id else NO_THEMES_NO_DRAFTS,
         waiting_intro=(f"{plural(len(waiting), 'draft')} of run {d.coverage.run_id} wait for a reviewer "

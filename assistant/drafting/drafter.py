@@ -24,7 +24,7 @@ from assistant.drafting.redact import redact_pack
 from assistant.workspace.runs import Workspace, load_run
 from assistant.workspace.store import DraftStore
 from clustering.describe import MISSING
-from clustering.theme_model import Theme
+from clustering.theme_model import ParentTheme, Theme
 
 
 @dataclass
@@ -65,22 +65,36 @@ class Drafter:
         self.redact = settings.redact == "always" or (settings.redact == "auto" and backend.leaves_machine)
         self._members = self.cases.groupby("theme_id")["case_id"].agg(lambda s: set(map(str, s))).to_dict()
 
-    def jobs(self, theme_ids: list[str] | None, kinds: tuple[str, ...], top: int | None) -> list[tuple[Theme, str]]:
+    def jobs(self, theme_ids: list[str] | None, kinds: tuple[str, ...], top: int | None,
+             parents: bool = False) -> list[tuple[Theme, str]]:
+        """(theme, kind) to draft: themes by rank (`theme_ids` may name parent themes too); with `parents`, the
+        label of every parent theme. A parent theme gets a label only (the label kind on its own evidence)."""
         themes = sorted(self.run.themes, key=lambda t: t.rank)
         if theme_ids:
-            unknown = set(theme_ids) - {t.theme_id for t in themes}
+            everything = [*themes, *self.run.parents]
+            unknown = set(theme_ids) - {t.theme_id for t in everything}
             if unknown:
                 raise KeyError(f"run {self.run.run_id} has no theme {', '.join(sorted(unknown))}")
-            themes = [t for t in themes if t.theme_id in theme_ids]
+            themes = [t for t in everything if t.theme_id in theme_ids]
         if top is not None:
             themes = themes[:top]
         share = self.settings.policy_share
-        return [(t, k) for t in themes for k in kinds if k != "policy" or policy_involved(t, share)]
+        jobs = [(t, k) for t in themes for k in kinds
+                if (k != "policy" or policy_involved(t, share)) and (k == "label" or not isinstance(t, ParentTheme))]
+        if parents and "label" in kinds:
+            jobs += [(p, "label") for p in self.run.parents if (p, "label") not in jobs]
+        return jobs
+
+    def members(self, theme: Theme) -> set[str]:
+        """The case ids a draft about this theme may cite (a parent's: those of every theme under it)."""
+        ids = theme.theme_ids if isinstance(theme, ParentTheme) else [theme.theme_id]
+        return set().union(*(self._members.get(i, set()) for i in ids))
 
     def draft_all(self, theme_ids: list[str] | None = None, kinds: tuple[str, ...] = KINDS,
-                  top: int | None = None, force: bool = False) -> list[DraftOutcome]:
-        """Draft every job, `settings.concurrency` at a time; outcomes in job order."""
-        jobs = self.jobs(theme_ids, kinds, top)
+                  top: int | None = None, force: bool = False, parents: bool = False) -> list[DraftOutcome]:
+        """Draft every job, `settings.concurrency` at a time; outcomes in job order (`parents`: also a label for
+        every parent theme)."""
+        jobs = self.jobs(theme_ids, kinds, top, parents)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             return list(pool.map(lambda job: self.draft_one(*job, force=force), jobs))
 
@@ -129,7 +143,7 @@ class Drafter:
             draft_id = self.store.add(**common, status="failed", content=None, raw_output=raw, error=error, flags=[],
                                       evidence_json=pack_json(sent), attempts=max(attempts, 1), **tokens)
             return DraftOutcome(theme.theme_id, kind, "failed", draft_id, error=error, tokens=sum(tokens.values()))
-        content, flags = ground(kind, draft, self._members.get(theme.theme_id, set()), pack)
+        content, flags = ground(kind, draft, self.members(theme), pack)
         if self.redact:
             flags.append("personal data was redacted before the endpoint saw the evidence")
         draft_id = self.store.add(**common, status="draft", content=content, raw_output=raw, error=None, flags=flags,

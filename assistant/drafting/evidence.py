@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from assistant.config import LLMSettings
-from clustering.theme_model import Theme, ThemeRun
+from clustering.theme_model import ParentTheme, Theme, ThemeRun
 
 NOTE_CHARS, AD_CHARS, LANDING_CHARS = 400, 240, 160  # longest texts shown; halved while the pack is too large
 CONTRAST_THEMES, CONTRAST_CASES = 2, 2  # nearest other themes shown, and representatives of each
@@ -102,10 +102,15 @@ def _case(row: pd.Series, scale: float = 1.0) -> EvidenceCase:
     )
 
 
+def covered(theme: Theme) -> list[str]:
+    """The theme ids whose cases belong to a theme: its own, or every theme under a parent theme."""
+    return theme.theme_ids if isinstance(theme, ParentTheme) else [theme.theme_id]
+
+
 def _members(cases: pd.DataFrame, theme: Theme, extra: int) -> list[str]:
     """The representatives, then `extra` other members spread over the theme (stable order)."""
     ids = [r.case_id for r in theme.representatives]
-    rest = cases.loc[(cases["theme_id"] == theme.theme_id) & ~cases["case_id"].isin(ids)]
+    rest = cases.loc[cases["theme_id"].isin(covered(theme)) & ~cases["case_id"].isin(ids)]
     rest = rest.sort_values("similarity", ascending=False, kind="stable")
     if extra and len(rest):
         picks = np.linspace(0, len(rest) - 1, num=min(extra, len(rest))).round().astype(int)
@@ -114,8 +119,13 @@ def _members(cases: pd.DataFrame, theme: Theme, extra: int) -> list[str]:
 
 
 def _nearest(theme: Theme, run: ThemeRun, n: int) -> list[tuple[Theme, float]]:
+    """The nearest other themes; for a parent theme, the nearest parents and themes outside it."""
     centre = np.asarray(theme.centroid)
-    others = [(t, float(np.asarray(t.centroid) @ centre)) for t in run.themes if t.theme_id != theme.theme_id]
+    pool = run.themes
+    if isinstance(theme, ParentTheme):
+        inside = {c for p in run.parents for c in p.theme_ids}
+        pool = [p for p in run.parents if p.level == theme.level] + [t for t in run.themes if t.theme_id not in inside]
+    others = [(t, float(np.asarray(t.centroid) @ centre)) for t in pool if t.theme_id != theme.theme_id]
     return sorted(others, key=lambda pair: -pair[1])[:n]
 
 
@@ -123,7 +133,7 @@ def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, settings: LLMS
     """The evidence pack of one theme of a run, shrunk until it fits `settings.token_budget`: fewer extra
     members first, then shorter texts, then fewer contrasting themes."""
     settings = settings or LLMSettings()
-    theme = next((t for t in run.themes if t.theme_id == theme_id), None)
+    theme = next((t for t in [*run.themes, *run.parents] if t.theme_id == theme_id), None)
     if theme is None:
         known = ", ".join(t.theme_id for t in run.themes)
         raise KeyError(f"run {run.run_id} has no theme {theme_id} (themes: {known})")

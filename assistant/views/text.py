@@ -10,6 +10,7 @@ import pandas as pd
 from assistant.views.csv_export import safe_csv
 from assistant.views.formatting import pct, pp, rate_cell
 from assistant.views.markdown import code, md
+from assistant.views.tree import node_summary, theme_tree, walk
 from clustering.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
@@ -156,6 +157,10 @@ def themes_summary_md(run: ThemeRun) -> str:
              "Impact: percentage points each rate would improve if the theme's cases had been decided correctly.",
              "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+    if run.parents:
+        lines += ["", "## Parent themes", "", "Themes close to each other, grouped; a theme in no group stands alone.",
+                  ""]
+        lines += [f"{'  ' * n.depth}- {code(n.theme.theme_id)} {md(node_summary(n))}" for n in walk(theme_tree(run))]
     for t in run.themes:
         lines += ["", f"## {t.theme_id}: {md(', '.join(k.term for k in t.keywords[:5]))}", "",
                   f"{t.size} cases ({t.share_of_misjudged * 100:.1f}% of misjudged); "

@@ -1,4 +1,5 @@
-"""The Themes tab: the run's quality metrics, the map of its misjudged cases and the ranked theme table."""
+"""The Themes tab: the run's quality metrics, the map of its misjudged cases, the ranked theme table and the
+treemap of themes under their parent themes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.webapp.display import facet_frame, metrics_frame, metrics_summary_md, run_title_md, themes_frame
+from assistant.webapp.families import family_choices, family_frame, treemap_figure
 from assistant.webapp.state import Explorer, RunData
 
 # Column widths of the tables (percent of the table's width; Gradio sizes them to fit the content otherwise).
@@ -26,6 +28,9 @@ class ThemesTab:
     table: gr.Dataframe
     facet_pick: gr.Dropdown
     facets: gr.Dataframe
+    tree: gr.Plot
+    family_pick: gr.Dropdown
+    family: gr.Dataframe
 
 
 def build() -> ThemesTab:
@@ -43,11 +48,16 @@ def build() -> ThemesTab:
                     "decided right. Click a row to open the theme.")
         table = gr.Dataframe(interactive=False, wrap=True, elem_id="themes-table", max_height=620,
                              column_widths=THEME_TABLE_WIDTHS)
+        gr.Markdown("#### Parent themes\nThemes close to each other, grouped; a theme in no group stands alone. "
+                    "Click a group to see its themes (the path above the chart goes back), or pick it below.")
+        tree = gr.Plot(label="Themes under their parent themes", elem_id="theme-tree")
+        family_pick = gr.Dropdown(label="Parent theme", choices=[], interactive=True, elem_id="family-pick")
+        family = gr.Dataframe(interactive=False, wrap=True, elem_id="family-table")
         gr.Markdown("#### Metrics by facet")
         facet_pick = gr.Dropdown(label="Broken down by", choices=[], interactive=True, elem_id="facet-pick")
         facets = gr.Dataframe(interactive=False, wrap=True, max_height=420, elem_id="facet-table",
                               column_widths=FACET_WIDTHS)
-    return ThemesTab(title, metrics_md, metrics, map_plot, table, facet_pick, facets)
+    return ThemesTab(title, metrics_md, metrics, map_plot, table, facet_pick, facets, tree, family_pick, family)
 
 
 def run_values(tab: ThemesTab, data: RunData | None, labels: dict[str, str]) -> dict:
@@ -55,12 +65,21 @@ def run_values(tab: ThemesTab, data: RunData | None, labels: dict[str, str]) -> 
     if data is None:
         empty = pd.DataFrame()
         return {tab.title: "", tab.metrics_md: "", tab.metrics: empty, tab.map: None, tab.table: empty,
-                tab.facet_pick: gr.update(choices=[], value=None), tab.facets: empty}
+                tab.facet_pick: gr.update(choices=[], value=None), tab.facets: empty, tab.tree: None,
+                tab.family_pick: gr.update(choices=[], value=None), tab.family: empty}
     facet = data.facets[0] if data.facets else None
     return {tab.title: run_title_md(data.run), tab.metrics_md: metrics_summary_md(data.metrics),
             tab.metrics: metrics_frame(data.metrics), tab.facet_pick: gr.update(choices=data.facets, value=facet),
             tab.facets: facet_frame(data.metrics, facet), tab.map: data.map(labels),
-            tab.table: themes_frame(data.run, labels)}
+            tab.table: themes_frame(data.run, labels), **family_values(tab, data, labels)}
+
+
+def family_values(tab: ThemesTab, data: RunData, labels: dict[str, str]) -> dict:
+    """The treemap, the choice of a parent theme (the first picked) and its themes."""
+    choices = family_choices(data.run, labels)
+    first = choices[0][1] if choices else None
+    return {tab.tree: treemap_figure(data.run, labels), tab.family_pick: gr.update(choices=choices, value=first),
+            tab.family: family_frame(data.run, first, labels)}
 
 
 def clicked_theme(frame: pd.DataFrame, evt: gr.SelectData) -> str | None:
@@ -76,3 +95,8 @@ def wire(tab: ThemesTab, explorer: Explorer, run_state: gr.State) -> None:
         return facet_frame(explorer.open(run_id).metrics, facet) if run_id else None
 
     tab.facet_pick.input(show_facet, [run_state, tab.facet_pick], [tab.facets])
+
+    def show_family(run_id, parent_id):
+        return family_frame(explorer.open(run_id).run, parent_id, explorer.labels(run_id)) if run_id else None
+
+    tab.family_pick.input(show_family, [run_state, tab.family_pick], [tab.family])
