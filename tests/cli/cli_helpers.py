@@ -12,5 +12,5 @@ SCRIPT = Path(sys.executable).parent / "error-themes"
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "assistant.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+    return subprocess.run([*command, *args], capture_output=True, text=True, cwd=cwd, timeout=900,
                           env=None if env is None else {**os.environ, **env})
