@@ -110,6 +110,20 @@ class DescribeSettings(BaseModel):
     rank_by: Literal["ATA", "FPR", "FDR", "FNR"] = "ATA"
 
 
+class KnownSettings(BaseModel):
+    """Known themes assign first: a misjudged case joins the known theme nearest to it when its similarity to that
+    theme's centre reaches the theme's own bar, measured on the theme's members when it was marked known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assign_first: bool = Field(True, description="give cases that fit a known theme to it before clustering the rest")
+    low_quantile: float = Field(
+        0.10, ge=0, le=0.5, description="the bar is at least this quantile of the members' similarities to the centre")
+    spread_z: float = Field(
+        2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
+    min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
+
+
 class ThemeSettings(BaseModel):
     """All settings of a theme run."""
 
@@ -120,3 +134,4 @@ class ThemeSettings(BaseModel):
     reduce: ReduceSettings = ReduceSettings()
     cluster: ClusterSettings = ClusterSettings()
     describe: DescribeSettings = DescribeSettings()
+    known: KnownSettings = KnownSettings()

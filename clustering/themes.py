@@ -8,22 +8,24 @@ give the same themes whatever the order of the input rows, and the same seed giv
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from clustering.cluster import UNTHEMED, cluster_cases, resolved_purity
+from clustering.cluster import UNTHEMED, Clusters, centroids_of, cluster_cases, resolved_purity
 from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
+from clustering.known import KnownAssignment, KnownTheme, assign_known
 from clustering.language import language_dominance
 from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import Theme
 
-ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "similarity", "x", "y")
+ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "assigned_known", "similarity", "x", "y")
 
 
 @dataclass
@@ -48,9 +50,34 @@ def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
     return np.lexsort((keys["id"].to_numpy(), keys["h"].to_numpy()))
 
 
+def with_known(clusters: Clusters, rest: np.ndarray, fit: KnownAssignment, vectors: np.ndarray,
+               ) -> tuple[Clusters, list[int]]:
+    """The clusters of the `rest` rows joined by the cases assigned to known themes, as one labelling of all rows:
+    each known theme that took cases becomes one more label (after the clustered themes), its centre the mean of
+    its cases. Returns the clusters and the known theme index of each extra label."""
+    n, k = len(vectors), len(clusters.centroids)
+    labels = np.full(n, UNTHEMED, dtype=np.int64)
+    labels[rest] = clusters.labels
+    used = sorted(int(i) for i in np.unique(fit.index[fit.assigned]))
+    for j, known_index in enumerate(used):
+        labels[fit.index == known_index] = k + j
+    centres = np.vstack([clusters.centroids.reshape(k, vectors.shape[1]),
+                         centroids_of(vectors, labels - k, len(used))]).astype(np.float32)
+    similarity = np.zeros(n, dtype=np.float32)
+    similarity[rest] = clusters.similarity
+    own = labels >= k
+    similarity[own] = np.einsum("ij,ij->i", vectors[own], centres[labels[own]])
+    attached = np.zeros(n, dtype=bool)
+    attached[rest] = clusters.attached
+    return Clusters(labels, attached, similarity, centres, clusters.min_cluster_size, clusters.hdbscan_members), used
+
+
 def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cache_root=None,
-                has_correct_rows: bool | None = None) -> ThemeResult:
+                has_correct_rows: bool | None = None, known: Sequence[KnownTheme] = ()) -> ThemeResult:
     """Cluster the misjudged rows of `cases` into described themes.
+
+    known: themes analysts know (`clustering.known`): with `settings.known.assign_first`, the cases that fit one go
+    to it first (a theme with `known_id`, its cases flagged `assigned_known`) and only the rest are clustered.
 
     cache_root: folder of the caches: `embeddings/<model key>/` and `reductions/` (None: no caches).
     has_correct_rows: whether `cases` holds correct decisions too (default: looked up in `cases`).
@@ -81,12 +108,19 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
 
     start = time.perf_counter()
     cluster = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
-    clusters = cluster_cases(reduced.cluster_space, vectors, cluster, composed.note_vectors)
+    fit = assign_known(vectors, known if settings.known.assign_first else (), settings.known)
+    rest = np.flatnonzero(~fit.assigned)
+    space = reduced.cluster_space[rest] if reduced.cluster_space is not None else None
+    notes = composed.note_vectors[rest] if composed.note_vectors is not None else None
+    clusters, used = with_known(cluster_cases(space, vectors[rest], cluster, notes), rest, fit, vectors)
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
     themes, ids = describe_themes(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
                                   clusters.centroids, has_correct_rows, settings.describe)
+    first_known = len(clusters.centroids) - len(used)
+    known_of = {ids[first_known + j]: known[i].key for j, i in enumerate(used)}
+    themes = [t.model_copy(update={"known_id": known_of.get(t.theme_id)}) for t in themes]
     timings["describe"] = time.perf_counter() - start
 
     dominance = language_dominance(clusters.labels, case_languages(ordered))
@@ -95,6 +129,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                     dtype="string")
     assigned["unthemed"] = clusters.labels == UNTHEMED
     assigned["attached"] = clusters.attached
+    assigned["assigned_known"] = fit.assigned
     assigned["similarity"] = clusters.similarity
     assigned["x"] = reduced.layout[:, 0] if len(reduced.layout) else []
     assigned["y"] = reduced.layout[:, 1] if len(reduced.layout) else []
