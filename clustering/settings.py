@@ -124,6 +124,15 @@ class KnownSettings(BaseModel):
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
 
 
+class EffectSettings(BaseModel):
+    """Did an action move a theme's share of audited decisions: the before/after test (`clustering.effect`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alpha: float = Field(0.05, gt=0, lt=1, description="a change is beyond noise when the test's p-value is below")
+    confidence: float = Field(0.95, gt=0, lt=1, description="of the interval of the change in share")
+
+
 class ThemeSettings(BaseModel):
     """All settings of a theme run."""
 
