@@ -82,6 +82,16 @@ class KnownAssignment:
         return self.index != NOT_KNOWN
 
 
+def known_centres(known: Sequence[KnownTheme], dims: int) -> np.ndarray:
+    """The known themes' centres as unit rows (a row of zeros for a centre of another embedding size)."""
+    out = np.zeros((len(known), dims), dtype=np.float64)
+    for i, theme in enumerate(known):
+        if len(theme.centroid) == dims:
+            centre = np.asarray(theme.centroid, dtype=np.float64)
+            out[i] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    return out
+
+
 def assign_known(vectors: np.ndarray, known: Sequence[KnownTheme], settings: KnownSettings) -> KnownAssignment:
     """Give each case (unit vectors, one per row) to its nearest known theme when it reaches that theme's bar."""
     n = len(vectors)

@@ -122,6 +122,9 @@ class KnownSettings(BaseModel):
     spread_z: float = Field(
         2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
+    absorb_similarity: float | None = Field(
+        0.8, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
+                         "that did not reach the bar one by one but are the same theme together); None: never")
 
 
 class EffectSettings(BaseModel):

@@ -19,7 +19,7 @@ from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
-from clustering.known import KnownAssignment, KnownTheme, assign_known
+from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import language_dominance
 from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
@@ -51,17 +51,33 @@ def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
 
 
 def with_known(clusters: Clusters, rest: np.ndarray, fit: KnownAssignment, vectors: np.ndarray,
-               ) -> tuple[Clusters, list[int]]:
-    """The clusters of the `rest` rows joined by the cases assigned to known themes, as one labelling of all rows:
-    each known theme that took cases becomes one more label (after the clustered themes), its centre the mean of
-    its cases. Returns the clusters and the known theme index of each extra label."""
+               known_centres: np.ndarray, absorb: float | None) -> tuple[Clusters, list[int], np.ndarray]:
+    """The clusters of the `rest` rows joined by the cases assigned to known themes, as one labelling of all rows.
+
+    A new theme whose centre is at least `absorb` similar to a known theme's centre (`known_centres`, unit rows) is
+    that known theme (its cases did not reach the bar one by one, but together they are the same theme): it joins
+    it. Each known theme that has cases becomes one more label (after the clustered themes), its centre the mean
+    of its cases. Returns the clusters, the known theme index of each extra label, and per row whether it is in a
+    known theme.
+    """
     n, k = len(vectors), len(clusters.centroids)
+    known_index = fit.index.copy()
+    joins = np.zeros(k, dtype=bool)
+    if absorb is not None and k and len(known_centres):
+        sims = clusters.centroids @ known_centres.T
+        joins = sims.max(axis=1) >= absorb
+        for label in np.flatnonzero(joins):
+            known_index[rest[clusters.labels == label]] = int(sims[label].argmax())
+    kept = np.flatnonzero(~joins)
+    renumber = np.full(k + 1, UNTHEMED, dtype=np.int64)  # old label -> new (index k: unthemed stays unthemed)
+    renumber[kept] = np.arange(len(kept))
     labels = np.full(n, UNTHEMED, dtype=np.int64)
-    labels[rest] = clusters.labels
-    used = sorted(int(i) for i in np.unique(fit.index[fit.assigned]))
-    for j, known_index in enumerate(used):
-        labels[fit.index == known_index] = k + j
-    centres = np.vstack([clusters.centroids.reshape(k, vectors.shape[1]),
+    labels[rest] = renumber[np.where(clusters.labels >= 0, clusters.labels, k)]
+    k = len(kept)
+    used = sorted(int(i) for i in np.unique(known_index[known_index >= 0]))
+    for j, index in enumerate(used):
+        labels[known_index == index] = k + j
+    centres = np.vstack([clusters.centroids[kept].reshape(k, vectors.shape[1]),
                          centroids_of(vectors, labels - k, len(used))]).astype(np.float32)
     similarity = np.zeros(n, dtype=np.float32)
     similarity[rest] = clusters.similarity
@@ -69,7 +85,8 @@ def with_known(clusters: Clusters, rest: np.ndarray, fit: KnownAssignment, vecto
     similarity[own] = np.einsum("ij,ij->i", vectors[own], centres[labels[own]])
     attached = np.zeros(n, dtype=bool)
     attached[rest] = clusters.attached
-    return Clusters(labels, attached, similarity, centres, clusters.min_cluster_size, clusters.hdbscan_members), used
+    result = Clusters(labels, attached, similarity, centres, clusters.min_cluster_size, clusters.hdbscan_members)
+    return result, used, known_index >= 0
 
 
 def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cache_root=None,
@@ -108,11 +125,13 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
 
     start = time.perf_counter()
     cluster = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
-    fit = assign_known(vectors, known if settings.known.assign_first else (), settings.known)
+    known = known if settings.known.assign_first else ()
+    fit = assign_known(vectors, known, settings.known)
     rest = np.flatnonzero(~fit.assigned)
     space = reduced.cluster_space[rest] if reduced.cluster_space is not None else None
     notes = composed.note_vectors[rest] if composed.note_vectors is not None else None
-    clusters, used = with_known(cluster_cases(space, vectors[rest], cluster, notes), rest, fit, vectors)
+    clusters, used, in_known = with_known(cluster_cases(space, vectors[rest], cluster, notes), rest, fit, vectors,
+                                          known_centres(known, vectors.shape[1]), settings.known.absorb_similarity)
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -129,7 +148,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                     dtype="string")
     assigned["unthemed"] = clusters.labels == UNTHEMED
     assigned["attached"] = clusters.attached
-    assigned["assigned_known"] = fit.assigned
+    assigned["assigned_known"] = in_known
     assigned["similarity"] = clusters.similarity
     assigned["x"] = reduced.layout[:, 0] if len(reduced.layout) else []
     assigned["y"] = reduced.layout[:, 1] if len(reduced.layout) else []

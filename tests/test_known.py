@@ -114,3 +114,25 @@ def test_assigned_themes_are_described_like_any_theme_and_the_rest_is_clustered(
     rest = frame[~frame["assigned_known"]]
     assert rest["theme_id"].notna().any() and not rest["theme_id"].isin([t.theme_id for t in known]).any()
     assert pd.Series([t.rank for t in second.themes]).is_unique
+
+
+def test_a_new_theme_with_a_known_theme_centre_joins_it_and_labels_stay_contiguous():
+    from clustering.cluster import Clusters
+    from clustering.known import KnownAssignment, known_centres
+    from clustering.themes import with_known
+
+    vectors = np.stack([at(0.95, 0), at(0.9, 0), at(0.97, 1), at(0.96, 1), at(0.9, 2), unit([1, 1, 1, 1])])
+    rest = np.array([2, 3, 4, 5])  # rows 0 and 1 were assigned to known theme 0 first
+    clustered = Clusters(labels=np.array([0, 0, 1, -1]), attached=np.zeros(4, dtype=bool),
+                         similarity=np.full(4, 0.9, dtype=np.float32),
+                         centroids=np.stack([unit([0, 1, 0, 0.1]), unit([0, 0, 1, 0.1])]).astype(np.float32),
+                         min_cluster_size=2, hdbscan_members=3)
+    fit = KnownAssignment(np.array([0, 0, -1, -1, -1, -1]), np.zeros(6, dtype=np.float32), (0.8, 0.8))
+    known = [KnownTheme("K1", (1.0, 0, 0, 0), spread_of([0.9] * 10)), KnownTheme("K2", (0, 1.0, 0, 0),
+                                                                                   spread_of([0.9] * 10))]
+    out, used, in_known = with_known(clustered, rest, fit, vectors, known_centres(known, 4), 0.8)
+    assert used == [0, 1] and in_known.tolist() == [True, True, True, True, False, False]
+    assert out.labels.tolist() == [1, 1, 2, 2, 0, -1]  # the new theme left is label 0; known themes after it
+    assert len(out.centroids) == 3 and out.similarity[2] == pytest.approx(float(vectors[2] @ out.centroids[2]))
+    _, used_none, in_none = with_known(clustered, rest, fit, vectors, known_centres(known, 4), None)
+    assert used_none == [0] and in_none.sum() == 2
