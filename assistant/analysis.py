@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.views.text import themes_summary_md
+from assistant.workspace.registry import Registry
+from assistant.workspace.registry_sync import sync_run
 from assistant.workspace.runs import METRICS_FILE, Workspace, file_sha256
 from clustering.embed import models_label
 from clustering.load import LoadResult, LoadSettings, load_cases
@@ -37,7 +39,8 @@ def select_weeks(result: LoadResult, weeks: list[str] | None) -> LoadResult:
 def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | None = None,
             load_settings: LoadSettings | None = None, week: str | None = None,
             weeks: list[str] | None = None) -> tuple[Path, ThemeRun]:
-    """Load, cluster, describe and save; returns the run folder and the run.
+    """Load, cluster, describe and save, then link the run's themes to the workspace's theme registry; returns the
+    run folder and the run. Cases that fit a known registry theme are given to it before the rest are clustered.
 
     week: analyse only this ISO week; weeks: only these ISO weeks (e.g. the digest's window).
     """
@@ -46,7 +49,9 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
     start = time.perf_counter()
     loaded = select_weeks(load_cases(path, load_settings), scope)
     load_seconds = time.perf_counter() - start
-    result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows)
+    registry = Registry(workspace.store_path)
+    known = registry.known_themes(models_label(settings.embed))
+    result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows, known)
     sha = file_sha256(path)
     run = ThemeRun(
         run_id=workspace.new_run_id(sha),
@@ -72,6 +77,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
     metrics = metrics_payload(loaded)
     run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
                                  {METRICS_FILE: json.dumps(metrics, indent=1, default=str)})
+    sync_run(registry, run, result.assignments)  # after the save: a run the registry links is a complete run
     return run_dir, run
 
 

@@ -132,6 +132,32 @@ class HierarchySettings(BaseModel):
                                "(chosen across CLINC150 and HWU64, bench/hierarchy.py)")
 
 
+class KnownSettings(BaseModel):
+    """Known themes assign first: a misjudged case joins the known theme nearest to it when its similarity to that
+    theme's centre reaches the theme's own bar, measured on the theme's members when it was marked known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assign_first: bool = Field(True, description="give cases that fit a known theme to it before clustering the rest")
+    low_quantile: float = Field(
+        0.10, ge=0, le=0.5, description="the bar is at least this quantile of the members' similarities to the centre")
+    spread_z: float = Field(
+        2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
+    min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
+    absorb_similarity: float | None = Field(
+        0.8, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
+                         "that did not reach the bar one by one but are the same theme together); None: never")
+
+
+class EffectSettings(BaseModel):
+    """Did an action move a theme's share of audited decisions: the before/after test (`clustering.effect`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alpha: float = Field(0.05, gt=0, lt=1, description="a change is beyond noise when the test's p-value is below")
+    confidence: float = Field(0.95, gt=0, lt=1, description="of the interval of the change in share")
+
+
 class ThemeSettings(BaseModel):
     """All settings of a theme run."""
 
@@ -143,3 +169,4 @@ class ThemeSettings(BaseModel):
     cluster: ClusterSettings = ClusterSettings()
     describe: DescribeSettings = DescribeSettings()
     hierarchy: HierarchySettings = HierarchySettings()
+    known: KnownSettings = KnownSettings()

@@ -72,6 +72,7 @@ class Theme(BaseModel):
     trend: str
     inconsistent_ads: list[InconsistentAd]
     centroid: list[float]
+    known_id: str | None = Field(None, description="the known (registry) theme whose cases were assigned to it first")
 
 
 class ParentTheme(Theme):

@@ -8,23 +8,25 @@ give the same themes whatever the order of the input rows, and the same seed giv
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from clustering.cluster import UNTHEMED, cluster_cases, resolved_purity
+from clustering.cluster import UNTHEMED, Clusters, centroids_of, cluster_cases, resolved_purity
 from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
+from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import language_dominance
 from clustering.parents import describe_parents
 from clustering.reduce import reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import ParentTheme, Theme
 
-ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "similarity", "x", "y")
+ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "assigned_known", "similarity", "x", "y")
 
 
 @dataclass
@@ -50,9 +52,51 @@ def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
     return np.lexsort((keys["id"].to_numpy(), keys["h"].to_numpy()))
 
 
+def with_known(clusters: Clusters, rest: np.ndarray, fit: KnownAssignment, vectors: np.ndarray,
+               known_centres: np.ndarray, absorb: float | None) -> tuple[Clusters, list[int], np.ndarray]:
+    """The clusters of the `rest` rows joined by the cases assigned to known themes, as one labelling of all rows.
+
+    A new theme whose centre is at least `absorb` similar to a known theme's centre (`known_centres`, unit rows) is
+    that known theme (its cases did not reach the bar one by one, but together they are the same theme): it joins
+    it. Each known theme that has cases becomes one more label (after the clustered themes), its centre the mean
+    of its cases. Returns the clusters, the known theme index of each extra label, and per row whether it is in a
+    known theme.
+    """
+    n, k = len(vectors), len(clusters.centroids)
+    known_index = fit.index.copy()
+    joins = np.zeros(k, dtype=bool)
+    if absorb is not None and k and len(known_centres):
+        sims = clusters.centroids @ known_centres.T
+        joins = sims.max(axis=1) >= absorb
+        for label in np.flatnonzero(joins):
+            known_index[rest[clusters.labels == label]] = int(sims[label].argmax())
+    kept = np.flatnonzero(~joins)
+    renumber = np.full(k + 1, UNTHEMED, dtype=np.int64)  # old label -> new (index k: unthemed stays unthemed)
+    renumber[kept] = np.arange(len(kept))
+    labels = np.full(n, UNTHEMED, dtype=np.int64)
+    labels[rest] = renumber[np.where(clusters.labels >= 0, clusters.labels, k)]
+    k = len(kept)
+    used = sorted(int(i) for i in np.unique(known_index[known_index >= 0]))
+    for j, index in enumerate(used):
+        labels[known_index == index] = k + j
+    centres = np.vstack([clusters.centroids[kept].reshape(k, vectors.shape[1]),
+                         centroids_of(vectors, labels - k, len(used))]).astype(np.float32)
+    similarity = np.zeros(n, dtype=np.float32)
+    similarity[rest] = clusters.similarity
+    own = labels >= k
+    similarity[own] = np.einsum("ij,ij->i", vectors[own], centres[labels[own]])
+    attached = np.zeros(n, dtype=bool)
+    attached[rest] = clusters.attached
+    result = Clusters(labels, attached, similarity, centres, clusters.min_cluster_size, clusters.hdbscan_members)
+    return result, used, known_index >= 0
+
+
 def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cache_root=None,
-                has_correct_rows: bool | None = None) -> ThemeResult:
+                has_correct_rows: bool | None = None, known: Sequence[KnownTheme] = ()) -> ThemeResult:
     """Cluster the misjudged rows of `cases` into described themes.
+
+    known: themes analysts know (`clustering.known`): with `settings.known.assign_first`, the cases that fit one go
+    to it first (a theme with `known_id`, its cases flagged `assigned_known`) and only the rest are clustered.
 
     cache_root: folder of the caches: `embeddings/<model key>/` and `reductions/` (None: no caches).
     has_correct_rows: whether `cases` holds correct decisions too (default: looked up in `cases`).
@@ -83,12 +127,21 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
 
     start = time.perf_counter()
     cluster = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
-    clusters = cluster_cases(reduced.cluster_space, vectors, cluster, composed.note_vectors)
+    known = known if settings.known.assign_first else ()
+    fit = assign_known(vectors, known, settings.known)
+    rest = np.flatnonzero(~fit.assigned)
+    space = reduced.cluster_space[rest] if reduced.cluster_space is not None else None
+    notes = composed.note_vectors[rest] if composed.note_vectors is not None else None
+    clusters, used, in_known = with_known(cluster_cases(space, vectors[rest], cluster, notes), rest, fit, vectors,
+                                          known_centres(known, vectors.shape[1]), settings.known.absorb_similarity)
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
     themes, ids = describe_themes(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
                                   clusters.centroids, has_correct_rows, settings.describe)
+    first_known = len(clusters.centroids) - len(used)
+    known_of = {ids[first_known + j]: known[i].key for j, i in enumerate(used)}
+    themes = [t.model_copy(update={"known_id": known_of.get(t.theme_id)}) for t in themes]
     timings["describe"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -103,6 +156,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                     dtype="string")
     assigned["unthemed"] = clusters.labels == UNTHEMED
     assigned["attached"] = clusters.attached
+    assigned["assigned_known"] = in_known
     assigned["similarity"] = clusters.similarity
     assigned["x"] = reduced.layout[:, 0] if len(reduced.layout) else []
     assigned["y"] = reduced.layout[:, 1] if len(reduced.layout) else []

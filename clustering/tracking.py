@@ -105,3 +105,61 @@ def theme_status(trend: str, matched: bool, has_previous: bool) -> str:
     if trend == "gone":
         return "shrinking"
     return "steady" if matched else "new"  # "single week" / "no weeks"
+
+
+LINEAGE_KINDS = ("continues", "split from", "merged from", "new", "gone")
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a current theme comes from in a list of kept themes (a registry).
+
+    kind: `continues` (matched one-to-one), `merged from` (matched, and also close to kept themes that nothing
+    else matched: it absorbed them), `split from` (unmatched but close to a kept theme that another current theme
+    continues: a part of it), `new` (close to nothing). `sources`: the kept themes it comes from.
+    """
+
+    current: str
+    kind: str
+    kept: str | None  # the kept theme it continues (continues / merged from); None otherwise
+    sources: tuple[str, ...]
+    similarity: float  # to its nearest kept theme
+
+
+@dataclass(frozen=True)
+class LineageResult:
+    themes: tuple[Lineage, ...]
+    gone: tuple[str, ...]  # kept themes no current theme continues or absorbed
+
+    def of_current(self, theme_id: str) -> Lineage:
+        return next(t for t in self.themes if t.current == theme_id)
+
+
+def lineage(current: Mapping[str, Sequence[float]], kept: Mapping[str, Sequence[float]],
+            threshold: float = MATCH_THRESHOLD) -> LineageResult:
+    """Each current theme's lineage against kept themes: the one-to-one match of `match_centroids`, then splits
+    (a second current theme close, at `threshold`, to a matched kept theme) and merges (a matched current theme
+    also close to kept themes left unmatched). Kept themes neither matched nor absorbed are `gone`."""
+    result = match_centroids(current, kept, threshold)
+    cur_ids, kept_ids = list(current), list(kept)
+    if not cur_ids or not kept_ids or len(current[cur_ids[0]]) != len(kept[kept_ids[0]]):
+        return LineageResult(tuple(Lineage(c, "new", None, (), 0.0) for c in cur_ids), tuple(kept_ids))
+    sims = similarity_matrix([current[i] for i in cur_ids], [kept[i] for i in kept_ids])
+    matched_kept = {m.previous for m in result.matches}
+    absorbed: set[str] = set()
+    out = []
+    for r, cur in enumerate(cur_ids):
+        close = [kept_ids[c] for c in np.argsort(-sims[r], kind="stable") if sims[r, c] >= threshold]
+        nearest = round(float(sims[r].max()), 4)
+        match = result.of_current(cur)
+        if match is not None:
+            extra = tuple(k for k in close if k not in matched_kept and k != match.previous)
+            absorbed.update(extra)
+            kind = "merged from" if extra else "continues"
+            out.append(Lineage(cur, kind, match.previous, (match.previous, *extra), match.similarity))
+        elif close:
+            out.append(Lineage(cur, "split from", None, (close[0],), nearest))
+        else:
+            out.append(Lineage(cur, "new", None, (), nearest))
+    gone = tuple(k for k in kept_ids if k not in matched_kept and k not in absorbed)
+    return LineageResult(tuple(out), gone)

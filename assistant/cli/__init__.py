@@ -11,13 +11,13 @@ import argparse
 import sys
 import warnings
 
-from assistant.cli import config, demo, digest, drafts, input, options, serve, themes
+from assistant.cli import config, demo, digest, drafts, input, options, registry, serve, themes
 from assistant.drafting.backends.base import BackendError
 from assistant.exit_codes import EXIT_BAD_INPUT
 from clustering.files import DamagedCacheWarning
 from clustering.problems import LoadError, ValidationError, format_problems
 
-GROUPS = (input, themes, drafts, digest, config, demo, serve)  # in the order `--help` lists them
+GROUPS = (input, themes, registry, drafts, digest, config, demo, serve)  # in the order `--help` lists them
 COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(registry.route(sys.argv[1:] if argv is None else argv))
     warnings.showwarning = _show_warning
     try:
         return COMMANDS[args.command](args)

@@ -13,6 +13,7 @@ from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
 from assistant.views import drafts as render_drafts
+from assistant.workspace.review import accept_draft
 from assistant.workspace.runs import Workspace
 from assistant.workspace.store import STATUSES, DraftStore
 
@@ -111,7 +112,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
     if args.action == "edit":
         row = store.edit(args.draft_id, _read_content(args.file), args.reviewer, args.comment, args.based_on)
     elif args.action == "accept":
-        row = store.accept(args.draft_id, args.reviewer, args.comment, args.based_on)
+        row = accept_draft(store, args.draft_id, args.reviewer, args.comment, args.based_on)
     else:
         row = store.reject(args.draft_id, args.reviewer, args.comment, args.based_on)
     print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer}), version {row.version}")

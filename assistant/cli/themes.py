@@ -14,8 +14,10 @@ from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
 from assistant.views import text as render
 from assistant.views.formatting import pct
+from assistant.views.registry import links_table
 from assistant.views.tree import tree_text
 from assistant.webapp.groups import theme_labels
+from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace, load_run, load_themes
 from assistant.workspace.store import DraftStore
 
@@ -47,11 +49,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    run_dir, run = analyse(args.file, options.writable_workspace(args.workspace), options.theme_settings(args),
-                           options.loading(args), args.week)
+    workspace = options.writable_workspace(args.workspace)
+    run_dir, run = analyse(args.file, workspace, options.theme_settings(args), options.loading(args), args.week)
     print(render.themes_table(run))
     if run.parents:
         print("\n" + tree_text(run))
+    print("\nThe registry's themes (kept across runs; `themes status`, `themes rename|merge|split|mark|action`):")
+    print(links_table(run, Registry(workspace.store_path)))
     print(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")
     return EXIT_OK
 

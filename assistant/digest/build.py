@@ -49,6 +49,7 @@ from assistant.digest.models import (
     WeekFigures,
 )
 from assistant.digest.parents import digest_parents, parent_labels
+from assistant.digest.registry import apply_registry
 from assistant.drafting.backends import DraftingBackend, make_backend
 from assistant.drafting.drafter import make_drafter
 from assistant.drafting.models import ThemeLabel
@@ -358,6 +359,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     digest.earlier_digests = sorted(earlier)
     digest.policies_accepted = accepted_policies(store, earlier)
     digest.waiting_for_review = waiting_drafts(store, run.run_id) if run is not None else []
+    apply_registry(digest, workspace, run.run_id if run is not None else None)
     coverage.drafting_models = sorted({r.model for r in used})
     coverage.prompts = sorted({f"{r.prompt_name} v{r.prompt_version}" for r in used})
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from assistant.config import DigestSettings
+from clustering.effect import Effect
 from clustering.metrics import Rate
 from clustering.theme_model import WeekCount
 from clustering.tracking import MATCH_THRESHOLD
@@ -95,6 +96,8 @@ class DigestTheme(BaseModel):
     why_detailed: str | None = None
     label: ThemeLabelText | None = None
     rca: ThemeRca | None = None
+    registry_id: str | None = Field(None, description="the theme registry's id of this theme (kept across runs)")
+    registry_name: str | None = Field(None, description="the analyst's name of it, shown in place of the label")
     draft_errors: list[str] = Field(default_factory=list)
 
 
@@ -125,6 +128,22 @@ class GoneTheme(BaseModel):
     nearest_current: str | None = None
     nearest_similarity: float | None = None
     nearest_matched_to: str | None = Field(None, description="last week's theme the nearest current one matched")
+
+
+class FixItem(BaseModel):
+    """A registry theme with an action, and whether its share of audited decisions moved after the action."""
+
+    theme_id: str
+    name: str
+    status: str | None
+    owner: str | None
+    action_date: str
+    action_kind: str
+    action_text: str
+    verdict: str | None = Field(None, description="fixed | no change yet | worse; None without a run holding it")
+    effect: Effect | None = None
+    denominator: str = "audited decisions"
+    run_id: str | None = None
 
 
 class PolicyItem(BaseModel):
@@ -198,6 +217,7 @@ class Digest(BaseModel):
     parents: list[DigestParent] = Field(default_factory=list, description="parent themes; none in older digests")
     earlier_digests: list[str] = Field(default_factory=list)
     policies_accepted: list[PolicyItem] = Field(default_factory=list)
+    fixes: list[FixItem] = Field(default_factory=list, description="registry themes with an action: did it work?")
     waiting_for_review: list[WaitingDraft] = Field(default_factory=list)
     drafts_failed: list[str] = Field(default_factory=list)
     coverage: Coverage

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.config import DigestSettings
-from assistant.digest.models import Digest, DigestTheme, GoneTheme, RateChange
+from assistant.digest.models import Digest, DigestTheme, FixItem, GoneTheme, RateChange
 from assistant.digest.parents import FAMILIES_INTRO, FamilyRow, family_rows
 from assistant.exit_codes import EXIT_BAD_INPUT, EXIT_DELIVERY_FAILED, EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
 from assistant.views.drafts import OFFLINE_LABEL
 from assistant.views.formatting import count, interval, pct, pp
+from assistant.views.registry import effect_text
 from clustering.weeks import span
 
 NO_WAITING = "None: every draft of this week's run has been reviewed."
@@ -48,7 +49,9 @@ def noise_text(m: RateChange, alpha: float) -> str:
 
 
 def theme_title(t: DigestTheme) -> str:
-    """The label's name when drafted, else the top keywords."""
+    """The analyst's name of the theme (theme registry), else the label's name when drafted, else the top keywords."""
+    if t.registry_name:
+        return t.registry_name
     if t.label is not None:
         return t.label.name
     return ", ".join(t.keywords[:4]) or t.theme_id
@@ -221,6 +224,21 @@ class GoneRow:
 
 
 @dataclass(frozen=True)
+class FixRow:
+    fix: FixItem
+    title: str  # `K3 0.0% beer rejected (action taken, owner ana)`
+    action: str  # `2026-11-09 policy clarification: ...`
+    says: str  # `fixed: 9.8% -> 2.1% of audited decisions (...)`
+
+
+def fix_row(f: FixItem) -> FixRow:
+    known = ", ".join(x for x in (f.status, f"owner {f.owner}" if f.owner else None) if x)
+    says = effect_text(f.effect, f.denominator) if f.effect else "no run in the workspace holds this theme"
+    return FixRow(fix=f, title=f"{f.theme_id} {f.name}" + (f" ({known})" if known else ""),
+                  action=f"{f.action_date} {f.action_kind}: {f.action_text}", says=says)
+
+
+@dataclass(frozen=True)
 class DigestView:
     """The digest and its display values: what `digest.md.j2` and `digest.html.j2` read."""
 
@@ -242,6 +260,7 @@ class DigestView:
     gone: list[GoneRow]
     families: list[FamilyRow]  # parent themes, each followed by its themes
     families_intro: str
+    fixes: list[FixRow]
     offline_label: str  # shown when an RCA shown came from the offline drafter; else empty
     no_waiting: str
     waiting_intro: str
@@ -301,6 +320,7 @@ def digest_view(d: Digest, settings: DigestSettings) -> DigestView:
         gone=[GoneRow(gone=g, name=gone_name(g), last_week=g.last_week or 0, policy=g.top_policy or "no policy",
                       fate=gone_text(g, d)) for g in d.gone],
         families=family_rows(d, {row.theme.theme_id: row.title for row in themes}), families_intro=FAMILIES_INTRO,
+        fixes=[fix_row(f) for f in d.fixes],
         offline_label=OFFLINE_LABEL if any(t.theme.rca and t.theme.rca.draft.offline for t in detailed) else "",
         no_waiting=NO_WAITING if d.coverage.run_id else NO_THEMES_NO_DRAFTS,
         waiting_intro=(f"{plural(len(waiting), 'draft')} of run {d.coverage.run_id} wait for a reviewer "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from plotly.colors import qualitative
 
 from assistant.webapp.groups import UNTHEMED, theme_members
 from clustering.theme_model import Theme, ThemeRun
+from clustering.weeks import week_name
 
 UNTHEMED_COLOR = "rgba(150, 150, 150, 0.45)"
 HOVER_NOTE_CHARS = 120
@@ -64,8 +66,8 @@ def map_figure(cases: pd.DataFrame, run: ThemeRun | None = None, labels: dict[st
     return fig
 
 
-def trend_figure(theme: Theme) -> go.Figure:
-    """The theme's cases per ISO week."""
+def trend_figure(theme: Theme, actions: list[tuple[str, str]] | None = None) -> go.Figure:
+    """The theme's cases per ISO week; `actions` (date, kind) are marked on the week they fall in."""
     weeks = [w.week for w in theme.weekly]
     counts = [w.count for w in theme.weekly]
     fig = go.Figure(go.Bar(x=weeks, y=counts, marker_color="#4c78a8", text=counts, textposition="outside",
@@ -75,4 +77,10 @@ def trend_figure(theme: Theme) -> go.Figure:
         title={"text": f"Cases per week: {theme.trend}", "font": {"size": 13}},
         yaxis={"title": None, "range": [0, max(counts, default=1) * 1.2 + 1]},
         xaxis={"type": "category", "title": None})
+    for day, kind in actions or []:
+        week = week_name(date.fromisoformat(day[:10]))
+        if week in weeks:
+            fig.add_vline(x=weeks.index(week), line_dash="dash", line_color="#e45756")
+            fig.add_annotation(x=weeks.index(week), y=1, yref="paper", text=f"{kind} {day[:10]}", showarrow=False,
+                               font={"size": 10, "color": "#e45756"}, xanchor="left", yanchor="top")
     return fig

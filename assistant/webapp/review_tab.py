@@ -28,6 +28,7 @@ from assistant.webapp.review_display import (
     sort_queue,
 )
 from assistant.webapp.state import Explorer
+from assistant.workspace.review import accept_draft
 from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
 QUEUE_WIDTHS = ["4%", "5%", "11%", "7%", "8%", "11%", "8%", "5%", "41%"]
@@ -192,7 +193,7 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
                     row = explorer.store.edit(draft_id, content, name, note or None, based_on=based_on)
                     based_on = row.version
             if action == "accept":
-                row = explorer.store.accept(draft_id, name, note or None, based_on=based_on)
+                row = accept_draft(explorer.store, draft_id, name, note or None, based_on=based_on)
             elif action == "reject":
                 row = explorer.store.reject(draft_id, name, note or None, based_on=based_on)
         except DraftConflict as exc:

@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistant.webapp import registry_panel
 from assistant.webapp.charts import trend_figure
 from assistant.webapp.display import (
     cases_count_md,
@@ -57,14 +58,15 @@ class ThemeView:
     count: str
     csv: Path | None
     drafts: str
+    registry: registry_panel.RegistryView | None = None
 
     @classmethod
     def of(cls, header: str, cases: CasesView, keywords: str = "", facets: pd.DataFrame | None = None,
            trend: go.Figure | None = None, representatives: pd.DataFrame | None = None, inconsistent: str = "",
-           drafts: str = "") -> ThemeView:
+           drafts: str = "", registry: registry_panel.RegistryView | None = None) -> ThemeView:
         return cls(header, keywords, pd.DataFrame() if facets is None else facets, trend,
                    pd.DataFrame() if representatives is None else representatives, inconsistent, cases.shown,
-                   cases.count, cases.csv, drafts)
+                   cases.count, cases.csv, drafts, registry)
 
 
 def cases_view(explorer: Explorer, run_id: str, theme_id: str, query: str | None = None) -> CasesView:
@@ -85,10 +87,12 @@ def theme_view(explorer: Explorer, run_id: str, theme_id: str, query: str | None
     if theme is None:
         raise KeyError(f"run {run_id} has no theme {theme_id}")
     rows = explorer.store.list(run_id=run_id, theme_id=theme_id)
-    label = theme_labels(rows).get(theme_id)
+    registry = registry_panel.registry_view(explorer, run_id, theme_id)
+    label = registry.name or theme_labels(rows).get(theme_id)  # the analyst's name beats the drafted label
+    trend = trend_figure(theme, [(a.date, a.kind) for a in registry.actions])
     return ThemeView.of(theme_header_md(theme, label), cases_view(explorer, run_id, theme_id, query),
-                        keywords_md(theme), facets_frame(theme), trend_figure(theme), representatives_frame(theme),
-                        inconsistent_md(theme), theme_drafts_md(rows))
+                        keywords_md(theme), facets_frame(theme), trend, representatives_frame(theme),
+                        inconsistent_md(theme), theme_drafts_md(rows), registry)
 
 
 @dataclass
@@ -106,12 +110,13 @@ class ThemePage:
     count: gr.Markdown
     cases: gr.Dataframe
     drafts: gr.Markdown
+    registry: registry_panel.RegistryPanel
 
     @property
     def outputs(self) -> list:
         """What showing a theme changes."""
         return [self.header, self.keywords, self.facets, self.trend, self.representatives, self.inconsistent,
-                self.cases, self.count, self.csv_btn, self.drafts, self.search]
+                self.cases, self.count, self.csv_btn, self.drafts, self.search, *self.registry.outputs]
 
 
 def build() -> ThemePage:
@@ -123,6 +128,7 @@ def build() -> ThemePage:
             to_review_btn = gr.Button("Review this theme's drafts", size="sm", elem_id="to-review-btn")
         with gr.Column(scale=6):
             header = gr.Markdown(elem_id="theme-header")
+            registry = registry_panel.build()
             keywords = gr.Markdown(elem_id="theme-keywords")
             with gr.Row():
                 with gr.Column(scale=2):
@@ -144,7 +150,7 @@ def build() -> ThemePage:
             gr.Markdown("#### Drafts of this theme")
             drafts = gr.Markdown(elem_id="theme-drafts")
     return ThemePage(pick, to_review_btn, header, keywords, trend, inconsistent, facets, representatives, search,
-                     csv_btn, count, cases, drafts)
+                     csv_btn, count, cases, drafts, registry)
 
 
 def run_values(page: ThemePage, data: RunData | None, labels: dict[str, str], theme_id: str | None = None) -> dict:
@@ -166,14 +172,16 @@ def show(page: ThemePage, explorer: Explorer, run_id: str | None, theme_id: str 
         empty = pd.DataFrame()
         return {page.header: NO_THEME, page.keywords: "", page.facets: empty, page.trend: None,
                 page.representatives: empty, page.inconsistent: "", page.cases: empty, page.count: "",
-                page.csv_btn: gr.update(value=None), page.drafts: "", page.search: ""}
+                page.csv_btn: gr.update(value=None), page.drafts: "", page.search: "",
+                **registry_panel.values(page.registry, None)}
     try:
         v = theme_view(explorer, run_id, theme_id)
     except (KeyError, FileNotFoundError, ValueError) as exc:
         return {page.header: f"**Cannot show theme {theme_id}:** {exc}"}
     return {page.header: v.header, page.keywords: v.keywords, page.facets: v.facets, page.trend: v.trend,
             page.representatives: v.representatives, page.inconsistent: v.inconsistent, page.drafts: v.drafts,
-            page.search: "", **_cases_values(page, v.cases, v.count, v.csv)}
+            page.search: "", **_cases_values(page, v.cases, v.count, v.csv),
+            **registry_panel.values(page.registry, v.registry)}
 
 
 def wire(page: ThemePage, explorer: Explorer, run_state: gr.State, concurrency: int) -> None:
@@ -187,6 +195,7 @@ def wire(page: ThemePage, explorer: Explorer, run_state: gr.State, concurrency: 
         return _cases_values(page, view.shown, view.count, view.csv)
 
     page.pick.input(show_theme, [run_state, page.pick], page.outputs, concurrency_limit=concurrency)
+    registry_panel.wire(page.registry, explorer, run_state, page.pick)
     search_outputs = [page.cases, page.count, page.csv_btn]
     page.search.submit(search_theme, [run_state, page.pick, page.search], search_outputs)
     page.search.input(search_theme, [run_state, page.pick, page.search], search_outputs,

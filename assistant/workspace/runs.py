@@ -7,7 +7,8 @@
       runs/<run id>/themes.json             clustering.theme_model.ThemeRun
       runs/<run id>/summary.md              a short readable summary
       runs/<run id>/metrics.json            quality metrics of all loaded rows, overall and by facet
-      drafts.sqlite                         drafts, reviews and their history (assistant.workspace.store)
+      drafts.sqlite                         drafts, reviews and their history (assistant.workspace.store);
+                                            the theme registry (assistant.workspace.registry)
 
 A run folder is written under a temporary name and renamed when complete, so a reader never sees half a run.
 """

@@ -1,0 +1,112 @@
+"""`themes status|rename|merge|split|mark|action|history`: the workspace's theme registry from the command line.
+
+`error-themes themes VERB ...` is routed to the `theme-registry VERB ...` command (`route`), so a file to analyse
+and a registry verb share the `themes` word. Every change names who makes it; `--based-on VERSION` refuses it when
+someone changed the theme since that version (the newer state is shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from assistant.cli import options
+from assistant.exit_codes import EXIT_OK
+from assistant.views.registry import status_table
+from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry, RegistryTheme
+from assistant.workspace.registry_sync import split_theme
+from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.theme_status import theme_statuses
+
+COMMAND = "theme-registry"
+VERBS = ("status", "rename", "merge", "split", "mark", "action", "history")
+
+
+def route(argv: list[str]) -> list[str]:
+    """`themes VERB ...` as `theme-registry VERB ...`; any other command line unchanged."""
+    if len(argv) >= 2 and argv[0] == "themes" and argv[1] in VERBS:
+        return [COMMAND, *argv[1:]]
+    return argv
+
+
+def _change(p: argparse.ArgumentParser, versions: int = 1) -> None:
+    p.add_argument("--who", required=True, help="your name, recorded in the theme's history")
+    p.add_argument("--based-on", type=int, nargs=versions, metavar="VERSION",
+                   help="refuse the change if the theme changed since this version (see `themes status`)")
+    options.add_workspace(p)
+
+
+def register(sub, load_opts: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(COMMAND, help="the theme registry: themes kept across runs (also `themes VERB`)",
+                       description="Themes kept across runs: names, known status and owner, merges, splits, actions "
+                                   "and whether they worked. Also reached as `error-themes themes VERB`.")
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    s = verbs.add_parser("status", help="registry themes: name, status, owner, last action, did it work")
+    options.add_workspace(s)
+    s = verbs.add_parser("rename", help="give a theme your name for it (shown in place of the drafted label)")
+    s.add_argument("theme_id")
+    s.add_argument("name")
+    _change(s)
+    s = verbs.add_parser("merge", help="merge OTHER into KEEP (runs then give both KEEP's id)")
+    s.add_argument("keep")
+    s.add_argument("other")
+    _change(s, versions=2)
+    s = verbs.add_parser("split", help="split a theme into the themes of a run linked to it")
+    s.add_argument("theme_id")
+    s.add_argument("--run", default="latest", help="run id, 'latest' (default) or a run folder")
+    _change(s)
+    s = verbs.add_parser("mark", help="mark a theme known, with a status and an owner")
+    s.add_argument("theme_id")
+    s.add_argument("--status", choices=STATUSES, default="new")
+    s.add_argument("--owner")
+    s.add_argument("--unknown", action="store_true", help="mark the theme not known")
+    _change(s)
+    s = verbs.add_parser("action", help="record a dated action on a theme")
+    s.add_argument("theme_id")
+    s.add_argument("--kind", choices=ACTION_KINDS, required=True)
+    s.add_argument("--text", required=True)
+    s.add_argument("--date", default=None, help="YYYY-MM-DD (default today)")
+    s.add_argument("--who", required=True)
+    options.add_workspace(s)
+    s = verbs.add_parser("history", help="a theme's history: who changed what, when")
+    s.add_argument("theme_id")
+    options.add_workspace(s)
+
+
+def _line(theme: RegistryTheme) -> str:
+    known = f"known, {theme.status}, owner {theme.owner or '-'}" if theme.known else "not known"
+    return f"{theme.theme_id} {theme.display_name!r} ({known}; {theme.state}) version {theme.version}"
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    workspace = Workspace(args.workspace)
+    registry = Registry(workspace.store_path)
+    if args.verb == "status":
+        statuses = theme_statuses(workspace, registry)
+        print(status_table(statuses) if statuses else f"no registry themes in {workspace.root} yet: run `themes FILE`")
+    elif args.verb == "rename":
+        print(_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
+    elif args.verb == "merge":
+        print(_line(registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)))
+    elif args.verb == "split":
+        run, cases = load_run(workspace.run_dir(args.run))
+        for child in split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on)):
+            print(_line(child))
+    elif args.verb == "mark":
+        print(_line(registry.mark(args.theme_id, args.who, args.status, args.owner, not args.unknown,
+                                  _one(args.based_on))))
+    elif args.verb == "action":
+        day = date.fromisoformat(args.date).isoformat() if args.date else date.today().isoformat()
+        action = registry.add_action(args.theme_id, args.kind, args.text, day, args.who)
+        print(f"action {action.action_id} on {action.theme_id}: {action.date} {action.kind}: {action.text}")
+    else:
+        for h in registry.history(args.theme_id):
+            print(f"{h['history_id']:>5}  {h['at']}  {h['actor']:<12} {h['action']:<12} {h['detail_json']}")
+    return EXIT_OK
+
+
+def _one(based_on: list[int] | None) -> int | None:
+    return based_on[0] if based_on else None
+
+
+COMMANDS = {COMMAND: cmd_registry}

@@ -1,0 +1,52 @@
+"""The theme registry in words and tables: a theme's status line and the verdict on its latest action."""
+
+from __future__ import annotations
+
+from assistant.views.formatting import NOT_AVAILABLE, pct
+from assistant.views.text import text_table
+from assistant.workspace.registry import Registry
+from assistant.workspace.theme_status import ThemeStatus
+from clustering.effect import Effect
+from clustering.theme_model import ThemeRun
+
+
+def effect_text(effect: Effect | None, denominator: str = "audited decisions") -> str:
+    """`fixed: 10.0% -> 2.8% of audited decisions (-7.2 pp, 95% CI -9.5 to -5.0 pp; chi-square p=0.0001;
+    3 weeks before, 2 after)`, or why there is no verdict."""
+    if effect is None:
+        return NOT_AVAILABLE
+    if not effect.weeks_after or not effect.weeks_before:
+        side = "after" if not effect.weeks_after else "before"
+        return f"{effect.verdict}: no full week {side} the action of {effect.action_date} yet"
+    interval = ("" if effect.ci_low is None else
+                f", 95% CI {effect.ci_low * 100:+.1f} to {effect.ci_high * 100:+.1f} pp")
+    p_value = "" if effect.p_value is None else f"; {effect.test} p={effect.p_value:.4f}"
+    return (f"{effect.verdict}: {pct(effect.share_before)} -> {pct(effect.share_after)} of {denominator} "
+            f"({effect.cases_before:,}/{effect.audited_before:,} in {len(effect.weeks_before)} week(s) before, "
+            f"{effect.cases_after:,}/{effect.audited_after:,} in {len(effect.weeks_after)} after; "
+            f"{effect.change * 100:+.1f} pp{interval}{p_value})")
+
+
+def status_table(statuses: list[ThemeStatus]) -> str:
+    """One row per registry theme: id, name, known status, owner, last action, verdict."""
+    rows = []
+    for s in statuses:
+        t, action = s.theme, s.last_action
+        rows.append([t.theme_id, t.display_name, (t.status or "new") if t.known else "-", t.owner or "-",
+                     f"{action.date} {action.kind}: {action.text}" if action else "-",
+                     effect_text(s.effect, s.denominator) if action else "-"])
+    return text_table(["id", "name", "known: status", "owner", "last action", "did it work?"], rows)
+
+
+def links_table(run: ThemeRun, registry: Registry) -> str:
+    """A run's themes as registry themes: id, name (the analyst's beats the drafted label), lineage, and gone ones."""
+    themes = {t.theme_id: t for t in registry.themes(None)}
+    known = {t.theme_id for t in run.themes if t.known_id}
+    rows = []
+    for link in registry.links(run.run_id):
+        name = themes[link.theme_id].display_name if link.theme_id in themes else "?"
+        how = link.lineage + (f" {', '.join(link.sources)}" if link.lineage in ("split from", "merged from") else "")
+        if link.run_theme_id in known:
+            how += " (known: its cases assigned first)"
+        rows.append([link.run_theme_id or "-", link.theme_id, name, how])
+    return text_table(["theme", "registry", "name", "lineage"], rows)

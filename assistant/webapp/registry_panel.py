@@ -1,0 +1,166 @@
+"""The theme page's registry panel: the theme as the registry keeps it across runs (name, known status, owner,
+actions and whether they worked), and the forms that change it.
+
+Every change is based on the version the page shows: a theme someone changed since is refused and the newer state
+shown (`RegistryConflict`), never overwritten. `registry_view` computes what the panel shows (no Gradio).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import gradio as gr
+
+from assistant.views.markdown import md as md_text
+from assistant.views.registry import effect_text
+from assistant.webapp.state import Explorer
+from assistant.workspace.registry import ACTION_KINDS, STATUSES, ActionRow, Registry, RegistryConflict
+from assistant.workspace.registry_sync import sync_run
+from assistant.workspace.runs import load_metrics, load_run
+from assistant.workspace.theme_status import weekly_shares
+from clustering.effect import action_effect
+
+NOT_LINKED = "_This theme is not in the theme registry._"
+
+
+@dataclass
+class RegistryView:
+    info: str
+    theme_id: str | None = None
+    version: int | None = None
+    name: str = ""
+    known: bool = False
+    status: str = "new"
+    owner: str = ""
+    actions: list[ActionRow] = field(default_factory=list)
+
+
+def registry_view(explorer: Explorer, run_id: str, run_theme_id: str) -> RegistryView:
+    """The registry theme of a run's theme (the run is synced first if it never was) and its actions' verdicts."""
+    registry = Registry(explorer.workspace.store_path)
+    run_dir = explorer.workspace.run_dir(run_id)
+    if not registry.synced(run_id):
+        sync_run(registry, *load_run(run_dir))
+    links = registry.links(run_id)
+    link = next((k for k in links if k.run_theme_id == run_theme_id), None)
+    if link is None:
+        return RegistryView(NOT_LINKED)
+    theme = registry.get(link.theme_id)
+    actions = registry.actions(theme.theme_id)
+    lines = [f"**Registry theme {theme.theme_id}: {md_text(theme.display_name)}** · {link.lineage}"
+             + (f" {', '.join(link.sources)}" if link.lineage in ("split from", "merged from") else "")
+             + (f" · known: {theme.status}, owner {md_text(theme.owner or '-')}" if theme.known else " · not known")
+             + f" · version {theme.version}"]
+    if actions:
+        run = explorer.open(run_id).run
+        ids = {k.run_theme_id for k in links if k.theme_id == theme.theme_id and k.run_theme_id}
+        weeks = weekly_shares(run, ids, load_metrics(run_dir))
+        denominator = "audited decisions" if run.input.has_correct_rows else "misjudged cases"
+        for action in actions:
+            verdict = effect_text(action_effect(weeks, action.date), denominator)
+            lines.append(f"- {action.date} {action.kind} by {md_text(action.who)}: {md_text(action.text)}. "
+                         f"**{md_text(verdict)}**")
+    return RegistryView("\n".join(lines), theme.theme_id, theme.version, theme.name or "", theme.known,
+                        theme.status or "new", theme.owner or "", actions)
+
+
+@dataclass
+class RegistryPanel:
+    info: gr.Markdown
+    name: gr.Textbox
+    known: gr.Checkbox
+    status: gr.Dropdown
+    owner: gr.Textbox
+    who: gr.Textbox
+    save: gr.Button
+    action_kind: gr.Dropdown
+    action_date: gr.Textbox
+    action_text: gr.Textbox
+    add_action: gr.Button
+    message: gr.Markdown
+    theme_id: gr.State
+    version: gr.State
+
+    @property
+    def outputs(self) -> list:
+        return [self.info, self.name, self.known, self.status, self.owner, self.theme_id, self.version]
+
+
+def build() -> RegistryPanel:
+    with gr.Accordion("Theme registry: name, known status, owner, actions", open=True, elem_id="registry-panel"):
+        info = gr.Markdown(elem_id="registry-info")
+        with gr.Row():
+            name = gr.Textbox(label="Your name for the theme (shown in place of the drafted label)", scale=3,
+                              elem_id="registry-name")
+            known = gr.Checkbox(label="Known", scale=1, elem_id="registry-known")
+            status = gr.Dropdown(list(STATUSES), value="new", label="Status", scale=2, elem_id="registry-status")
+            owner = gr.Textbox(label="Owner", scale=2, elem_id="registry-owner")
+        with gr.Row():
+            who = gr.Textbox(label="You (recorded in the history)", scale=2, elem_id="registry-who")
+            save = gr.Button("Save name and status", scale=1, elem_id="registry-save")
+        with gr.Row():
+            action_kind = gr.Dropdown(list(ACTION_KINDS), value=ACTION_KINDS[0], label="Action", scale=2)
+            action_date = gr.Textbox(label="Date (YYYY-MM-DD)", scale=1, elem_id="registry-action-date")
+            action_text = gr.Textbox(label="What was done", scale=3, elem_id="registry-action-text")
+            add_action = gr.Button("Add action", scale=1, elem_id="registry-add-action")
+        message = gr.Markdown(elem_id="registry-message")
+    return RegistryPanel(info, name, known, status, owner, who, save, action_kind, action_date, action_text,
+                         add_action, message, gr.State(None), gr.State(None))
+
+
+def values(panel: RegistryPanel, view: RegistryView | None) -> dict:
+    view = view or RegistryView("")
+    return {panel.info: view.info, panel.name: view.name, panel.known: view.known, panel.status: view.status,
+            panel.owner: view.owner, panel.theme_id: view.theme_id, panel.version: view.version}
+
+
+def save(explorer: Explorer, theme_id, version, name, known, status, owner, who) -> str:
+    """Rename and mark, based on the version shown; the message to show (a conflict names the newer state)."""
+    if not theme_id:
+        return "**Pick a theme of the registry first.**"
+    registry = Registry(explorer.workspace.store_path)
+    try:
+        current = registry.get(theme_id)
+        based_on = current.version if version is None else int(version)
+        if (name or "").strip() != (current.name or ""):
+            based_on = registry.rename(theme_id, name or "", who, based_on=based_on).version
+        marks = (bool(known), status or "new", (owner or "").strip())
+        if marks != (current.known, current.status or "new", current.owner or ""):
+            registry.mark(theme_id, who, status or "new", owner, bool(known), based_on=based_on)
+    except RegistryConflict as exc:
+        return f"❌ **Not saved: someone changed this theme since you opened it.** {md_text(str(exc))}"
+    except (ValueError, KeyError) as exc:
+        return f"❌ **Not saved:** {md_text(str(exc))}"
+    return f"✅ Theme {theme_id} saved by {md_text(who.strip())}."
+
+
+def add(explorer: Explorer, theme_id, kind, day, text, who) -> str:
+    if not theme_id:
+        return "**Pick a theme of the registry first.**"
+    try:
+        day = date.fromisoformat((day or "").strip()).isoformat() if (day or "").strip() else date.today().isoformat()
+        if not (text or "").strip():
+            raise ValueError("say what was done")
+        action = Registry(explorer.workspace.store_path).add_action(theme_id, kind, text, day, who)
+    except (ValueError, KeyError) as exc:
+        return f"❌ **Not added:** {md_text(str(exc))}"
+    return f"✅ Action {action.action_id} added to {action.theme_id}: {action.date} {action.kind}."
+
+
+def wire(panel: RegistryPanel, explorer: Explorer, run_state: gr.State, pick: gr.Radio) -> None:
+    def refreshed(run_id, run_theme_id, message):
+        view = registry_view(explorer, run_id, run_theme_id) if run_id and run_theme_id else None
+        return {panel.message: message, **values(panel, view)}
+
+    def on_save(run_id, run_theme_id, theme_id, version, name, known, status, owner, who):
+        return refreshed(run_id, run_theme_id, save(explorer, theme_id, version, name, known, status, owner, who))
+
+    def on_add(run_id, run_theme_id, theme_id, kind, day, text, who):
+        return refreshed(run_id, run_theme_id, add(explorer, theme_id, kind, day, text, who))
+
+    outputs = [panel.message, *panel.outputs]
+    panel.save.click(on_save, [run_state, pick, panel.theme_id, panel.version, panel.name, panel.known, panel.status,
+                               panel.owner, panel.who], outputs)
+    panel.add_action.click(on_add, [run_state, pick, panel.theme_id, panel.action_kind, panel.action_date,
+                                    panel.action_text, panel.who], outputs)

@@ -1,0 +1,85 @@
+"""`themes status|rename|mark|merge|action|history` on a workspace, and an accepted policy clarification becoming an
+action on its registry theme."""
+
+import shutil
+
+import pytest
+from assistant.workspace.registry import Registry
+
+from assistant.cli import main
+from assistant.workspace.runs import Workspace
+from assistant.workspace.store import DraftStore
+
+
+@pytest.fixture
+def workspace(drafted_workspace, tmp_path):
+    """A copy of the drafted small demo run; its registry is empty until a command syncs the run."""
+    ws = Workspace(tmp_path / "ws")
+    shutil.copytree(drafted_workspace.runs, ws.runs)
+    shutil.copy(drafted_workspace.store_path, ws.store_path)
+    return ws
+
+
+def cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_status_syncs_the_runs_and_lists_every_registry_theme(workspace, capsys):
+    code, out, _ = cli(capsys, "themes", "status", "--workspace", str(workspace.root))
+    themes = Registry(workspace.store_path).themes()
+    assert code == 0 and themes and all(t.theme_id in out for t in themes)
+    assert "did it work?" in out
+
+
+def test_rename_mark_and_a_stale_change_refused_with_the_newer_state(workspace, capsys):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    version = Registry(workspace.store_path).get("K1").version
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--status", "investigating", "--owner", "bo", "--who", "bo",
+                       "--based-on", str(version), "--workspace", ws)
+    assert code == 0 and "investigating" in out
+    code, _, err = cli(capsys, "themes", "rename", "K1", "Fitness ads rejected", "--who", "ana", "--based-on",
+                       str(version), "--workspace", ws)
+    assert code == 2 and "changed since version" in err and "owner bo" in err
+    code, out, _ = cli(capsys, "themes", "rename", "K1", "Fitness ads rejected", "--who", "ana", "--workspace", ws)
+    assert code == 0
+    _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
+    assert "Fitness ads rejected" in out and "investigating" in out
+    _, out, _ = cli(capsys, "themes", "history", "K1", "--workspace", ws)
+    assert "renamed" in out and "marked" in out and "ana" in out
+
+
+def test_an_action_gets_a_verdict_with_numbers(workspace, capsys):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    code, out, _ = cli(capsys, "themes", "action", "K1", "--kind", "moderator training", "--text", "briefing",
+                       "--date", "2026-11-02", "--who", "ana", "--workspace", ws)
+    assert code == 0 and "moderator training" in out
+    _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
+    row = next(line for line in out.splitlines() if line.startswith("K1 "))
+    assert "2026-11-02 moderator training: briefing" in row
+    assert any(v in row for v in ("fixed:", "no change yet:", "worse:")) and "of audited decisions" in row
+    assert " pp" in row and "95% CI" in row
+
+
+def test_merge_leaves_one_theme(workspace, capsys):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    code, out, _ = cli(capsys, "themes", "merge", "K1", "K2", "--who", "ana", "--workspace", ws)
+    assert code == 0 and "K1" in out
+    assert "K2" not in {t.theme_id for t in Registry(workspace.store_path).themes()}
+
+
+def test_an_accepted_policy_clarification_is_an_action_on_its_theme(workspace, capsys):
+    cli(capsys, "themes", "status", "--workspace", str(workspace.root))
+    policy = next(r for r in DraftStore(workspace.store_path).list(kind="policy") if r.content is not None)
+    code, _, _ = cli(capsys, "drafts", "accept", str(policy.draft_id), "--reviewer", "ana", "--workspace",
+                     str(workspace.root))
+    assert code == 0
+    registry = Registry(workspace.store_path)
+    theme_id = next(k.theme_id for k in registry.links(policy.run_id) if k.run_theme_id == policy.theme_id)
+    actions = registry.actions(theme_id)
+    assert [(a.kind, a.who, a.draft_id) for a in actions] == [("policy clarification", "ana", policy.draft_id)]
+    assert policy.content.policy in actions[0].text

@@ -1,0 +1,44 @@
+"""The theme page's registry panel (assistant/webapp/registry_panel.py), computed without a browser: the analyst's
+name beats the drafted label, a stale change is refused showing the newer state, and an action is marked on the
+trend chart with its verdict."""
+
+from __future__ import annotations
+
+import pytest
+from assistant.workspace.registry import Registry
+
+from assistant.webapp import registry_panel
+from assistant.webapp.theme_page import theme_view
+
+pytestmark = [pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+
+
+def test_the_panel_renames_marks_and_refuses_a_stale_change(explorer, run_data):
+    theme = run_data.run.themes[0]
+    view = registry_panel.registry_view(explorer, run_data.run_id, theme.theme_id)
+    assert view.theme_id and view.info.startswith(f"**Registry theme {view.theme_id}")
+    message = registry_panel.save(explorer, view.theme_id, view.version, "Beer ads rejected", True, "investigating",
+                                  "bo", "ana")
+    assert message.startswith("✅")
+    page = theme_view(explorer, run_data.run_id, theme.theme_id)
+    assert "Beer ads rejected" in page.header and page.registry.status == "investigating"
+    assert page.registry.known and page.registry.owner == "bo"
+    stale = registry_panel.save(explorer, view.theme_id, view.version, "Other name", True, "fixed", "bo", "cy")
+    assert stale.startswith("❌ **Not saved: someone changed this theme") and "investigating" in stale
+    assert Registry(explorer.workspace.store_path).get(view.theme_id).name == "Beer ads rejected"
+
+
+def test_an_action_is_listed_with_its_verdict_and_marked_on_the_trend(explorer, run_data):
+    theme = run_data.run.themes[1]
+    view = registry_panel.registry_view(explorer, run_data.run_id, theme.theme_id)
+    weeks = [w.week for w in theme.weekly]
+    assert registry_panel.add(explorer, view.theme_id, "model retrained", "2026-11-04", "", "ana").startswith("❌")
+    message = registry_panel.add(explorer, view.theme_id, "model retrained", "2026-11-04", "v2 classifier", "ana")
+    assert message.startswith("✅")
+    page = theme_view(explorer, run_data.run_id, theme.theme_id)
+    assert "model retrained by ana: v2 classifier" in page.registry.info
+    assert any(v in page.registry.info for v in ("fixed:", "no change yet:", "worse:"))
+    marks = [a.text for a in page.trend.layout.annotations]
+    assert marks == ["model retrained 2026-11-04"] and "2026-W45" in weeks
+    assert page.trend.layout.shapes[0].x0 == weeks.index("2026-W45")
