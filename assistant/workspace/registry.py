@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.workspace import sqlite
 from assistant.workspace.store import now
 from clustering.known import KnownTheme, Spread
 
@@ -135,7 +135,8 @@ class RegistryConflict(ValueError):
         self.current, self.based_on = current, based_on
         super().__init__(f"theme {current.theme_id} changed since version {based_on}: it is now version "
                          f"{current.version} (name {current.display_name!r}, known {current.known}, status "
-                         f"{current.status or '-'}, owner {current.owner or '-'}, {current.state}). Nothing was changed.")
+                         f"{current.status or '-'}, owner {current.owner or '-'}, {current.state}). "
+                         "Nothing was changed.")
 
 
 def theme_row(r: sqlite3.Row) -> RegistryTheme:
@@ -157,35 +158,14 @@ class Registry:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self.connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise ValueError(f"{self.path}: cannot use the theme registry ({exc})") from exc
+        sqlite.create(self.path, SCHEMA, "theme registry")
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout=30000")
-        try:
-            yield db
-        finally:
-            db.close()
+    def connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self.path)
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One immediate transaction: read, check and write with no other writer in between."""
-        with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        return sqlite.write(self.path)
 
     # reading
     def themes(self, state: str | None = "active") -> list[RegistryTheme]:
@@ -254,8 +234,8 @@ class Registry:
         with self.write() as db:
             current = self.checked(db, theme_id, based_on)
             if current.state != "active":
-                raise ValueError(f"theme {theme_id} is {current.state}"
-                                 + (f" into {current.merged_into}" if current.merged_into else "") + ": change that one")
+                into = f" into {current.merged_into}" if current.merged_into else ""
+                raise ValueError(f"theme {theme_id} is {current.state}{into}: change that one")
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE registry_themes SET {sets}, updated_at = ? WHERE theme_id = ?",
                        (*changes.values(), now(), theme_id))

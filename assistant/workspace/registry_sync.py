@@ -58,7 +58,8 @@ def _new_theme(db: sqlite3.Connection, run: ThemeRun, theme: Theme, spread_json:
 
 def _continue(db: sqlite3.Connection, run: ThemeRun, theme: Theme, spread_json: str, theme_id: str) -> None:
     db.execute("UPDATE registry_themes SET centroid_json = ?, spread_json = ?, label = ?, last_run = ? "
-               "WHERE theme_id = ?", (json.dumps(theme.centroid), spread_json, theme_label(theme), run.run_id, theme_id))
+               "WHERE theme_id = ?",
+               (json.dumps(theme.centroid), spread_json, theme_label(theme), run.run_id, theme_id))
 
 
 def _insert_links(db: sqlite3.Connection, links: list[Link]) -> None:
@@ -128,7 +129,8 @@ def split_theme(registry: Registry, theme_id: str, run: ThemeRun, assignments: p
             raise ValueError(f"theme {theme_id} is {parent.state}; only an active theme can be split")
         rows = [link_row(r) for r in db.execute("SELECT * FROM registry_links WHERE run_id = ? AND run_theme_id IS "
                                                 "NOT NULL ORDER BY link_id", (run.run_id,))]
-        parts = [k for k in rows if k.theme_id == theme_id or (k.lineage == "split from" and k.sources[:1] == (theme_id,))]
+        parts = [k for k in rows
+                 if k.theme_id == theme_id or (k.lineage == "split from" and k.sources[:1] == (theme_id,))]
         if len(parts) < 2:
             raise ValueError(f"run {run.run_id} has {len(parts)} theme(s) linked to {theme_id}; a split needs two or "
                              "more (splitting by re-clustering its members is not built yet)")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
+from assistant.workspace import sqlite
 
 STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
 SELECT_DRAFTS = ("SELECT d.*, (SELECT MAX(h.history_id) FROM draft_history h WHERE h.draft_id = d.draft_id) "
@@ -138,35 +138,14 @@ class DraftStore:
     def __init__(self, path: str | Path):
         """Open (or create) the store; ValueError naming the file when it is not a usable SQLite store."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:  # a damaged or foreign file; OperationalError: read-only, locked
-            raise ValueError(f"{self.path}: cannot use the draft store ({exc}); if the file is damaged, move it "
-                             "aside (drafts are then drafted again) or restore it from a backup") from exc
+        sqlite.create(self.path, SCHEMA, "draft store", "; if the file is damaged, move it aside (drafts are then "
+                      "drafted again) or restore it from a backup")
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout=30000")
-        try:
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.connect(self.path)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.write(self.path)
 
     def add(self, *, run_id: str, theme_id: str, kind: str, status: str, content: Draft | dict | None,
             raw_output: str | None, error: str | None, flags: list[str], prompt_name: str, prompt_version: int,

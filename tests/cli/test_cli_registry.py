@@ -4,9 +4,9 @@ action on its registry theme."""
 import shutil
 
 import pytest
-from assistant.workspace.registry import Registry
 
 from assistant.cli import main
+from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace
 from assistant.workspace.store import DraftStore
 

@@ -3,9 +3,8 @@ name in place of the drafted label."""
 
 import shutil
 
-from assistant.workspace.registry import Registry
-
 from assistant.digest.build import write_digest
+from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace
 from eval_sets import DEMO_CASES
 

@@ -5,10 +5,10 @@ trend chart with its verdict."""
 from __future__ import annotations
 
 import pytest
-from assistant.workspace.registry import Registry
 
 from assistant.webapp import registry_panel
 from assistant.webapp.theme_page import theme_view
+from assistant.workspace.registry import Registry
 
 pytestmark = [pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
