@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.cli import config, demo, digest, drafts, input, options, serve, themes
+from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, serve, themes
 from assistant.drafting.backends.base import BackendError
 from assistant.exit_codes import EXIT_BAD_INPUT
 from clustering.problems import LoadError, ValidationError, format_problems
 
-GROUPS = (input, themes, drafts, digest, config, demo, serve)  # in the order `--help` lists them
+GROUPS = (input, themes, drafts, eval_drafts, digest, config, demo, serve)  # in the order `--help` lists them
 COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 
