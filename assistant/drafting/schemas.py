@@ -7,7 +7,9 @@ schema the server's grammar compiler understands:
   and lists every property as required; `$ref`s are inlined; keywords strict mode refuses or ignores
   (`minItems`, `minLength`, `format`, `pattern`, `default`, `title`, ...) are dropped.
 - `grammar_schema` (llama.cpp's grammar, vLLM, Ollama): the same, but keeping `minItems` / `minLength`, which
-  those grammar compilers enforce and which keep a small model from answering with an empty citation list.
+  those grammar compilers enforce and which keep a small model from answering with an empty citation list, and
+  bounding every list and free text (`GRAMMAR_MAX_ITEMS`, `GRAMMAR_MAX_CHARS`) so that a small model that repeats
+  itself closes the JSON instead of running into max_tokens with a cut-off answer.
 
 Either way the answer is validated by the pydantic model afterwards (`models.parse_draft`): the schema
 constrains what the model can write, the model decides what is valid.
@@ -22,6 +24,8 @@ from assistant.drafting.models import DRAFT_MODELS
 STRUCTURAL = {"type", "properties", "items", "enum", "const", "anyOf", "required", "additionalProperties",
               "description"}
 GRAMMAR_BOUNDS = {"minItems", "maxItems", "minLength", "maxLength"}
+GRAMMAR_MAX_ITEMS = 8  # a list in a draft: more than a reviewer reads
+GRAMMAR_MAX_CHARS = 600  # one text field of a draft: a few sentences
 
 
 def _resolve(node, defs: dict, keep: set[str]):
@@ -41,6 +45,10 @@ def _resolve(node, defs: dict, keep: set[str]):
     for key in ("items", "anyOf"):
         if key in out:
             out[key] = _resolve(out[key], defs, keep)
+    if "maxItems" in keep and out.get("type") == "array":
+        out.setdefault("maxItems", GRAMMAR_MAX_ITEMS)
+    if "maxLength" in keep and out.get("type") == "string" and "enum" not in out:
+        out.setdefault("maxLength", GRAMMAR_MAX_CHARS)
     return out
 
 
