@@ -147,7 +147,7 @@ def test_a_chosen_form_that_is_refused_fails_without_fallback(llm_server):
 
 def test_a_500_that_is_not_about_the_format_is_not_a_fallback(llm_server):
     llm_server.script(error(500, "llama_decode returned -1"))
-    with pytest.raises(BackendError, match="answered 500"):
+    with pytest.raises(BackendError, match="HTTP 500"):
         backend(llm_server).generate("label", None, MESSAGES)
     assert [r.form for r in llm_server.requests] == ["json_schema"]
 
