@@ -54,7 +54,14 @@ class LLMSettings(BaseModel):
                                                              "openai SDK's back-off is used")
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: int = Field(1500, ge=64)
-    json_mode: Literal["auto", "on", "off"] = Field("auto", description="ask for JSON via response_format")
+    structured_output: Literal["auto", "json_schema", "json_object_schema", "json_object", "off"] = Field(
+        "auto", description="how the draft's JSON schema is sent as a decoding constraint (response_format): "
+                            "json_schema = OpenAI structured outputs (strict), json_object_schema = "
+                            "llama-cpp-python's json_object + schema, json_object = JSON mode only, off = the prompt "
+                            "only; auto = the strongest the endpoint accepts, learnt once per endpoint")
+    json_mode: Literal["auto", "on", "off"] | None = Field(
+        None, description="older name, kept so that older settings files load: off = structured_output off, "
+                          "on = json_object; ignored when structured_output is set")
     redact: Literal["auto", "always", "never"] = Field(
         "auto", description="redact personal data: auto = when the endpoint is not on this machine")
     concurrency: int = Field(4, ge=1, description="themes drafted at once")
@@ -68,6 +75,12 @@ class LLMSettings(BaseModel):
                                                              "policy holds at least this share of its cases")
     offline_min_score: float = Field(0.15, ge=0, description="offline drafter: when no root-cause category scores at "
                                                              "least this, the RCA's category is 'other'")
+
+    @model_validator(mode="after")
+    def _older_json_mode(self) -> LLMSettings:
+        if self.json_mode not in (None, "auto") and "structured_output" not in self.model_fields_set:
+            self.structured_output = "off" if self.json_mode == "off" else "json_object"
+        return self
 
 
 class DigestSettings(BaseModel):

@@ -3,6 +3,9 @@
 The LLM path is tested over HTTP against this server, never with mock objects. It answers
 `POST /v1/chat/completions` with, in order:
 
+- a refusal (400, 422 as FastAPI servers answer, or 500 as llama-cpp-python does) when the request's
+  `response_format` is a form the server was told not to take (`server.accept_forms("json_object", "off")`; by
+  default it takes every form), else
 - the reply built by `server.responder(request)` when a responder is set (for concurrent drafting), else
 - the next reply of the script (`server.script(completion(...), error(429, retry_after=2), ...)`), else
 - a 500 saying the script ran out (counted in `server.unscripted`).
@@ -106,12 +109,44 @@ class ReceivedRequest:
     def messages(self) -> list[dict]:
         return list((self.body or {}).get("messages") or [])
 
+    @property
+    def form(self) -> str:
+        """The request's structured output form (`request_form`)."""
+        return request_form(self.body)
+
     def content(self, role: str) -> str:
         """The content of the first message with this role ('' if none)."""
         return next((str(m.get("content") or "") for m in self.messages if m.get("role") == role), "")
 
 
 Responder = Callable[[ReceivedRequest], Reply]
+FORMS = ("json_schema", "json_object_schema", "json_object", "off")
+
+
+def request_form(body: dict | None) -> str:
+    """The structured output form of a request body: json_schema, json_object_schema, json_object, off, or the
+    unknown `type` itself."""
+    fmt = (body or {}).get("response_format")
+    if not isinstance(fmt, dict):
+        return "off"
+    if fmt.get("type") == "json_object":
+        return "json_object_schema" if "schema" in fmt else "json_object"
+    return str(fmt.get("type"))
+
+
+def refusal(form: str, status: int = 400) -> Reply:
+    """How real servers refuse a response_format they do not take: OpenAI's 400, a FastAPI 422, or
+    llama-cpp-python's 500 with pydantic's validation error as the message."""
+    if status == 500:
+        return error(500, "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', "
+                          f"'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': '{form}'}}",
+                     error_type="internal_server_error")
+    if status == 422:
+        detail = [{"type": "literal_error", "loc": ["body", "response_format", "type"],
+                   "msg": "Input should be 'text' or 'json_object'", "input": form}]
+        return raw(json.dumps({"detail": detail}), status=422, content_type="application/json")
+    return error(status, f"Invalid parameter: 'response_format' of type '{form}' is not supported with this model.",
+                 error_type="invalid_request_error", code="unsupported_parameter")
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -196,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if request is not None:  # stamped before the answer leaves, so a client that has it always sees the stamp
-            request.answered_at = time.monotonic()
+            request.answered_at, request.status = time.monotonic(), reply.status
         self.wfile.write(data)
         self.wfile.flush()
 
@@ -216,6 +251,8 @@ class LLMServer:
         self.unscripted = 0  # requests that found the script empty
         self.responder_errors: list[str] = []  # tracebacks of responder exceptions (answered with 500)
         self.responder: Responder | None = None
+        self._accepted_forms: set[str] = set(FORMS)
+        self._refusal_status = 400
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -256,6 +293,14 @@ class LLMServer:
             self._script.put(reply)
         return self
 
+    def accept_forms(self, *forms: str, status: int = 400) -> LLMServer:
+        """Take only these structured output forms; refuse a request in any other with `status` (400 or 422),
+        before the script or the responder is asked."""
+        unknown = set(forms) - set(FORMS)
+        assert not unknown, f"unknown forms {unknown}"
+        self._accepted_forms, self._refusal_status = set(forms), status
+        return self
+
     @property
     def pending(self) -> int:
         """Scripted replies not used yet."""
@@ -293,10 +338,12 @@ class LLMServer:
         with self._lock:
             self._in_flight -= 1
             if request.answered_at is None:  # no answer was sent (the client went away)
-                request.answered_at = time.monotonic()
-            request.status = status
+                request.answered_at, request.status = time.monotonic(), status
 
     def _reply_for(self, request: ReceivedRequest) -> Reply:
+        form = request_form(request.body)
+        if form not in self._accepted_forms:
+            return refusal(form, self._refusal_status)
         responder = self.responder
         if responder is not None:
             try:

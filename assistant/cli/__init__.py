@@ -11,13 +11,13 @@ import argparse
 import sys
 import warnings
 
-from assistant.cli import config, demo, digest, drafts, input, options, registry, serve, themes
+from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, registry, serve, themes
 from assistant.drafting.backends.base import BackendError
 from assistant.exit_codes import EXIT_BAD_INPUT
 from clustering.files import DamagedCacheWarning
 from clustering.problems import LoadError, ValidationError, format_problems
 
-GROUPS = (input, themes, registry, drafts, digest, config, demo, serve)  # in the order `--help` lists them
+GROUPS = (input, themes, registry, drafts, eval_drafts, digest, config, demo, serve)  # in the order `--help` lists them
 COMMANDS = {name: command for group in GROUPS for name, command in group.COMMANDS.items()}
 
 

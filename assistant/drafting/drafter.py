@@ -9,6 +9,7 @@ drafted concurrently with a bounded limit; one failing theme does not stop the o
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,10 @@ class DraftOutcome:
     error: str | None = None
     flags: list[str] = field(default_factory=list)
     tokens: int = 0
+    answers: int = 0  # model answers read: 1 = valid at once, 2 = after the repair (0 when none came)
+    usage: dict[str, int] = field(default_factory=dict)  # prompt_tokens, completion_tokens
+    seconds: float = 0.0  # wall time of the backend calls, parsing and grounding
+    structured_output: str | None = None  # the decoding constraint of the last answer (backends that report one)
 
 
 def policy_involved(theme: Theme, share: float) -> bool:
@@ -121,13 +126,16 @@ class Drafter:
                                       raw_output=earlier.raw_output, error=None, flags=earlier.flags,
                                       evidence_json=pack_json(pack), reused_from=earlier.draft_id)
             return DraftOutcome(theme.theme_id, kind, "reused", draft_id, flags=earlier.flags)
+        started = time.perf_counter()
         sent = redact_pack(pack) if self.redact else pack
         _, messages = render_messages(kind, sent)
         raw, tokens, attempts, error, draft = "", {"prompt_tokens": 0, "completion_tokens": 0}, 0, None, None
+        answers, form = 0, None
         try:
             for attempt in range(2):  # the answer, then one repair
                 generation = self.backend.generate(kind, sent, messages)
                 raw, attempts = generation.text, attempts + generation.attempts
+                answers, form = attempt + 1, generation.structured_output
                 for key in tokens:
                     tokens[key] += generation.usage.get(key, 0)
                 try:
@@ -142,10 +150,14 @@ class Drafter:
         if draft is None:
             draft_id = self.store.add(**common, status="failed", content=None, raw_output=raw, error=error, flags=[],
                                       evidence_json=pack_json(sent), attempts=max(attempts, 1), **tokens)
-            return DraftOutcome(theme.theme_id, kind, "failed", draft_id, error=error, tokens=sum(tokens.values()))
+            return DraftOutcome(theme.theme_id, kind, "failed", draft_id, error=error, tokens=sum(tokens.values()),
+                                answers=answers, usage=tokens, seconds=time.perf_counter() - started,
+                                structured_output=form)
         content, flags = ground(kind, draft, self.members(theme), pack)
         if self.redact:
             flags.append("personal data was redacted before the endpoint saw the evidence")
         draft_id = self.store.add(**common, status="draft", content=content, raw_output=raw, error=None, flags=flags,
                                   evidence_json=pack_json(sent), attempts=attempts, **tokens)
-        return DraftOutcome(theme.theme_id, kind, "created", draft_id, flags=flags, tokens=sum(tokens.values()))
+        return DraftOutcome(theme.theme_id, kind, "created", draft_id, flags=flags, tokens=sum(tokens.values()),
+                            answers=answers, usage=tokens, seconds=time.perf_counter() - started,
+                            structured_output=form)

@@ -20,6 +20,7 @@ ROOT_CAUSES: tuple[str, ...] = RootCause.__args__
 Owner = Literal["Policy", "Model team", "Moderation ops", "Product"]
 Confidence = Literal["low", "medium", "high"]
 KINDS = ("label", "rca", "policy")
+NAME_MAX_CHARS = 80  # a label's name in the schema: room for 8 words
 
 
 def _cites_some(value: list, info: ValidationInfo) -> list:
@@ -32,7 +33,8 @@ def _cites_some(value: list, info: ValidationInfo) -> list:
 class ThemeLabel(BaseModel):
     """A short name for a theme (at most 8 words) and one sentence on what sets it apart."""
 
-    name: str = Field(min_length=1)
+    # maxLength: a decoding bound that keeps a constrained model's name short (8 words are checked below)
+    name: str = Field(min_length=1, json_schema_extra={"maxLength": NAME_MAX_CHARS})
     sentence: str = Field(min_length=1)
     cited_case_ids: list[str] = Field(json_schema_extra={"minItems": 1})
 

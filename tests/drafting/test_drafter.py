@@ -51,7 +51,8 @@ def test_good_rca_draft_is_stored_with_provenance(llm_server, drafting_run, tmp_
 
     (request,) = llm_server.requests
     assert request.body["model"] == "test-model"
-    assert request.body["response_format"] == {"type": "json_object"}
+    assert request.form == "json_schema"  # the schema as a decoding constraint (structured outputs)
+    assert request.body["response_format"]["json_schema"]["name"] == "RcaNarrative"
     roles = [m["role"] for m in request.messages]
     assert roles == ["system", "user"]
     system, user = request.content("system"), request.content("user")

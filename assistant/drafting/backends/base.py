@@ -16,6 +16,7 @@ class Generation:
     model: str
     usage: dict[str, int] = field(default_factory=dict)
     attempts: int = 1
+    structured_output: str = "off"  # the form of decoding constraint the answer was made under (`structured.FORMS`)
 
 
 class BackendError(Exception):

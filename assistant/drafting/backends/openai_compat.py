@@ -2,7 +2,8 @@
 
 The SDK retries (`llm.max_retries` times) on 408, 409, 429, 5xx, time-outs and connection errors, waiting as the
 server's `Retry-After` / `retry-after-ms` says (up to two minutes) or with its own exponential back-off. This
-backend asks for JSON with `response_format` and falls back to plain text when the server refuses it, and turns
+backend sends the draft's JSON schema as a decoding constraint (`response_format`, in the form of
+`llm.structured_output`; with `auto`, the strongest form the endpoint accepts, see `structured`), and turns
 every failure into a `BackendError` that says what happened and after how many attempts.
 """
 
@@ -15,6 +16,7 @@ import openai
 
 from assistant.config import LLMSettings
 from assistant.drafting.backends.base import BackendError, Generation
+from assistant.drafting.backends.structured import ENDPOINT_FORMS, EndpointForms, is_refusal, response_format
 from assistant.drafting.evidence import EvidencePack
 from assistant.hosts import is_local_endpoint
 
@@ -25,42 +27,53 @@ TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimit
 class OpenAICompatibleBackend:
     """Drafts through an OpenAI-compatible endpoint."""
 
-    def __init__(self, settings: LLMSettings):
+    def __init__(self, settings: LLMSettings, forms: EndpointForms = ENDPOINT_FORMS):
         if not settings.model:
             raise BackendError("no model configured for the OpenAI-compatible endpoint (llm.model)")
         key = os.environ.get(settings.api_key_env) or ("not-needed" if is_local_endpoint(settings.base_url) else None)
         if key is None:
             raise BackendError(f"no API key: set the environment variable {settings.api_key_env}")
-        self.settings = settings
-        self._json_mode = settings.json_mode != "off"
+        self.settings, self.forms = settings, forms
         self.client = openai.OpenAI(base_url=settings.base_url, api_key=key, timeout=settings.timeout_s,
                                     max_retries=settings.max_retries)
         host = urlparse(settings.base_url or "https://api.openai.com").hostname or "openai"
         self.model_id = f"{settings.model}@{host}"
+        self.endpoint = f"{settings.base_url or 'https://api.openai.com/v1'} {settings.model}"
         self.leaves_machine = not is_local_endpoint(settings.base_url)
 
-    def _create(self, messages: list[dict[str, str]]):
+    def _create(self, messages: list[dict[str, str]], form: str, kind: str, pack: EvidencePack | None):
         kwargs = dict(model=self.settings.model, messages=messages, temperature=self.settings.temperature,
                       max_tokens=self.settings.max_tokens)
-        if self._json_mode:
-            kwargs["response_format"] = {"type": "json_object"}
+        shown = [c.case_id for c in pack.cases] if pack is not None else None
+        constraint = response_format(form, kind, shown)
+        if constraint is not None:
+            kwargs["response_format"] = constraint
         return self.client.chat.completions.with_raw_response.create(**kwargs)
 
-    def _refuses_json_mode(self, exc: openai.BadRequestError) -> bool:
-        return self._json_mode and self.settings.json_mode == "auto" and "response_format" in str(exc)
+    def form(self) -> str:
+        """The structured output form the next request uses."""
+        chosen = self.settings.structured_output
+        return self.forms.current(self.endpoint) if chosen == "auto" else chosen
 
     def generate(self, kind: str, pack: EvidencePack, messages: list[dict[str, str]]) -> Generation:
+        auto = self.settings.structured_output == "auto"
         try:
-            try:
-                raw = self._create(messages)
-            except openai.BadRequestError as exc:
-                if not self._refuses_json_mode(exc):
-                    raise
-                self._json_mode = False  # the server does not do JSON mode: parse plain text instead
-                raw = self._create(messages)
+            form = self.form()
+            while True:
+                try:
+                    raw = self._create(messages, form, kind, pack)
+                    break
+                except (openai.BadRequestError, openai.UnprocessableEntityError, openai.InternalServerError) as exc:
+                    said = f"{exc} {_text(exc.response)}"  # a FastAPI 422 says it in its body only
+                    refused = auto and form != "off" and is_refusal(exc.status_code, said)
+                    following = self.forms.refused(self.endpoint, form) if refused else None
+                    if following is None:
+                        raise
+                    form = following  # the endpoint does not take this form: ask again with the next one
+            self.forms.accepted(self.endpoint, form)
             response = raw.parse()
-        except openai.BadRequestError as exc:
-            raise BackendError(f"the endpoint refused the request (400): {exc.message}") from exc
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+            raise BackendError(f"the endpoint refused the request ({exc.status_code}): {exc.message}") from exc
         except TRANSIENT as exc:
             raise BackendError(f"no answer after {attempts(exc)} attempt(s): {describe(exc)}") from exc
         except openai.APIStatusError as exc:
@@ -74,10 +87,17 @@ class OpenAICompatibleBackend:
         usage = response.usage
         return Generation(
             text=(choice.message.content or "") if choice else "", model=self.model_id,
-            attempts=raw.retries_taken + 1,
+            attempts=raw.retries_taken + 1, structured_output=form,
             usage={"prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
                    "completion_tokens": getattr(usage, "completion_tokens", 0) or 0},
         )
+
+
+def _text(response) -> str:
+    try:
+        return response.text
+    except Exception:  # noqa: BLE001 - a body that cannot be read says nothing
+        return ""
 
 
 def attempts(exc: openai.APIError) -> int:

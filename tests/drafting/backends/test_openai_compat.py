@@ -193,30 +193,20 @@ def test_connection_refused_is_retried_then_reported(llm_server):
     assert time.monotonic() - started >= SDK_FIRST_WAIT_S[0]  # a back-off wait before the second attempt
 
 
-def test_json_mode_auto_asks_for_json_object(llm_server):
-    llm_server.script(completion('{"a": 1}'))
-    backend(llm_server).generate("label", None, MESSAGES)
-    assert llm_server.requests[0].body["response_format"] == {"type": "json_object"}
-
-
 def test_json_mode_refused_falls_back_to_plain_text(llm_server):
-    llm_server.script(error(400, "Invalid parameter: 'response_format' of type 'json_object' is not supported "
-                                 "with this model.", code="unsupported_parameter"),
-                      completion('Sure! Here it is:\n```json\n{"name": "x"}\n```'),
-                      completion('{"again": true}'))
+    llm_server.accept_forms("off")  # a server that takes no response_format at all
+    llm_server.script(completion('Sure! Here it is:\n```json\n{"name": "x"}\n```'), completion('{"again": true}'))
     client = backend(llm_server)
     generation = client.generate("label", None, MESSAGES)
 
     assert parse_json_object(generation.text) == {"name": "x"}
-    assert generation.attempts == 1  # the refusal is not counted as an attempt
-    assert gaps(llm_server)[0] < SDK_FIRST_WAIT_S[0]  # asked again at once, not after a back-off
-    first, second = llm_server.requests
-    assert first.body["response_format"] == {"type": "json_object"}
-    assert "response_format" not in second.body
-    assert second.body["messages"] == MESSAGES
+    assert generation.attempts == 1  # the refusals are not counted as attempts
+    assert max(gaps(llm_server)) < SDK_FIRST_WAIT_S[0]  # asked again at once, not after a back-off
+    assert [r.form for r in llm_server.requests] == ["json_schema", "json_object_schema", "json_object", "off"]
+    assert llm_server.requests[-1].body["messages"] == MESSAGES
 
     client.generate("label", None, MESSAGES)  # remembered: no second refusal
-    assert "response_format" not in llm_server.requests[2].body
+    assert llm_server.requests[4].form == "off"
 
 
 def test_json_mode_on_does_not_fall_back(llm_server):
