@@ -45,6 +45,7 @@ class EmbedSettings(BaseModel):
         None, description="engine ray: the cluster to join (e.g. 'auto' or 'ray://head:10001'); None = start a "
                           "local one")
     ray_actors: int = Field(2, ge=1, description="engine ray: embedding actors (each loads the model once)")
+    ray_batch_size: int = Field(1024, ge=1, description="engine ray: texts per batch handed to an actor")
     progress: bool = Field(True, description="show a progress bar for long runs")
 
     def for_channel(self, channel: str) -> EmbedSettings:
