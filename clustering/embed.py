@@ -55,7 +55,7 @@ def _encode_missing(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     if settings.engine == "ray":
         from clustering.embed_ray import encode_on_ray
 
-        return encode_on_ray(texts, settings)
+        return encode_on_ray(texts, settings, encode_batch)
     return encode_batch(texts, settings)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +28,9 @@ PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
 class BatchEmbedder:
     """A Ray Data actor: the model loaded once, then `encode_batch` on each batch of {'row', 'text'}."""
 
-    def __init__(self, settings_json: str):
-        from clustering.embed import encode_batch
-
+    def __init__(self, settings_json: str, encode: Callable[[list[str], EmbedSettings], np.ndarray]):
         self.settings = EmbedSettings.model_validate_json(settings_json)
-        self.encode = encode_batch
+        self.encode = encode
         self.encode(["warm up"], self.settings)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -53,8 +52,10 @@ def connect(address: str | None) -> None:
              include_dashboard=False)
 
 
-def encode_on_ray(texts: list[str], settings: EmbedSettings) -> np.ndarray:
-    """Unit-length float32 rows, one per text (in order), computed by Ray Data actors."""
+def encode_on_ray(texts: list[str], settings: EmbedSettings,
+                  encode: Callable[[list[str], EmbedSettings], np.ndarray]) -> np.ndarray:
+    """Unit-length float32 rows, one per text (in order), computed by Ray Data actors calling `encode` (the local
+    path's `clustering.embed.encode_batch`, passed in by reference: this module does not import its caller)."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     connect(settings.ray_address)
@@ -65,7 +66,7 @@ def encode_on_ray(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     blocks = max(settings.ray_actors, math.ceil(len(texts) / settings.ray_batch_size))
     local = settings.model_copy(update={"engine": "local", "progress": False})
     dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
-        BatchEmbedder, fn_constructor_kwargs={"settings_json": local.model_dump_json()},
+        BatchEmbedder, fn_constructor_kwargs={"settings_json": local.model_dump_json(), "encode": encode},
         batch_size=settings.ray_batch_size, batch_format="numpy", concurrency=settings.ray_actors, num_cpus=1)
     out: np.ndarray | None = None
     for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
