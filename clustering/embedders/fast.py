@@ -16,6 +16,7 @@ import importlib.util
 import json
 import logging
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,7 +113,18 @@ def _onnxruntime(path: Path):
     return lambda feeds: session.run(None, feeds)[0]
 
 
+def keep_numba_off_tbb() -> None:
+    """OpenVINO loads its libtbb into the process, and numba (UMAP, EVoC) then picks TBB as its threading layer,
+    which ran UMAP 2x slower here (bench/scale.py); numba's own order is made OpenMP first, TBB last."""
+    order = "omp workqueue tbb"
+    os.environ.setdefault("NUMBA_THREADING_LAYER_PRIORITY", order)
+    numba = sys.modules.get("numba")
+    if numba is not None:
+        numba.config.THREADING_LAYER_PRIORITY = order.split()
+
+
 def _openvino(path: Path):
+    keep_numba_off_tbb()
     import openvino as ov
 
     compiled = ov.Core().compile_model(str(path), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
