@@ -16,6 +16,7 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ def resolved_device(device: str) -> str:
     """`auto`: CUDA where torch sees one, else CPU."""
     if device != "auto":
         return device
+    if not (Path("/proc/driver/nvidia").exists() or shutil.which("nvidia-smi")):
+        return "cpu"  # no NVIDIA driver: no need to import torch (seconds) to learn it
     try:
         import torch
 

@@ -84,9 +84,10 @@ def model_fingerprint(model_path: Path) -> str:
 
 
 def export_key(model_path: Path) -> str:
-    import torch
+    """The export folder's name: model folder hash, torch version (read without importing torch) and exporter."""
+    from importlib.metadata import version
 
-    digest = hashlib.blake2b(f"{model_fingerprint(model_path)}|{torch.__version__}|{EXPORTER}".encode(),
+    digest = hashlib.blake2b(f"{model_fingerprint(model_path)}|{version('torch')}|{EXPORTER}".encode(),
                              digest_size=12)
     return f"{model_path.name}-{digest.hexdigest()}"
 
