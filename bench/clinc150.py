@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, peak_rss_mb  # noqa: E402
 
 from clustering.cluster import cluster_cases  # noqa: E402
-from clustering.embed import EmbedStats, embed_texts, load_model, model_key  # noqa: E402
+from clustering.embed import EmbedStats, embed_texts, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
+from clustering.embedders.sbert import warm_up as load_embedder  # noqa: E402
 from clustering.reduce import reduce_vectors  # noqa: E402
 from clustering.settings import ClusterSettings, EmbedSettings, ReduceSettings  # noqa: E402
 
@@ -96,7 +97,7 @@ def embed(texts: list[str], backend: str, cache_dir: Path) -> np.ndarray:
     """Vectors of `texts` through the cache under `cache_dir`; prints load time and throughput."""
     settings = EmbedSettings(backend=backend, progress=False)
     start = time.perf_counter()
-    load_model(settings.model, settings.backend, settings.device)  # load (and export) apart from the throughput
+    load_embedder(settings)  # load (and export) apart from the throughput
     loaded = time.perf_counter() - start
     stats = EmbedStats()
     start = time.perf_counter()

@@ -1,12 +1,19 @@
-"""Benchmark: the theme pipeline at 10k, 50k and 100k misjudged cases, first run and cached re-run.
+"""Benchmark: embedding runtimes, and the theme pipeline at 10k-100k misjudged cases, first run and cached re-run.
 
-    python bench/scale.py [--sizes 10000,50000,100000] [--backend torch] [--keep DIR]
+    python bench/scale.py [--sizes 10000,100000] [--backend auto] [--runtimes torch,onnx,openvino,onnx-int8]
+                          [--ray-size 10000] [--keep DIR]
+
+First, texts/s of each embedding runtime on CLINC150 test with its cosine to torch and k-means NMI
+(`bench/embed_backends.py`; `--runtimes ''` skips it). Then, per size:
 
 Cases are the demo data generated at a larger scale (`eval_sets.demo_data`, new ids and recombined texts),
 written as Parquet with all audited rows (about 40% of them misjudged). Each size runs `error-themes themes`
 twice in fresh processes on a fresh workspace: the first run embeds everything, the second finds every
 text in the embedding cache. Prints wall time per stage (load, embed, reduce, cluster, describe) from the
-run's own timings, the end-to-end wall time, and the peak RSS of each process.
+run's own timings, the end-to-end wall time, and the peak RSS of each process. Last, `--ray-size` cases through
+`--engine ray` (a local Ray cluster started by the run, 2 actors) against the local path's first run of that size
+(the Ray actors' memory is not in the driver's peak RSS). The ONNX export lives in the user cache and is made once
+per machine before any timing, so a first run here does not include it (about 25 s when it does).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from embed_backends import measure, table  # noqa: E402
 from machine import machine_line  # noqa: E402
 
 from assistant.workspace.runs import load_themes  # noqa: E402
@@ -41,10 +49,10 @@ def make_file(n_misjudged: int, folder: Path) -> tuple[Path, int, int]:
     return path, len(rows), misjudged
 
 
-def run_themes(path: Path, workspace: Path, backend: str) -> dict:
+def run_themes(path: Path, workspace: Path, backend: str, engine: str = "local") -> dict:
     """One `error-themes themes` in a fresh process: wall time, peak RSS and the run's stage timings."""
-    command = [sys.executable, "-c", CHILD, "themes", str(path), "--workspace", str(workspace)]
-    env = {**os.environ, "ERROR_THEMES_EMBED__BACKEND": backend}
+    command = [sys.executable, "-c", CHILD, "themes", str(path), "--workspace", str(workspace), "--engine", engine]
+    env = {**os.environ, "ERROR_THEMES_EMBED__BACKEND": backend, "ERROR_THEMES_EMBED__PROGRESS": "false"}
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
@@ -68,20 +76,40 @@ def report(label: str, r: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,50000,100000", help="misjudged cases per run, comma-separated")
-    parser.add_argument("--backend", default="torch", help="embedding backend: torch, onnx or openvino")
+    parser.add_argument("--sizes", default="10000,100000", help="misjudged cases per run, comma-separated ('' = none)")
+    parser.add_argument("--backend", default="auto", help="embed.backend of the pipeline runs")
+    parser.add_argument("--runtimes", default="torch,onnx,openvino,onnx-int8", help="runtimes to time ('' = none)")
+    parser.add_argument("--ray-size", type=int, default=10000, help="cases for Ray against local (0 = skip)")
     parser.add_argument("--keep", type=Path, help="keep files and workspaces in this folder")
     args = parser.parse_args()
-    print(machine_line("sentence-transformers", "torch", "umap-learn", "hdbscan", "pandas"))
+    print(machine_line("sentence-transformers", "torch", "onnxruntime", "openvino", "ray", "umap-learn", "hdbscan"))
+    if args.runtimes:
+        print(table(measure(tuple(args.runtimes.split(",")))), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for size in (int(s) for s in args.sizes.split(",")):
+        local_first = {}
+        for size in (int(s) for s in args.sizes.split(",") if s):
             path, rows, misjudged = make_file(size, folder)
             print(f"{misjudged:,} misjudged cases ({rows:,} audited rows), backend {args.backend}:", flush=True)
             workspace = folder / f"ws_{size}"
-            print(report("first run", run_themes(path, workspace, args.backend)), flush=True)
+            local_first[size] = run_themes(path, workspace, args.backend)
+            print(report("first run", local_first[size]), flush=True)
             print(report("cached re-run", run_themes(path, workspace, args.backend)), flush=True)
+        if args.ray_size:
+            compare_ray(args.ray_size, folder, args.backend, local_first.get(args.ray_size))
+
+
+def compare_ray(size: int, folder: Path, backend: str, local: dict | None) -> None:
+    """A first run through `--engine ray` (local 2-CPU cluster) against the local path's first run."""
+    path, rows, misjudged = make_file(size, folder)
+    if local is None:
+        local = run_themes(path, folder / f"ws_{size}_local", backend)
+        print(report(f"{misjudged:,} cases, local first run", local), flush=True)
+    ray = run_themes(path, folder / f"ws_{size}_ray", backend, engine="ray")
+    print(report(f"{misjudged:,} cases, Ray first run", ray), flush=True)
+    print(f"  Ray / local: end to end {ray['wall'] / local['wall']:.2f}x, embed stage "
+          f"{ray['timings']['embed'] / local['timings']['embed']:.2f}x", flush=True)
 
 
 if __name__ == "__main__":

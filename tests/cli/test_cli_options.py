@@ -30,3 +30,15 @@ def test_llm_settings_come_from_the_same_file(tmp_path):
     config.write_text("llm:\n  model: m1\n  policy_share: 0.7\n", encoding="utf-8")
     llm = options.settings(build_parser().parse_args(["draft", "latest", "--config", str(config)])).llm
     assert (llm.model, llm.policy_share) == ("m1", 0.7)
+
+
+def test_embedding_runtime_and_ray_from_the_file_then_the_command_line(tmp_path):
+    config = tmp_path / "s.yaml"
+    config.write_text("embed:\n  backend: onnx\n  ray_actors: 4\n", encoding="utf-8")
+    args = build_parser().parse_args(["themes", "cases.csv", "--config", str(config), "--engine", "ray",
+                                      "--ray-address", "auto"])
+    embed = options.theme_settings(args).embed
+    assert (embed.backend, embed.engine, embed.ray_address, embed.ray_actors) == ("onnx", "ray", "auto", 4)
+    args = build_parser().parse_args(["themes", "cases.csv", "--backend", "torch"])
+    assert options.theme_settings(args).embed.engine == "local"
+    assert options.theme_settings(args).embed.backend == "torch"

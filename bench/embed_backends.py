@@ -1,0 +1,80 @@
+"""Texts/s of each embedding runtime of the packaged model in one process, with its vectors' cosine to torch's and
+k-means NMI on CLINC150 test (in-scope texts, k = 150). Used by `bench/scale.py`.
+
+No cache is read: each runtime embeds the very same texts. The ONNX export is made (or found) before any timing.
+CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0 (see /work/shared/data/clinc150/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import normalized_mutual_info_score
+
+from clustering.embed import encode_batch
+from clustering.embedders import fast
+from clustering.embedders.sbert import default_model_path, warm_up
+from clustering.settings import EmbedSettings
+
+CLINC = Path(__file__).resolve().parents[2] / "shared" / "data" / "clinc150" / "data_full.json"
+BACKENDS = ("torch", "onnx", "openvino", "onnx-int8")
+KMEANS_SEEDS = 5  # k-means NMI is the mean over this many seeds (one seed moves it by ~0.005)
+ATTRIBUTION = "CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0"
+
+
+def clinc_test() -> tuple[list[str], np.ndarray]:
+    """CLINC150 test, in-scope rows: texts and intent ids."""
+    pairs = json.loads(CLINC.read_text(encoding="utf-8"))["test"]
+    intents = sorted({intent for _, intent in pairs})
+    return [t for t, _ in pairs], np.array([intents.index(i) for _, i in pairs])
+
+
+def measure(backends: tuple[str, ...] = BACKENDS, seed: int = 0) -> list[dict]:
+    """One row per runtime: texts/s (short CLINC texts and ~2x longer pairs of them), cosine to torch, NMI."""
+    texts, labels = clinc_test()
+    longer = [f"{a} {b}" for a, b in zip(texts[::2], texts[1::2])]
+    rows, reference = [], None
+    for backend in backends:
+        settings = EmbedSettings(backend=backend, device="cpu", progress=False)
+        if backend != "torch" and not fast.installed("onnx" if backend == "onnx-int8" else backend):
+            rows.append({"backend": backend, "skipped": "not installed"})
+            continue
+        chosen = fast.choose(settings, default_model_path()) if backend != "torch" else None
+        if chosen is not None and chosen.backend != backend:
+            rows.append({"backend": backend, "skipped": chosen.reason})
+            continue
+        warm_up(settings)
+        start = time.perf_counter()
+        vectors = encode_batch(texts, settings)
+        short_s = time.perf_counter() - start
+        start = time.perf_counter()
+        encode_batch(longer, settings)
+        long_s = time.perf_counter() - start
+        reference = vectors if backend == "torch" else reference
+        cos = np.sum(vectors * reference, axis=1) if reference is not None else np.array([np.nan])
+        nmi = [normalized_mutual_info_score(labels, KMeans(n_clusters=labels.max() + 1, n_init=1, random_state=seed + i)
+                                            .fit_predict(vectors)) for i in range(KMEANS_SEEDS)]
+        rows.append({"backend": backend, "short_tps": len(texts) / short_s, "long_tps": len(longer) / long_s,
+                     "cos_mean": float(cos.mean()), "cos_min": float(cos.min()),
+                     "nmi": float(np.mean(nmi)), "nmi_sd": float(np.std(nmi))})
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    texts, _ = clinc_test()
+    chars = np.mean([len(t) for t in texts])
+    torch_tps = next((r["short_tps"] for r in rows if r["backend"] == "torch" and "short_tps" in r), None)
+    lines = [f"| runtime | texts/s, short ({chars:.0f} chars) | texts/s, ~{2 * chars + 1:.0f} chars | x torch | "
+             "cosine to torch mean / min | k-means NMI, CLINC150 test |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        if "skipped" in r:
+            lines.append(f"| {r['backend']} | skipped: {r['skipped']} | | | | |")
+            continue
+        ratio = f"{r['short_tps'] / torch_tps:.2f}" if torch_tps else "-"
+        lines.append(f"| {r['backend']} | {r['short_tps']:,.0f} | {r['long_tps']:,.0f} | {ratio} | "
+                     f"{r['cos_mean']:.5f} / {r['cos_min']:.5f} | {r['nmi']:.3f} ± {r['nmi_sd']:.3f} |")
+    return "\n".join(lines) + f"\n({ATTRIBUTION})"
