@@ -41,14 +41,22 @@ def weekly_shares(run: ThemeRun, run_themes: set[str], metrics: dict) -> list[We
     return [WeekShare(week, cases.get(week, 0), int(per_week[week])) for week in sorted(per_week)]
 
 
+def _preference(run_dir, run: ThemeRun, prefer_run: str | None) -> tuple:
+    """Sort key of the runs a theme's effect may be measured on: the best last."""
+    weeks = sorted(r["group"] for r in load_metrics(run_dir).get("by", {}).get("week", []))
+    return run.run_id == prefer_run, weeks[-1] if weeks else "", len(weeks), run.run_id
+
+
 def theme_statuses(workspace: Workspace, registry: Registry | None = None, settings: EffectSettings | None = None,
                    prefer_run: str | None = None) -> list[ThemeStatus]:
     """Every active registry theme with its actions and the effect of its latest action (runs not synced yet are
-    synced first), measured on `prefer_run` where that run holds the theme, else on the latest run that does."""
+    synced first), measured on `prefer_run` where that run holds the theme, else on the run holding it whose data
+    reach the latest week, then cover the most weeks (a digest's one-week run of an earlier week, analysed later,
+    does not hide the whole file's run), then the newest."""
     registry = sync_saved_runs(workspace, registry)
     runs = [(d, r) for d, r in saved_runs(workspace) if registry.synced(r.run_id)]
-    latest: dict[str, tuple] = {}  # registry id -> (run dir, run, linked run themes) of the latest run holding it
-    for run_dir, run in sorted(runs, key=lambda item: item[1].run_id == prefer_run):
+    latest: dict[str, tuple] = {}  # registry id -> (run dir, run, linked run themes) of the best run holding it
+    for run_dir, run in sorted(runs, key=lambda item: _preference(item[0], item[1], prefer_run)):
         linked: dict[str, set[str]] = {}
         for link in registry.links(run.run_id):
             if link.run_theme_id:
