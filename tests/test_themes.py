@@ -78,7 +78,7 @@ def test_parents_group_themes_and_are_described_like_themes(first_result, small_
     for p in parents:
         assert p.level == 1 and len(p.children) >= 2 and p.theme_ids == sorted(p.children, key=int_of)
         assert p.size == sum(themes[c].size for c in p.children)
-        assert p.error_types["FP"] + p.error_types.get("FN", 0) == p.size
+        assert p.error_types.get("FP", 0) + p.error_types.get("FN", 0) == p.size
         assert p.impact_pp["ATA"] == pytest.approx(p.size / len(small_cases) * 100, abs=1e-3)
         assert p.keywords and {r.case_id for r in p.representatives} <= members_of(first_result, p.children)
         child_terms = {k.term for c in p.children for k in themes[c].keywords}

@@ -20,7 +20,12 @@ ROOT_CAUSES: tuple[str, ...] = RootCause.__args__
 Owner = Literal["Policy", "Model team", "Moderation ops", "Product"]
 Confidence = Literal["low", "medium", "high"]
 KINDS = ("label", "rca", "policy")
-NAME_MAX_CHARS = 80  # a label's name in the schema: room for 8 words
+NAME_MAX_WORDS = 8  # a label's name
+# the same rule as a pattern, for grammar-constrained decoding (a small model otherwise writes 10-word names):
+# 1 to 8 words of at most 24 characters, single spaces between them; a word holds no quote, backslash or line break
+# (the grammar runs inside the JSON string: a quote would end it)
+_WORD = r'[^ "\\\n]{1,24}'
+NAME_PATTERN = f"^{_WORD}( {_WORD}){{0,{NAME_MAX_WORDS - 1}}}$"
 
 
 def _cites_some(value: list, info: ValidationInfo) -> list:
@@ -33,8 +38,8 @@ def _cites_some(value: list, info: ValidationInfo) -> list:
 class ThemeLabel(BaseModel):
     """A short name for a theme (at most 8 words) and one sentence on what sets it apart."""
 
-    # maxLength: a decoding bound that keeps a constrained model's name short (8 words are checked below)
-    name: str = Field(min_length=1, json_schema_extra={"maxLength": NAME_MAX_CHARS})
+    # pattern: a decoding bound that keeps a constrained model's name short (the words are checked below)
+    name: str = Field(min_length=1, json_schema_extra={"pattern": NAME_PATTERN})
     sentence: str = Field(min_length=1)
     cited_case_ids: list[str] = Field(json_schema_extra={"minItems": 1})
 
@@ -43,8 +48,8 @@ class ThemeLabel(BaseModel):
     @field_validator("name")
     @classmethod
     def _short(cls, value: str) -> str:
-        if len(value.split()) > 8:
-            raise ValueError("the name must have at most 8 words")
+        if len(value.split()) > NAME_MAX_WORDS:
+            raise ValueError(f"the name must have at most {NAME_MAX_WORDS} words")
         return value.strip()
 
 

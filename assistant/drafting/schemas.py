@@ -23,7 +23,7 @@ from assistant.drafting.models import DRAFT_MODELS
 
 STRUCTURAL = {"type", "properties", "items", "enum", "const", "anyOf", "required", "additionalProperties",
               "description"}
-GRAMMAR_BOUNDS = {"minItems", "maxItems", "minLength", "maxLength"}
+GRAMMAR_BOUNDS = {"minItems", "maxItems", "minLength", "maxLength", "pattern"}
 GRAMMAR_MAX_ITEMS = 8  # a list in a draft: more than a reviewer reads
 GRAMMAR_MAX_CHARS = 600  # one text field of a draft: a few sentences
 
@@ -47,7 +47,7 @@ def _resolve(node, defs: dict, keep: set[str]):
             out[key] = _resolve(out[key], defs, keep)
     if "maxItems" in keep and out.get("type") == "array":
         out.setdefault("maxItems", GRAMMAR_MAX_ITEMS)
-    if "maxLength" in keep and out.get("type") == "string" and "enum" not in out:
+    if "maxLength" in keep and out.get("type") == "string" and "enum" not in out and "pattern" not in out:
         out.setdefault("maxLength", GRAMMAR_MAX_CHARS)
     return out
 

@@ -4,6 +4,7 @@ fallback when an endpoint refuses a form (400 or 422), remembered once per endpo
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import jsonschema
@@ -186,3 +187,16 @@ def test_older_json_mode_settings_still_load():
     assert LLMSettings(json_mode="on").structured_output == "json_object"
     assert LLMSettings(json_mode="on", structured_output="json_schema").structured_output == "json_schema"
     assert LLMSettings().structured_output == "auto"
+
+
+@pytest.mark.parametrize("name, valid", [
+    ("Alcohol-free beer rejected", True), ("one two three four five six seven eight", True),
+    ("one two three four five six seven eight nine", False), ("double  space", False), ("", False)])
+def test_the_grammar_schema_bounds_a_label_name_to_the_words_the_model_accepts(name, valid):
+    """The grammar form carries the name's word rule as a pattern, so a constrained model cannot write a name that
+    the pydantic model then refuses (a small model wrote 10-word names); the strict form leaves patterns out."""
+    pattern = grammar_schema("label")["properties"]["name"]["pattern"]
+    assert bool(re.fullmatch(pattern.strip("^$"), name)) is valid
+    if valid:
+        DRAFT_MODELS["label"].model_validate({"name": name, "sentence": "s", "cited_case_ids": ["C1"]})
+    assert "pattern" not in strict_schema("label")["properties"]["name"]
