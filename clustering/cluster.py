@@ -23,6 +23,7 @@ import numpy as np
 
 from clustering.embedders import MINILM
 from clustering.settings import ClusterSettings
+from clustering.stats import MAD_TO_SD
 
 UNTHEMED = -1
 
@@ -96,7 +97,7 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
 def robust_low_bar(sims: np.ndarray, z: float) -> float:
     """median - z x robust spread of `sims` (1.4826 x MAD; the standard deviation when the MAD is 0)."""
     median = float(np.median(sims))
-    spread = 1.4826 * float(np.median(np.abs(sims - median)))
+    spread = MAD_TO_SD * float(np.median(np.abs(sims - median)))
     if spread == 0:
         spread = float(np.std(sims))
     return median - z * spread

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.settings import KnownSettings
+from clustering.stats import MAD_TO_SD
 
 QUANTILE_GRID = tuple(round(q * 0.05, 2) for q in range(21))  # the quantiles kept of a spread: 0, 0.05, ..., 1
-ROBUST = 1.4826  # MAD to standard deviation of a normal distribution
 NOT_KNOWN = -1
 
 
@@ -65,7 +65,7 @@ def membership_bar(spread: Spread, settings: KnownSettings) -> float | None:
     """The similarity a case needs to join this theme; None when too few members were measured."""
     if spread.n < settings.min_members:
         return None
-    robust = spread.median - settings.spread_z * ROBUST * spread.mad
+    robust = spread.median - settings.spread_z * MAD_TO_SD * spread.mad
     return max(spread.quantile(settings.low_quantile), robust)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from scipy.stats import chi2_contingency, fisher_exact
 
 FISHER_BELOW_EXPECTED = 5  # Cochran's rule: Fisher's exact test when an expected count of the 2x2 table is below this
+MAD_TO_SD = 1.4826  # the median absolute deviation to the standard deviation of a normal distribution
 BEYOND_NOISE = "beyond noise"
 WITHIN_NOISE = "within noise"
 NO_COMPARISON = "no comparison"

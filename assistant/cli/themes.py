@@ -13,10 +13,10 @@ from assistant.analysis import analyse
 from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
 from assistant.views import text as render
+from assistant.views.drafts import theme_labels
 from assistant.views.formatting import pct
 from assistant.views.registry import links_table
 from assistant.views.tree import tree_text
-from assistant.webapp.groups import theme_labels
 from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace, load_run, load_themes
 from assistant.workspace.store import DraftStore

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.digest.models import Digest, DigestParent, DigestTheme
-from assistant.drafting.models import ThemeLabel
+from assistant.views.drafts import theme_labels
 from assistant.views.formatting import pp
 from assistant.workspace.store import DraftStore
 from clustering.theme_model import ThemeRun
@@ -16,9 +16,8 @@ FAMILIES_INTRO = ("Themes close to each other, grouped under a parent theme (ave
 
 
 def parent_labels(store: DraftStore, run_id: str) -> dict[str, str]:
-    """The newest label draft's name of each theme or parent of a run (the rule the digest uses for names)."""
-    return {r.theme_id: r.content.name for r in reversed(store.list(run_id=run_id, kind="label"))
-            if isinstance(r.content, ThemeLabel)}
+    """The drafted name of each theme or parent of a run (`theme_labels`: accepted, then edited, then newest)."""
+    return theme_labels(store.list(run_id=run_id, kind="label"))
 
 
 def digest_parents(run: ThemeRun, week: str, labels: dict[str, str]) -> list[DigestParent]:

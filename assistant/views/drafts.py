@@ -1,4 +1,5 @@
-"""Renderings of a stored draft: plain text for the command line, Markdown for the web app."""
+"""Renderings of a stored draft: plain text for the command line, Markdown for the web app; and the name each
+theme is shown by, from its label drafts (one rule for the CLI, the web app and the digest)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,16 @@ def draft_body_md(row: DraftRow) -> str:
 def draft_json(row: DraftRow) -> str:
     """A draft's content as indented JSON (what a reviewer edits), or "" when the drafter failed."""
     return json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False) if row.content else ""
+
+
+def theme_labels(rows: list[DraftRow]) -> dict[str, str]:
+    """The name of each theme from its label drafts: accepted first, then edited, then the newest draft."""
+    rank = {"accepted": 0, "edited": 1, "draft": 2}
+    best: dict[str, tuple[int, int, str]] = {}
+    for r in rows:
+        if r.kind != "label" or r.status not in rank or not isinstance(r.content, ThemeLabel):
+            continue
+        key = (rank[r.status], -r.draft_id, r.content.name)
+        if r.theme_id not in best or key < best[r.theme_id]:
+            best[r.theme_id] = key
+    return {t: v[2] for t, v in best.items()}

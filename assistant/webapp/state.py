@@ -13,8 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from assistant.config import UISettings
+from assistant.views.drafts import theme_labels
 from assistant.webapp.charts import map_figure
-from assistant.webapp.groups import theme_labels, theme_members
+from assistant.webapp.groups import theme_members
 from assistant.workspace.runs import Workspace, load_metrics, load_run
 from assistant.workspace.store import DraftStore
 from clustering.theme_model import Theme, ThemeRun

@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistant.views.drafts import theme_labels
 from assistant.webapp import registry_panel
 from assistant.webapp.charts import trend_figure
 from assistant.webapp.display import (
@@ -27,7 +28,7 @@ from assistant.webapp.display import (
     theme_header_md,
     unthemed_header_md,
 )
-from assistant.webapp.groups import UNTHEMED, theme_labels
+from assistant.webapp.groups import UNTHEMED
 from assistant.webapp.review_display import theme_drafts_md
 from assistant.webapp.state import Explorer, RunData
 

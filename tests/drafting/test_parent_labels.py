@@ -17,8 +17,8 @@ from assistant.config import LLMSettings
 from assistant.drafting.backends.offline import OfflineDrafter
 from assistant.drafting.drafter import Drafter
 from assistant.drafting.evidence import build_pack
+from assistant.views.drafts import theme_labels
 from assistant.views.tree import theme_tree
-from assistant.webapp.groups import theme_labels
 from assistant.workspace.store import DraftStore
 from devtools.llm_server import completion
 

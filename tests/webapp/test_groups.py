@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.webapp.groups import theme_labels
+from assistant.views.drafts import theme_labels
 
 
 def test_theme_labels_prefer_accepted_then_edited_then_newest(explorer, run_data):
