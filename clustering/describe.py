@@ -5,6 +5,8 @@ Pure functions of the cases frame, the theme labels and the case vectors.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -12,7 +14,7 @@ from scipy.stats import poisson
 from sklearn.feature_extraction.text import CountVectorizer
 
 from clustering.cluster import UNTHEMED
-from clustering.metrics import impact, impact_baseline
+from clustering.metrics import ImpactIndex, impact, impact_index
 from clustering.settings import DescribeSettings
 from clustering.stopwords import STOP_WORDS
 from clustering.theme_model import (
@@ -45,42 +47,54 @@ def keyword_text(cases: pd.DataFrame) -> list[str]:
     return cases["reviewer_note"].fillna(cases["ad_text"]).fillna("").astype(str).tolist()
 
 
-def class_tfidf(docs: list[str], labels: np.ndarray, top_n: int) -> dict[int, list[Keyword]]:
-    """Keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF) over 1-2 grams without stop words.
+@dataclass(frozen=True)
+class TermCounts:
+    """Counts of 1-2 gram terms per document (rows) and the terms (columns)."""
 
-    scikit-learn gives the tokenising, n-grams and stop words (CountVectorizer); the class-based weighting
-    is computed here: tf of a term in a class (L1-normalised) times log(1 + average class size / term count).
-    Unthemed cases form a class of their own, so that words common everywhere score low.
-    """
-    vectorizer = None
-    counts = None
+    counts: sparse.csr_matrix
+    terms: np.ndarray
+
+
+def term_counts(docs: list[str]) -> TermCounts | None:
+    """1-2 gram counts without stop words (scikit-learn's CountVectorizer); None when no term is left."""
     for min_df in (2, 1):
         try:
             vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words=list(STOP_WORDS), min_df=min_df,
                                          token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
             counts = vectorizer.fit_transform(docs)
-            break
+            return TermCounts(counts.tocsr(), vectorizer.get_feature_names_out())
         except ValueError:  # empty vocabulary
             continue
-    if counts is None:
+    return None
+
+
+def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: int) -> dict[int, list[Keyword]]:
+    """Keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF) over 1-2 grams without stop words.
+
+    scikit-learn gives the tokenising, n-grams and stop words (`term_counts`; pass its result to count once for
+    several labellings of the same documents); the class-based weighting is computed here: tf of a term in a
+    class (L1-normalised) times log(1 + average class size / term count). Unthemed cases form a class of their
+    own, so that words common everywhere score low.
+    """
+    found = term_counts(docs) if isinstance(docs, list) else docs
+    if found is None:
         return {}
     classes = np.unique(labels)
     index = {c: i for i, c in enumerate(classes)}
     member = sparse.csr_matrix((np.ones(len(labels)), ([index[c] for c in labels], np.arange(len(labels)))),
                                shape=(len(classes), len(labels)))
-    per_class = np.asarray((member @ counts).todense(), dtype=np.float64)
+    per_class = np.asarray((member @ found.counts).todense(), dtype=np.float64)
     tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
     average = per_class.sum() / len(classes)
     idf = np.log(1 + average / np.maximum(per_class.sum(axis=0), 1))
     scores = tf * idf
-    terms = vectorizer.get_feature_names_out()
     out = {}
     for c in classes:
         if c == UNTHEMED:
             continue
         row = scores[index[c]]
         best = [i for i in np.argsort(-row, kind="stable")[:top_n] if row[i] > 0]
-        out[int(c)] = [Keyword(term=str(terms[i]), score=round(float(row[i]), 5)) for i in best]
+        out[int(c)] = [Keyword(term=str(found.terms[i]), score=round(float(row[i]), 5)) for i in best]
     return out
 
 
@@ -102,10 +116,17 @@ def pick_representatives(vectors: np.ndarray, centre: np.ndarray, k: int) -> lis
     return chosen
 
 
-def facet_lifts(theme: pd.DataFrame, everyone: pd.DataFrame, column: str, top: int) -> list[FacetValue]:
-    """The theme's commonest values of a facet, with lift against all misjudged cases."""
-    inside = theme[column].astype("string").fillna(MISSING).value_counts()
-    overall = everyone[column].astype("string").fillna(MISSING).value_counts()
+def facet_counts(cases: pd.DataFrame, column: str) -> pd.Series:
+    """Cases per value of a facet, missing values counted as MISSING."""
+    return cases[column].astype("string").fillna(MISSING).value_counts()
+
+
+def facet_lifts(theme: pd.DataFrame, everyone: pd.DataFrame, column: str, top: int,
+                overall: pd.Series | None = None) -> list[FacetValue]:
+    """The theme's commonest values of a facet, with lift against all misjudged cases (`everyone`; its
+    `facet_counts`, when already counted, as `overall`)."""
+    inside = facet_counts(theme, column)
+    overall = facet_counts(everyone, column) if overall is None else overall
     values = []
     for value, count in inside.items():
         share = count / len(theme)
@@ -149,25 +170,66 @@ def trend_of(weekly: list[WeekCount]) -> tuple[int | None, str]:
     return last - previous, word
 
 
-def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10) -> list[InconsistentAd]:
-    """Ads of the theme judged more than once (anywhere in the input) with different judgments."""
-    ads = theme["ad_id"].dropna().unique()
-    if not len(ads):
+class InconsistentIndex:
+    """Every ad judged more than once in a cases frame with different judgments, looked up by ad id; each
+    `InconsistentAd` is built when first asked for (a weekly export has thousands, a theme shows ten)."""
+
+    def __init__(self, cases: pd.DataFrame):
+        judged = cases.loc[cases["ad_id"].notna()]
+        per_ad = judged.groupby("ad_id", sort=True, observed=True)["original_decision"].agg(["size", "nunique"])
+        bad = per_ad.index[(per_ad["size"] >= 2) & (per_ad["nunique"] >= 2)]
+        rows = judged.loc[judged["ad_id"].isin(bad)]
+        self._rows = {str(ad): idx for ad, idx in rows.groupby("ad_id", sort=True, observed=True).indices.items()}
+        self._columns = {c: rows[c].to_numpy(dtype=object, na_value=None)
+                         for c in ("case_id", "original_decision", "moderator_id", "final_decision")}
+        self._built: dict[str, InconsistentAd] = {}
+
+    def keys(self) -> set[str]:
+        return set(self._rows)
+
+    def __getitem__(self, ad: str) -> InconsistentAd:
+        if ad not in self._built:
+            idx, col = self._rows[ad], self._columns
+            finals = [f for f in col["final_decision"][idx] if f is not None]
+            self._built[ad] = InconsistentAd(
+                ad_id=ad, case_ids=[str(c) for c in col["case_id"][idx]],
+                decisions=[str(d) for d in col["original_decision"][idx]],
+                moderators=[None if m is None else str(m) for m in col["moderator_id"][idx]],
+                final_decision=str(finals[0]) if finals else None)
+        return self._built[ad]
+
+
+def inconsistent_index(cases: pd.DataFrame) -> InconsistentIndex:
+    """The `InconsistentIndex` of `cases`."""
+    return InconsistentIndex(cases)
+
+
+def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
+                     index: InconsistentIndex | None = None) -> list[InconsistentAd]:
+    """Ads of the theme judged more than once (anywhere in `cases`) with different judgments, the first `limit`
+    by ad id. `index`: `inconsistent_index(cases)`, when made once for many themes."""
+    ads = {str(a) for a in theme["ad_id"].dropna().unique()}
+    if not ads:
         return []
-    judged = cases[cases["ad_id"].isin(ads)]
-    out = []
-    for ad, group in judged.groupby("ad_id", sort=True, observed=True):
-        if len(group) < 2 or group["original_decision"].nunique() < 2:
-            continue
-        out.append(InconsistentAd(
-            ad_id=str(ad), case_ids=group["case_id"].astype(str).tolist(),
-            decisions=group["original_decision"].astype(str).tolist(),
-            moderators=[None if pd.isna(m) else str(m) for m in group["moderator_id"]],
-            final_decision=None if group["final_decision"].isna().all() else str(group["final_decision"].iloc[0]),
-        ))
-        if len(out) >= limit:
-            break
-    return out
+    index = inconsistent_index(cases[cases["ad_id"].isin(ads)]) if index is None else index
+    return [index[a] for a in sorted(ads & index.keys())[:limit]]
+
+
+@dataclass(frozen=True)
+class Background:
+    """What the themes of one run are described against, made once for all of them (and for their parents):
+    the note terms and facet counts of the misjudged cases, the impact baseline and the inconsistent ads."""
+
+    terms: TermCounts | None
+    facets: dict[str, pd.Series]
+    impact: ImpactIndex
+    inconsistent: InconsistentIndex
+
+
+def background(cases: pd.DataFrame, misjudged: pd.DataFrame, has_correct_rows: bool) -> Background:
+    """The `Background` of a run: `cases` every loaded row, `misjudged` the clustered rows."""
+    return Background(term_counts(keyword_text(misjudged)), {c: facet_counts(misjudged, c) for c in FACET_COLUMNS},
+                      impact_index(cases, has_correct_rows), inconsistent_index(cases))
 
 
 def _text(value, limit: int = TRIM_CHARS) -> str | None:
@@ -183,24 +245,28 @@ def _counts(series: pd.Series) -> dict[str, int]:
 
 def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.ndarray, attached: np.ndarray,
                     similarity: np.ndarray, vectors: np.ndarray, centroids: np.ndarray,
-                    has_correct_rows: bool, settings: DescribeSettings) -> tuple[list[Theme], dict[int, str]]:
+                    has_correct_rows: bool, settings: DescribeSettings,
+                    context: Background | None = None) -> tuple[list[Theme], dict[int, str]]:
     """A Theme for each label 0..k-1, ranked by impact on `settings.rank_by` (then size), and the theme id
     of each label.
 
     `cases` is every loaded row (for rates and inconsistency); `misjudged` the clustered rows, aligned with
-    `labels`, `attached`, `similarity` and `vectors`.
+    `labels`, `attached`, `similarity` and `vectors`; `context` their `background`, when made once for several
+    labellings of the same rows (themes, then parents).
     """
     k = len(centroids)
     if not k:
         return [], {}
-    keywords = class_tfidf(keyword_text(misjudged), labels, settings.keywords)
+    context = context or background(cases, misjudged, has_correct_rows)
+    keywords = class_tfidf(context.terms, labels, settings.keywords)
     weeks = sorted(misjudged["week"].dropna().unique().tolist())
-    baseline = impact_baseline(cases, has_correct_rows)
+    members = pd.Series(np.arange(len(labels))).groupby(labels).indices
     drafts = []
     for label in range(k):
-        member = labels == label
-        theme = misjudged.loc[member]
-        idx = np.flatnonzero(member)
+        idx = members.get(label, np.array([], dtype=np.int64))
+        member = np.zeros(len(labels), dtype=bool)
+        member[idx] = True
+        theme = misjudged.iloc[idx]
         reps = pick_representatives(vectors[idx], centroids[label], settings.representatives)
         weekly = weekly_counts(theme, weeks)
         change, trend = trend_of(weekly)
@@ -213,11 +279,12 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
             representatives=[_representative(theme.iloc[i], float(vectors[idx[i]] @ centroids[label])) for i in reps],
             error_types=_counts(theme["error_type"]),
             sources=_counts(theme["decision_source"]),
-            facets={col: facet_lifts(theme, misjudged, col, settings.facet_values) for col in FACET_COLUMNS},
+            facets={col: facet_lifts(theme, misjudged, col, settings.facet_values, context.facets[col])
+                    for col in FACET_COLUMNS},
             impact_pp={name: None if v is None else round(v, 4) for name, v in
-                       impact(cases, theme["case_id"], has_correct_rows, baseline).items()},
+                       impact(cases, theme["case_id"], has_correct_rows, index=context.impact).items()},
             weekly=weekly, last_week_change=change, trend=trend,
-            inconsistent_ads=inconsistent_ads(theme, cases),
+            inconsistent_ads=inconsistent_ads(theme, cases, index=context.inconsistent),
             centroid=[round(float(x), 6) for x in centroids[label]],
             label=label,
         ))

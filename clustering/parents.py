@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from clustering.cluster import UNTHEMED, centroids_of
-from clustering.describe import describe_themes
+from clustering.describe import Background, background, describe_themes
 from clustering.hierarchy import TOP, group_themes
 from clustering.settings import DescribeSettings, HierarchySettings
 from clustering.theme_model import ParentTheme, Theme
@@ -25,14 +25,15 @@ def parent_id(level: int, rank: int) -> str:
 
 def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.ndarray, attached: np.ndarray,
                      similarity: np.ndarray, vectors: np.ndarray, centroids: np.ndarray, theme_ids: dict[int, str],
-                     has_correct_rows: bool, describe: DescribeSettings,
-                     settings: HierarchySettings) -> list[ParentTheme]:
+                     has_correct_rows: bool, describe: DescribeSettings, settings: HierarchySettings,
+                     context: Background | None = None) -> list[ParentTheme]:
     """The parents (then grandparents) of a run's themes, ranked like themes at each level.
 
     labels / attached / similarity / vectors: per misjudged case, as the themes were described;
-    theme_ids: label -> theme id.
+    theme_ids: label -> theme id; context: the themes' `clustering.describe.background`, when already made.
     """
     k = len(centroids)
+    context = context or background(cases, misjudged, has_correct_rows)
     spreads = np.array([1 - float(similarity[labels == t].mean()) for t in range(k)])
     levels = group_themes(centroids, spreads, settings)
     out: list[ParentTheme] = []
@@ -43,7 +44,8 @@ def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nd
         group_of_label = np.array([level.parent_of[g] if g != TOP else TOP for g in group_of_label])
         case_group = np.where(labels >= 0, group_of_label[np.maximum(labels, 0)], UNTHEMED)
         case_group = np.where(case_group == TOP, UNTHEMED, case_group)
-        described = describe_level(cases, misjudged, case_group, attached, vectors, has_correct_rows, describe)
+        described = describe_level(cases, misjudged, case_group, attached, vectors, has_correct_rows, describe,
+                                   context)
         ids = {}
         for g, parent in described:
             ids[g] = parent_id(depth, parent.rank)
@@ -58,7 +60,8 @@ def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nd
 
 
 def describe_level(cases: pd.DataFrame, misjudged: pd.DataFrame, case_group: np.ndarray, attached: np.ndarray,
-                   vectors: np.ndarray, has_correct_rows: bool, describe: DescribeSettings) -> list[tuple[int, Theme]]:
+                   vectors: np.ndarray, has_correct_rows: bool, describe: DescribeSettings,
+                   context: Background | None = None) -> list[tuple[int, Theme]]:
     """(group index, its Theme-shaped description) for each group 0..n-1 of `case_group` (-1 = background)."""
     n = int(case_group.max()) + 1 if (case_group >= 0).any() else 0
     if not n:
@@ -66,6 +69,6 @@ def describe_level(cases: pd.DataFrame, misjudged: pd.DataFrame, case_group: np.
     centres = centroids_of(vectors, case_group, n)
     own = np.where(case_group >= 0, (vectors * centres[np.maximum(case_group, 0)]).sum(axis=1), 0.0)
     themes, ids = describe_themes(cases, misjudged, case_group, attached, own.astype(np.float32), vectors, centres,
-                                  has_correct_rows, describe)
+                                  has_correct_rows, describe, context)
     by_id = {t.theme_id: t for t in themes}
     return [(g, by_id[ids[g]]) for g in range(n)]

@@ -10,7 +10,9 @@ from clustering.describe import (
     class_tfidf,
     facet_lifts,
     inconsistent_ads,
+    inconsistent_index,
     pick_representatives,
+    term_counts,
     trend_of,
     weekly_counts,
 )
@@ -23,6 +25,7 @@ def test_class_tfidf_prefers_words_specific_to_a_theme():
             "random one off mistake rejected"]
     labels = np.array([0, 0, 0, 1, 1, 1, -1])
     keywords = class_tfidf(docs, labels, top_n=3)
+    assert class_tfidf(term_counts(docs), labels, top_n=3) == keywords  # counted once for several labellings
     assert set(keywords) == {0, 1}
     assert keywords[0][0].term in {"beer", "alcohol", "alcohol free", "free beer"}
     assert keywords[1][0].term == "replica"
@@ -76,3 +79,20 @@ def test_inconsistent_ads_found_inside_the_theme():
     found = inconsistent_ads(cases.iloc[[0, 2, 4]], cases)
     assert [(a.ad_id, a.case_ids, a.decisions, a.moderators) for a in found] == [
         ("A1", ["C1", "C2"], ["reject", "approve"], ["m1", "m2"])]
+    # the index of all inconsistent ads, made once for a run's themes, finds the same
+    assert inconsistent_ads(cases.iloc[[0, 2, 4]], cases, index=inconsistent_index(cases)) == found
+
+
+def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
+    rng = np.random.default_rng(3)
+    n = 300
+    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(n)],
+                          "ad_id": [f"A{i}" if i % 7 else None for i in rng.integers(0, 90, size=n)],
+                          "original_decision": rng.choice(["reject", "approve"], size=n),
+                          "final_decision": rng.choice(["reject", "approve"], size=n),
+                          "moderator_id": rng.choice(["m1", "m2", None], size=n)})
+    index = inconsistent_index(cases)
+    for rows in (np.arange(0, n, 3), np.arange(40), np.arange(n)):
+        theme = cases.iloc[rows]
+        assert inconsistent_ads(theme, cases, limit=10, index=index) == inconsistent_ads(theme, cases, limit=10)
+    assert len(inconsistent_ads(cases, cases, limit=10, index=index)) == 10

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix
 
-from clustering.metrics import confusion_counts, impact, metrics_by, quality_metrics, wilson_interval
+from clustering.metrics import confusion_counts, impact, impact_index, metrics_by, quality_metrics, wilson_interval
 
 
 def frame(pairs: list[tuple[str, str]], **columns) -> pd.DataFrame:
@@ -135,3 +135,7 @@ def test_impact_equals_recomputing_every_rate_with_the_cases_fixed():
         assert got[name] == pytest.approx((before[name].value - after[name].value) * 100)
     assert got["ATA"] == pytest.approx((after["ATA"].value - before["ATA"].value) * 100)
     assert got["IR"] != 0  # some fixed cases sat on ads judged twice
+    # the index made once for many sets (themes of a run) gives the very same figures
+    index = impact_index(data)
+    assert impact(data, chosen, index=index) == got
+    assert impact(data, chosen[:3] + ["no such case"], index=index) == impact(data, chosen[:3])
