@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
+from assistant.views.names import registry_names
 from assistant.views.registry import status_table
 from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry, RegistryTheme
 from assistant.workspace.registry_sync import split_theme
@@ -83,7 +84,8 @@ def cmd_registry(args: argparse.Namespace) -> int:
     registry = Registry(workspace.store_path)
     if args.verb == "status":
         statuses = theme_statuses(workspace, registry)
-        print(status_table(statuses) if statuses else f"no registry themes in {workspace.root} yet: run `themes FILE`")
+        print(status_table(statuses, registry_names(workspace, registry)) if statuses
+              else f"no registry themes in {workspace.root} yet: run `themes FILE`")
     elif args.verb == "rename":
         print(_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
     elif args.verb == "merge":

@@ -86,7 +86,7 @@ def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> 
     """Each tab's own events, and those that cross tabs."""
     run_outputs = page.run_outputs
     themes_tab.wire(page.themes, explorer, page.run_state)
-    theme_page.wire(page.theme, explorer, page.run_state, settings.ui.concurrency)
+    registry_changes = theme_page.wire(page.theme, explorer, page.run_state, settings.ui.concurrency)
     refresh_review = review_tab.wire(page.review, explorer, settings.llm, page.run_state)
     run_event = run_tab.wire(page.run, explorer, settings, lambda run_id: run_values(page, explorer, run_id),
                              run_outputs)
@@ -142,5 +142,13 @@ def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> 
     page.themes.table.select(open_theme_row, [page.run_state, page.themes.table],
                              [page.theme.pick, page.tabs, *page.theme.outputs],
                              concurrency_limit=settings.ui.concurrency)
+    def renamed(run_id, theme_id):
+        """After a change in the registry panel: every place that names the run's themes, and the theme's page."""
+        if not run_id:
+            return gr.skip()
+        return {**run_values(page, explorer, run_id, theme_id), **show_theme(run_id, theme_id)}
+
+    for change in registry_changes:
+        refresh_review(change.then(renamed, [page.run_state, page.theme.pick], [*run_outputs, *page.theme.outputs]))
     refresh_review(page.theme.to_review_btn.click(review_theme, [page.run_state, page.theme.pick],
                                                   [page.review.theme, page.tabs]))
