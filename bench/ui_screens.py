@@ -122,14 +122,16 @@ def shoot_loop(page, url: str, workspace: Path, run_id: str, path: Path) -> bool
         print("no registry theme has an action: theme_loop.png not written")
         return False
     page.goto(f"{url}&theme={theme_id}")
-    expect(page.locator("#registry-info")).to_contain_text("Registry theme K")
+    expect(page.locator("#registry-info")).to_contain_text("Registry theme K", timeout=60_000)
     if "not known" in page.locator("#registry-info").inner_text():
         page.locator("#registry-known input").check()
         choose(page, "registry-status", "action taken")
         page.locator("#registry-owner").locator("textarea, input").first.fill("Policy team")
         page.locator("#registry-who").locator("textarea, input").first.fill("Robin (policy)")
         page.locator("#registry-save").click()
-        expect(page.locator("#registry-info")).to_contain_text("known: action taken")
+        expect(page.locator("#registry-info")).to_contain_text("known: action taken", timeout=60_000)
+        page.goto(f"{url}&theme={theme_id}")  # as the page opens, without the message of the save
+        expect(page.locator("#registry-info")).to_contain_text("known: action taken", timeout=60_000)
     wait_for_plot(page, "trend-plot")
     page.mouse.move(0, 0)
     time.sleep(1.0)

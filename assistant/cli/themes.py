@@ -34,7 +34,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p = sub.add_parser("tree", help="print a run's themes as a tree under their parent themes",
                        description="The themes of a run grouped under their parent themes (themes close to each "
                                    "other, clustering.hierarchy), with each node's size, impact on ATA, FP/FN, "
-                                   "keywords and drafted (or accepted) name.")
+                                   "keywords and name (the analyst's registry name, else the drafted label).")
     p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' (default), or a run folder")
     options.add_workspace(p)
 

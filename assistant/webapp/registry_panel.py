@@ -59,9 +59,10 @@ def registry_view(explorer: Explorer, run_id: str, run_theme_id: str) -> Registr
     # the analyst's name, else this run theme's drafted label (the registry's stored label is keywords)
     drafted = None if merged else drafted_labels(explorer.workspace.store_path, run_id).get(run_theme_id)
     name = theme.name or drafted or shown[theme.theme_id]
-    lines = [f"**Registry theme {theme.theme_id}: {md_text(name)}** · {link.lineage}"
-             + (f" {', '.join(link.sources)}" if link.lineage in ("split from", "merged from") else "") + merged
+    lines = [f"**Registry theme {theme.theme_id}: {md_text(name)}**"
              + (f" · known: {theme.status}, owner {md_text(theme.owner or '-')}" if theme.known else " · not known")
+             + f" · in this run: {link.lineage}"
+             + (f" {', '.join(link.sources)}" if link.lineage in ("split from", "merged from") else "") + merged
              + f" · version {theme.version}"]
     together = sorted(k.run_theme_id for k in links
                       if k.run_theme_id and registry.kept(k.theme_id, themes).theme_id == theme.theme_id)
@@ -116,8 +117,8 @@ def build() -> RegistryPanel:
                       elem_id="registry-panel"):
         info = gr.Markdown(elem_id="registry-info")
         with gr.Row():
-            name = gr.Textbox(label="Your name for the theme (shown in place of the drafted label)", scale=3,
-                              elem_id="registry-name")
+            name = gr.Textbox(label="Your name for the theme", placeholder="shown in place of the drafted label",
+                              scale=3, elem_id="registry-name")
             known = gr.Checkbox(label="Known", scale=1, elem_id="registry-known")
             status = gr.Dropdown(list(STATUSES), value="new", label="Status", scale=2, elem_id="registry-status")
             owner = gr.Textbox(label="Owner", scale=2, elem_id="registry-owner")
@@ -126,15 +127,17 @@ def build() -> RegistryPanel:
             save = gr.Button("Save name and status", scale=1, elem_id="registry-save")
         with gr.Row():
             action_kind = gr.Dropdown(list(ACTION_KINDS), value=ACTION_KINDS[0], label="Action", scale=2)
-            action_date = gr.Textbox(label="Date (YYYY-MM-DD)", scale=1, elem_id="registry-action-date")
+            action_date = gr.Textbox(label="Date", placeholder="YYYY-MM-DD (empty: today)", scale=1,
+                                     elem_id="registry-action-date")
             action_text = gr.Textbox(label="What was done", scale=3, elem_id="registry-action-text")
             add_action = gr.Button("Add action", scale=1, elem_id="registry-add-action")
-        with gr.Row(equal_height=True):
-            merge_into = gr.Dropdown([], value=None, label="Merge this theme into (it then takes that theme's id, "
-                                     "name and status; later runs give both its id)", scale=4,
+        with gr.Row(equal_height=False):
+            merge_into = gr.Dropdown([], value=None, label="Merge this theme into", scale=4,
+                                     info="it takes that theme's id, name and status; later runs give both its id",
                                      elem_id="registry-merge-into")
-            merge = gr.Button("Merge", scale=1, elem_id="registry-merge")
-            split = gr.Button("Split into this run's themes in it", scale=2, elem_id="registry-split")
+            with gr.Column(scale=2, min_width=200):
+                merge = gr.Button("Merge", elem_id="registry-merge")
+                split = gr.Button("Split into this run's themes in it", elem_id="registry-split")
         message = gr.Markdown(elem_id="registry-message")
     return RegistryPanel(info, name, known, status, owner, who, save, action_kind, action_date, action_text,
                          add_action, merge_into, merge, split, message, gr.State(None), gr.State(None), gr.State({}))

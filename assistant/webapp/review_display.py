@@ -124,11 +124,10 @@ def queue_frame(rows: list[DraftRow], with_run: bool = False,
     """The review queue, a draft a row; names: (run id, theme id) -> the theme's name."""
     data, names = [], names or {}
     for r in rows:
-        line = [r.draft_id, theme_title(r.theme_id, names.get((r.run_id, r.theme_id))), kind_title(r.kind), r.status,
-                "offline" if r.offline else r.model,
-                draft_policy(r) or "", r.reviewer or "", len(r.flags), headline(r)]
+        line = [r.draft_id, r.theme_id, names.get((r.run_id, r.theme_id), ""), kind_title(r.kind), r.status,
+                "offline" if r.offline else r.model, draft_policy(r) or "", r.reviewer or "", len(r.flags), headline(r)]
         data.append(line + ([r.run_id] if with_run else []))
-    columns = ["id", "theme", "kind", "status", "by", "policy", "reviewer", "flags", "says"]
+    columns = ["id", "theme", "name", "kind", "status", "by", "policy", "reviewer", "flags", "says"]
     return pd.DataFrame(data, columns=columns + (["run"] if with_run else []))
 
 

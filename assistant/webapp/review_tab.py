@@ -33,7 +33,7 @@ from assistant.webapp.state import Explorer
 from assistant.workspace.review import accept_draft
 from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
-QUEUE_WIDTHS = ["4%", "5%", "11%", "7%", "8%", "11%", "8%", "5%", "41%"]
+QUEUE_WIDTHS = ["4%", "5%", "18%", "12%", "6%", "7%", "10%", "8%", "5%", "25%"]
 VERBS = {"edit": "saved as edited", "accept": "accepted", "reject": "rejected"}
 
 

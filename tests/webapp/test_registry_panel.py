@@ -73,3 +73,24 @@ def test_the_panel_merges_into_a_picked_theme_and_splits_it_again(explorer, run_
     assert len({v.theme_id for v in apart}) == 2 and all("split from" in v.info for v in apart)
     assert registry_panel.split(explorer, run_data.run_id, apart[0].theme_id, apart[0].version,
                                 "bo").startswith("❌ **Not split:** ")
+
+
+def test_the_review_tab_names_a_theme_by_the_analyst_name(explorer, run_data):
+    import gradio as gr
+
+    from assistant.config import LLMSettings
+    from assistant.webapp import review_tab
+
+    theme = run_data.run.themes[4]
+    view = registry_panel.registry_view(explorer, run_data.run_id, theme.theme_id)
+    assert registry_panel.save(explorer, view.theme_id, view.version, "Named for review", False, "new", "",
+                               "ana").startswith("✅")
+    with gr.Blocks():
+        tab = review_tab.build(LLMSettings())
+    shown = review_tab.queue_values(tab, explorer, run_data.run_id, False, "All", "All", "All", theme.theme_id)
+    queue = shown[tab.queue]
+    assert len(queue) and set(queue["theme"]) == {theme.theme_id} and set(queue["name"]) == {"Named for review"}
+    assert (f"{theme.theme_id} · Named for review", theme.theme_id) in shown[tab.theme]["choices"]
+    assert all(f" · {theme.theme_id} · Named for review · " in label for label, _ in shown[tab.pick]["choices"])
+    header = review_tab.draft_values(tab, explorer, int(queue["id"].iloc[0]))[tab.header]
+    assert f"of theme {theme.theme_id} · Named for review" in header
