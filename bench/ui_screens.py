@@ -133,6 +133,7 @@ def shoot_loop(page, url: str, workspace: Path, run_id: str, path: Path) -> bool
         page.goto(f"{url}&theme={theme_id}")  # as the page opens, without the message of the save
         expect(page.locator("#registry-info")).to_contain_text("known: action taken", timeout=60_000)
     wait_for_plot(page, "trend-plot")
+    page.locator("#theme-pick label", has_text=f"{theme_id} ·").scroll_into_view_if_needed()  # the list shows it
     page.mouse.move(0, 0)
     time.sleep(1.0)
     scrolled = page.evaluate("window.scrollY")  # boxes are measured from the viewport, the clip from the page
