@@ -61,6 +61,8 @@ def test_browser_rename_and_merge_survive_a_reload_and_a_new_run(app_page, run_d
     app_page.locator("#registry-merge").click()
     expect(app_page.locator("#registry-message")).to_contain_text(f"Theme {other_id} merged into {kept_id} by ana")
     expect(app_page.locator("#theme-header")).to_contain_text(f"{other} · Merged in the browser")  # no restart
+    app_page.get_by_role("tab", name="Themes").click()
+    expect(app_page.locator(f"#themes-table {ROW}", has_text="Merged in the browser")).to_have_count(2)
 
     app_page.reload()
     open_theme(run_data.run_id, other)
