@@ -74,9 +74,10 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(s)
 
 
-def _line(theme: RegistryTheme) -> str:
+def _line(theme: RegistryTheme, names: dict[str, str] | None = None) -> str:
     known = f"known, {theme.status}, owner {theme.owner or '-'}" if theme.known else "not known"
-    return f"{theme.theme_id} {theme.display_name!r} ({known}; {theme.state}) version {theme.version}"
+    name = (names or {}).get(theme.theme_id, theme.display_name)
+    return f"{theme.theme_id} {name!r} ({known}; {theme.state}) version {theme.version}"
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -89,11 +90,14 @@ def cmd_registry(args: argparse.Namespace) -> int:
     elif args.verb == "rename":
         print(_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
     elif args.verb == "merge":
-        print(_line(registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)))
+        kept = registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)
+        print(_line(kept, registry_names(workspace, registry)))
     elif args.verb == "split":
         run, cases = load_run(workspace.run_dir(args.run))
-        for child in split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on)):
-            print(_line(child))
+        children = split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on))
+        names = registry_names(workspace, registry)
+        for child in children:
+            print(_line(child, names))
     elif args.verb == "mark":
         print(_line(registry.mark(args.theme_id, args.who, args.status, args.owner, not args.unknown,
                                   _one(args.based_on))))
