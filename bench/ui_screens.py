@@ -5,7 +5,9 @@
 Starts the app on a free 127.0.0.1 port and drives it in headless Chromium (Debian's /usr/bin/chromium through
 Playwright). Without --workspace it uses (and on first use builds, ~1-3 min) a demo workspace in the temporary
 folder: `error-themes demo` makes a run of the shipped demo data and its offline drafts.
-Writes themes_page.png (metrics, map, ranked themes), theme_page.png and review_page.png.
+Writes themes_page.png (metrics, map, ranked themes), theme_page.png, review_page.png and theme_loop.png (the
+theme page of the registry theme with the latest action, from its header to its trend chart; when that theme is not
+known yet, the script marks it known in the registry panel first, as an analyst would: this changes the workspace).
 """
 
 from __future__ import annotations
@@ -98,6 +100,51 @@ def wait_for_plot(page, elem_id: str, timeout_ms: int = 60_000) -> None:
         arg=elem_id, timeout=timeout_ms)
 
 
+def loop_theme(workspace: Path, run_id: str) -> str | None:
+    """The run theme (of `run_id`) whose registry theme has the latest action, or None when no theme has one."""
+    from assistant.workspace.registry import Registry
+    from assistant.workspace.runs import Workspace
+
+    registry = Registry(Workspace(workspace).store_path)
+    actions = registry.actions()
+    if not actions:
+        return None
+    latest = registry.kept(max(actions, key=lambda a: (a.date, a.action_id)).theme_id).theme_id
+    return next((t for t, theme in sorted(registry.linked(run_id).items()) if theme.theme_id == latest), None)
+
+
+def shoot_loop(page, url: str, workspace: Path, run_id: str, path: Path) -> bool:
+    """theme_loop.png: a known theme's registry panel with its action's verdict, and the trend marking the action."""
+    from playwright.sync_api import expect
+
+    theme_id = loop_theme(workspace, run_id)
+    if theme_id is None:
+        print("no registry theme has an action: theme_loop.png not written")
+        return False
+    page.goto(f"{url}&theme={theme_id}")
+    expect(page.locator("#registry-info")).to_contain_text("Registry theme K", timeout=60_000)
+    if "not known" in page.locator("#registry-info").inner_text():
+        page.locator("#registry-known input").check()
+        choose(page, "registry-status", "action taken")
+        page.locator("#registry-owner").locator("textarea, input").first.fill("Policy team")
+        page.locator("#registry-who").locator("textarea, input").first.fill("Robin (policy)")
+        page.locator("#registry-save").click()
+        expect(page.locator("#registry-info")).to_contain_text("known: action taken", timeout=60_000)
+        page.goto(f"{url}&theme={theme_id}")  # as the page opens, without the message of the save
+        expect(page.locator("#registry-info")).to_contain_text("known: action taken", timeout=60_000)
+    wait_for_plot(page, "trend-plot")
+    page.locator("#theme-pick label", has_text=f"{theme_id} ·").scroll_into_view_if_needed()  # the list shows it
+    page.mouse.move(0, 0)
+    time.sleep(1.0)
+    scrolled = page.evaluate("window.scrollY")  # boxes are measured from the viewport, the clip from the page
+    top = page.locator("#theme-header").bounding_box()["y"] + scrolled - 16
+    bottom = page.locator("#trend-plot").bounding_box()
+    end = bottom["y"] + bottom["height"] + scrolled + 16
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": max(0, top), "width": VIEWPORT["width"], "height": end - max(0, top)})
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, help=f"workspace with a run and drafts (default {DEMO_WORKSPACE})")
@@ -137,10 +184,11 @@ def main(argv: list[str] | None = None) -> int:
             page.locator("#reviewer").locator("textarea, input").first.fill("Robin (policy)")
             time.sleep(1.0)
             page.screenshot(path=str(args.out / "review_page.png"), full_page=True)
+            looped = shoot_loop(page, url, workspace, full_run_id(workspace), args.out / "theme_loop.png")
             browser.close()
     finally:
         app.close()
-    for name in ("themes_page.png", "theme_page.png", "review_page.png"):
+    for name in ("themes_page.png", "theme_page.png", "review_page.png") + (("theme_loop.png",) if looped else ()):
         path = args.out / name
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
     return 0

@@ -13,6 +13,7 @@ from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
 from assistant.views import drafts as render_drafts
+from assistant.views.names import names_of_drafts
 from assistant.workspace.review import accept_draft
 from assistant.workspace.runs import Workspace
 from assistant.workspace.store import STATUSES, DraftStore
@@ -64,7 +65,8 @@ def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings,
     seconds = time.perf_counter() - start
     counts = {k: sum(o.outcome == k for o in outcomes) for k in OUTCOMES}
     store, model_id = drafter.store, drafter.backend.model_id
-    print(render_drafts.drafts_table(sorted(store.list(run_id=run_dir.name), key=lambda r: (r.theme_id, r.kind))))
+    rows = sorted(store.list(run_id=run_dir.name), key=lambda r: (r.theme_id, r.kind))
+    print(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
     usage = store.usage(run_dir.name)
     print(f"\n{len(outcomes)} drafts by {model_id} in {seconds:.1f} s: "
           + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
@@ -100,7 +102,8 @@ def cmd_drafts(args: argparse.Namespace) -> int:
     store = DraftStore(workspace.store_path)
     if args.action == "list":
         run = workspace.run_dir(args.run).name if args.run else None
-        print(render_drafts.drafts_table(store.list(run, args.theme, args.kind, args.status, args.policy)))
+        rows = store.list(run, args.theme, args.kind, args.status, args.policy)
+        print(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
         return EXIT_OK
     if args.draft_id is None:
         raise ValueError(f"drafts {args.action} needs a draft id")

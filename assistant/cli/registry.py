@@ -12,6 +12,7 @@ from datetime import date
 
 from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
+from assistant.views.names import registry_names
 from assistant.views.registry import status_table
 from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry, RegistryTheme
 from assistant.workspace.registry_sync import split_theme
@@ -73,9 +74,10 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(s)
 
 
-def _line(theme: RegistryTheme) -> str:
+def _line(theme: RegistryTheme, names: dict[str, str] | None = None) -> str:
     known = f"known, {theme.status}, owner {theme.owner or '-'}" if theme.known else "not known"
-    return f"{theme.theme_id} {theme.display_name!r} ({known}; {theme.state}) version {theme.version}"
+    name = (names or {}).get(theme.theme_id, theme.display_name)
+    return f"{theme.theme_id} {name!r} ({known}; {theme.state}) version {theme.version}"
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -83,15 +85,19 @@ def cmd_registry(args: argparse.Namespace) -> int:
     registry = Registry(workspace.store_path)
     if args.verb == "status":
         statuses = theme_statuses(workspace, registry)
-        print(status_table(statuses) if statuses else f"no registry themes in {workspace.root} yet: run `themes FILE`")
+        print(status_table(statuses, registry_names(workspace, registry)) if statuses
+              else f"no registry themes in {workspace.root} yet: run `themes FILE`")
     elif args.verb == "rename":
         print(_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
     elif args.verb == "merge":
-        print(_line(registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)))
+        kept = registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)
+        print(_line(kept, registry_names(workspace, registry)))
     elif args.verb == "split":
         run, cases = load_run(workspace.run_dir(args.run))
-        for child in split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on)):
-            print(_line(child))
+        children = split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on))
+        names = registry_names(workspace, registry)
+        for child in children:
+            print(_line(child, names))
     elif args.verb == "mark":
         print(_line(registry.mark(args.theme_id, args.who, args.status, args.owner, not args.unknown,
                                   _one(args.based_on))))

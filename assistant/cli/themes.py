@@ -13,13 +13,12 @@ from assistant.analysis import analyse
 from assistant.cli import options
 from assistant.exit_codes import EXIT_OK
 from assistant.views import text as render
-from assistant.views.drafts import theme_labels
 from assistant.views.formatting import pct
+from assistant.views.names import theme_names
 from assistant.views.registry import links_table
 from assistant.views.tree import tree_text
 from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace, load_run, load_themes
-from assistant.workspace.store import DraftStore
 
 if TYPE_CHECKING:  # for the annotation only; never imported at run time
     from eval_sets.scorer import Score
@@ -35,7 +34,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p = sub.add_parser("tree", help="print a run's themes as a tree under their parent themes",
                        description="The themes of a run grouped under their parent themes (themes close to each "
                                    "other, clustering.hierarchy), with each node's size, impact on ATA, FP/FN, "
-                                   "keywords and drafted (or accepted) name.")
+                                   "keywords and name (the analyst's registry name, else the drafted label).")
     p.add_argument("run", nargs="?", default="latest", help="run id, 'latest' (default), or a run folder")
     options.add_workspace(p)
 
@@ -65,8 +64,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 def cmd_tree(args: argparse.Namespace) -> int:
     workspace = Workspace(args.workspace)
     run = load_themes(workspace.run_dir(args.run))
-    labels = theme_labels(DraftStore(workspace.store_path).list(run_id=run.run_id, kind="label")) \
-        if workspace.store_path.exists() else {}
+    labels = theme_names(workspace.store_path, run.run_id)
     print(f"run {run.run_id}: {run.input.path}")
     print(tree_text(run, labels))
     return EXIT_OK

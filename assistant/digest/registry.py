@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.digest.models import Digest, FixItem
+from assistant.views.names import registry_names
 from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace
 from assistant.workspace.theme_status import theme_statuses
@@ -18,8 +19,9 @@ def apply_registry(digest: Digest, workspace: Workspace, run_id: str | None) -> 
         if theme.theme_id in names:
             theme.registry_id = names[theme.theme_id][0]
             theme.registry_name = names[theme.theme_id][1] if theme.registry_id in named else None
+    shown = registry_names(workspace, registry)
     digest.fixes = [
-        FixItem(theme_id=s.theme.theme_id, name=s.theme.display_name, status=s.theme.status, owner=s.theme.owner,
+        FixItem(theme_id=s.theme.theme_id, name=shown[s.theme.theme_id], status=s.theme.status, owner=s.theme.owner,
                 action_date=s.last_action.date, action_kind=s.last_action.kind, action_text=s.last_action.text,
                 verdict=s.effect.verdict if s.effect else None, effect=s.effect, denominator=s.denominator,
                 run_id=s.run_id)

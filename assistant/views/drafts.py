@@ -10,6 +10,7 @@ from assistant.views.text import text_table
 from assistant.workspace.store import DraftRow
 
 OFFLINE_LABEL = "[offline drafter: written by rules from the evidence, no LLM]"
+NAME_WIDTH = 40  # a theme's name in a text table
 
 
 def source_label(row: DraftRow) -> str:
@@ -29,13 +30,19 @@ def headline(row: DraftRow) -> str:
     return f"{content.policy}: {content.ambiguity}"[:90]
 
 
-def drafts_table(rows: list[DraftRow]) -> str:
-    """Drafts as a table, one a line."""
+def drafts_table(rows: list[DraftRow], names: dict[tuple[str, str], str] | None = None) -> str:
+    """Drafts as a table, one a line; names: (run id, theme id) -> the theme's name (`assistant.views.names`)."""
     if not rows:
         return "(no drafts)"
-    lines = [[str(r.draft_id), r.run_id, r.theme_id, r.kind, r.status, "offline" if r.offline else r.model,
-              str(len(r.flags)), headline(r)] for r in rows]
-    return text_table(["id", "run", "theme", "kind", "status", "by", "flags", "says"], lines, right={0, 6})
+    names = names or {}
+    lines = [[str(r.draft_id), r.run_id, r.theme_id, short(names.get((r.run_id, r.theme_id), "-")), r.kind, r.status,
+              "offline" if r.offline else r.model, str(len(r.flags)), headline(r)] for r in rows]
+    return text_table(["id", "run", "theme", "name", "kind", "status", "by", "flags", "says"], lines, right={0, 7})
+
+
+def short(text: str, limit: int = NAME_WIDTH) -> str:
+    """Text cut to `limit` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:

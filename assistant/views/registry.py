@@ -27,12 +27,14 @@ def effect_text(effect: Effect | None, denominator: str = "audited decisions") -
             f"{effect.change * 100:+.1f} pp{interval}{p_value})")
 
 
-def status_table(statuses: list[ThemeStatus]) -> str:
-    """One row per registry theme: id, name, known status, owner, last action, verdict."""
+def status_table(statuses: list[ThemeStatus], names: dict[str, str] | None = None) -> str:
+    """One row per registry theme: id, name (`assistant.views.names.registry_names`), known status, owner, last
+    action, verdict."""
     rows = []
     for s in statuses:
         t, action = s.theme, s.last_action
-        rows.append([t.theme_id, t.display_name, (t.status or "new") if t.known else "-", t.owner or "-",
+        name = (names or {}).get(t.theme_id, t.display_name)
+        rows.append([t.theme_id, name, (t.status or "new") if t.known else "-", t.owner or "-",
                      f"{action.date} {action.kind}: {action.text}" if action else "-",
                      effect_text(s.effect, s.denominator) if action else "-"])
     return text_table(["id", "name", "known: status", "owner", "last action", "did it work?"], rows)

@@ -86,7 +86,7 @@ def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> 
     """Each tab's own events, and those that cross tabs."""
     run_outputs = page.run_outputs
     themes_tab.wire(page.themes, explorer, page.run_state)
-    theme_page.wire(page.theme, explorer, page.run_state, settings.ui.concurrency)
+    registry_changes = theme_page.wire(page.theme, explorer, page.run_state, settings.ui.concurrency)
     refresh_review = review_tab.wire(page.review, explorer, settings.llm, page.run_state)
     run_event = run_tab.wire(page.run, explorer, settings, lambda run_id: run_values(page, explorer, run_id),
                              run_outputs)
@@ -142,5 +142,18 @@ def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> 
     page.themes.table.select(open_theme_row, [page.run_state, page.themes.table],
                              [page.theme.pick, page.tabs, *page.theme.outputs],
                              concurrency_limit=settings.ui.concurrency)
+    names_outputs = [page.themes.table, page.themes.tree, page.themes.family_pick, page.themes.family,
+                     page.theme.pick, *page.theme.outputs]
+
+    def renamed(run_id, theme_id):
+        """After a change in the registry panel: the places that name the run's themes, and the theme's page."""
+        if not run_id:
+            return gr.skip()
+        data, labels = explorer.open(run_id), explorer.labels(run_id)
+        return {**themes_tab.names_values(page.themes, data, labels),
+                **theme_page.run_values(page.theme, data, labels, theme_id), **show_theme(run_id, theme_id)}
+
+    for change in registry_changes:
+        refresh_review(change.then(renamed, [page.run_state, page.theme.pick], names_outputs))
     refresh_review(page.theme.to_review_btn.click(review_theme, [page.run_state, page.theme.pick],
                                                   [page.review.theme, page.tabs]))

@@ -1,5 +1,5 @@
 """Which cases make each theme: shared by the map, the tables and the state (what each theme is called:
-`assistant.views.drafts.theme_labels`)."""
+`assistant.views.names.theme_names`)."""
 
 from __future__ import annotations
 

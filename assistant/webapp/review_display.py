@@ -24,10 +24,16 @@ def kind_title(kind: str) -> str:
     return KIND_TITLES.get(kind, kind)
 
 
-def draft_header_md(row: DraftRow) -> str:
-    """Which draft, its status and who wrote it (offline drafter or which LLM)."""
+def theme_title(theme_id: str, name: str | None) -> str:
+    """`T03 · Beer ads rejected`: a theme's id with the name it is shown by (`assistant.views.names`)."""
+    return f"{theme_id} · {name}" if name else theme_id
+
+
+def draft_header_md(row: DraftRow, name: str | None = None) -> str:
+    """Which draft (of which theme, by its name), its status and who wrote it (offline drafter or which LLM)."""
     reviewer = f" by **{row.reviewer}**" if row.reviewer else ""
-    lines = [f"### Draft #{row.draft_id}: {kind_title(row.kind)} of theme {row.theme_id}", "",
+    lines = [f"### Draft #{row.draft_id}: {kind_title(row.kind)} of theme {md_text(theme_title(row.theme_id, name))}",
+             "",
              f"Status **{row.status}**{reviewer} · updated {row.updated_at} · run {row.run_id}", "",
              f"{source_label(row)} · prompt {row.prompt_name} v{row.prompt_version}"
              + (f" · reused from draft #{row.reused_from}" if row.reused_from else "")]
@@ -113,20 +119,23 @@ def draft_policy(row: DraftRow) -> str | None:
     return str(top[0]["value"]) if top else None
 
 
-def queue_frame(rows: list[DraftRow], with_run: bool = False) -> pd.DataFrame:
-    """The review queue, a draft a row."""
-    data = []
+def queue_frame(rows: list[DraftRow], with_run: bool = False,
+                names: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
+    """The review queue, a draft a row; names: (run id, theme id) -> the theme's name."""
+    data, names = [], names or {}
     for r in rows:
-        line = [r.draft_id, r.theme_id, kind_title(r.kind), r.status, "offline" if r.offline else r.model,
-                draft_policy(r) or "", r.reviewer or "", len(r.flags), headline(r)]
+        line = [r.draft_id, r.theme_id, names.get((r.run_id, r.theme_id), ""), kind_title(r.kind), r.status,
+                "offline" if r.offline else r.model, draft_policy(r) or "", r.reviewer or "", len(r.flags), headline(r)]
         data.append(line + ([r.run_id] if with_run else []))
-    columns = ["id", "theme", "kind", "status", "by", "policy", "reviewer", "flags", "says"]
+    columns = ["id", "theme", "name", "kind", "status", "by", "policy", "reviewer", "flags", "says"]
     return pd.DataFrame(data, columns=columns + (["run"] if with_run else []))
 
 
-def draft_choices(rows: list[DraftRow]) -> list[tuple[str, int]]:
+def draft_choices(rows: list[DraftRow], names: dict[tuple[str, str], str] | None = None) -> list[tuple[str, int]]:
     """Dropdown choices (shown text, draft id)."""
-    return [(f"#{r.draft_id} · {r.theme_id} · {kind_title(r.kind)} · {r.status}", r.draft_id) for r in rows]
+    names = names or {}
+    return [(f"#{r.draft_id} · {theme_title(r.theme_id, names.get((r.run_id, r.theme_id)))} · {kind_title(r.kind)} · "
+             f"{r.status}", r.draft_id) for r in rows]
 
 
 def sort_queue(rows: list[DraftRow]) -> list[DraftRow]:

@@ -12,6 +12,7 @@ import gradio as gr
 from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.views.drafts import draft_body_md, draft_json
+from assistant.views.names import names_of_drafts
 from assistant.webapp.drafters import backend_choices, fresh_draft
 from assistant.webapp.review_display import (
     ALL,
@@ -26,12 +27,13 @@ from assistant.webapp.review_display import (
     parse_content,
     queue_frame,
     sort_queue,
+    theme_title,
 )
 from assistant.webapp.state import Explorer
 from assistant.workspace.review import accept_draft
 from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
-QUEUE_WIDTHS = ["4%", "5%", "11%", "7%", "8%", "11%", "8%", "5%", "41%"]
+QUEUE_WIDTHS = ["4%", "5%", "18%", "12%", "6%", "7%", "10%", "8%", "5%", "25%"]
 VERBS = {"edit": "saved as edited", "accept": "accepted", "reject": "rejected"}
 
 
@@ -132,18 +134,24 @@ def queue_values(tab: ReviewTab, explorer: Explorer, run_id, all_runs, status, k
     rows = review_rows(explorer, run_id, all_runs, status, kind, policy, theme)
     scope = explorer.store.list(run_id=None if all_runs else run_id) if (run_id or all_runs) else []
     policies = sorted({p for p in (draft_policy(r) for r in scope) if p})
+    names = names_of_drafts(explorer.workspace.store_path, scope)
+    titles: dict[str, str] = {}  # theme id -> its name, in the open run first
+    for (run, theme_id), name in names.items():
+        if run == run_id or theme_id not in titles:
+            titles[theme_id] = name
     themes = sorted({r.theme_id for r in scope})
     ids = [r.draft_id for r in rows]
-    choices = draft_choices(rows)
+    choices = draft_choices(rows, names)
     if keep and selected is not None and selected not in ids:
-        label, value = draft_choices([explorer.store.get(selected)])[0]
+        label, value = draft_choices([explorer.store.get(selected)], names)[0]
         choices.append((f"{label} (outside the filters)", value))
         pick = selected
     else:
         pick = selected if selected in ids else (ids[0] if ids else None)
-    return {tab.queue: queue_frame(rows, with_run=bool(all_runs)),
+    return {tab.queue: queue_frame(rows, with_run=bool(all_runs), names=names),
             tab.policy: gr.update(choices=[ALL, *policies], value=policy if policy in policies else ALL),
-            tab.theme: gr.update(choices=[ALL, *themes], value=theme if theme in themes else ALL),
+            tab.theme: gr.update(choices=[ALL, *((theme_title(t, titles.get(t)), t) for t in themes)],
+                                 value=theme if theme in themes else ALL),
             tab.pick: gr.update(choices=choices, value=pick)}
 
 
@@ -160,7 +168,8 @@ def draft_values(tab: ReviewTab, explorer: Explorer, draft_id) -> dict:
         cases = explorer.open(row.run_id).cases
     except FileNotFoundError:
         cases = None
-    return {tab.header: draft_header_md(row), tab.view: draft_body_md(row), tab.text: draft_json(row),
+    name = explorer.labels(row.run_id).get(row.theme_id) if row.run_id in explorer.run_ids() else None
+    return {tab.header: draft_header_md(row, name), tab.view: draft_body_md(row), tab.text: draft_json(row),
             tab.cited: cited_cases_md(cited_cases_frame(row, cases)),
             tab.history: history_md(explorer.store.history(row.draft_id)), tab.version: row.version}
 

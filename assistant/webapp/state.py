@@ -13,9 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from assistant.config import UISettings
-from assistant.views.drafts import theme_labels
+from assistant.views.names import theme_names
 from assistant.webapp.charts import map_figure
 from assistant.webapp.groups import theme_members
+from assistant.workspace.registry import Registry
+from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace, load_metrics, load_run
 from assistant.workspace.store import DraftStore
 from clustering.theme_model import Theme, ThemeRun
@@ -127,5 +129,14 @@ class Explorer:
         drafted = self.store.drafted_runs()
         return next((r for r in ids if r in drafted), ids[0] if ids else None)
 
+    @property
+    def registry(self) -> Registry:
+        return Registry(self.workspace.store_path)
+
     def labels(self, run_id: str) -> dict[str, str]:
-        return theme_labels(self.store.list(run_id=run_id, kind="label"))
+        """The name each theme of a run is shown by (`assistant.views.names`: the analyst's registry name, else the
+        drafted label); runs the registry has not seen yet are synced first, oldest first."""
+        registry = self.registry
+        if not registry.synced(run_id):
+            sync_saved_runs(self.workspace, registry)
+        return theme_names(self.workspace.store_path, run_id)

@@ -12,7 +12,6 @@ import gradio as gr
 import pandas as pd
 import plotly.graph_objects as go
 
-from assistant.views.drafts import theme_labels
 from assistant.webapp import registry_panel
 from assistant.webapp.charts import trend_figure
 from assistant.webapp.display import (
@@ -89,7 +88,7 @@ def theme_view(explorer: Explorer, run_id: str, theme_id: str, query: str | None
         raise KeyError(f"run {run_id} has no theme {theme_id}")
     rows = explorer.store.list(run_id=run_id, theme_id=theme_id)
     registry = registry_panel.registry_view(explorer, run_id, theme_id)
-    label = registry.name or theme_labels(rows).get(theme_id)  # the analyst's name beats the drafted label
+    label = explorer.labels(run_id).get(theme_id)  # the analyst's registry name, else the drafted label
     trend = trend_figure(theme, [(a.date, a.kind) for a in registry.actions])
     return ThemeView.of(theme_header_md(theme, label), cases_view(explorer, run_id, theme_id, query),
                         keywords_md(theme), facets_frame(theme), trend, representatives_frame(theme),
@@ -185,7 +184,9 @@ def show(page: ThemePage, explorer: Explorer, run_id: str | None, theme_id: str 
             **registry_panel.values(page.registry, v.registry)}
 
 
-def wire(page: ThemePage, explorer: Explorer, run_state: gr.State, concurrency: int) -> None:
+def wire(page: ThemePage, explorer: Explorer, run_state: gr.State, concurrency: int) -> list:
+    """The page's events; returns the registry panel's (a rename, merge or split renames the theme elsewhere)."""
+
     def show_theme(run_id, theme_id):
         return show(page, explorer, run_id, theme_id)
 
@@ -196,8 +197,9 @@ def wire(page: ThemePage, explorer: Explorer, run_state: gr.State, concurrency: 
         return _cases_values(page, view.shown, view.count, view.csv)
 
     page.pick.input(show_theme, [run_state, page.pick], page.outputs, concurrency_limit=concurrency)
-    registry_panel.wire(page.registry, explorer, run_state, page.pick)
+    changes = registry_panel.wire(page.registry, explorer, run_state, page.pick)
     search_outputs = [page.cases, page.count, page.csv_btn]
     page.search.submit(search_theme, [run_state, page.pick, page.search], search_outputs)
     page.search.input(search_theme, [run_state, page.pick, page.search], search_outputs,
                       trigger_mode="always_last", show_progress="hidden")
+    return changes

@@ -74,6 +74,12 @@ def run_values(tab: ThemesTab, data: RunData | None, labels: dict[str, str]) -> 
             tab.table: themes_frame(data.run, labels), **family_values(tab, data, labels)}
 
 
+def names_values(tab: ThemesTab, data: RunData, labels: dict[str, str]) -> dict:
+    """What names the run's themes, after a theme was renamed, merged or split: the ranked table and the parent
+    themes (the map's legend follows at the next opening of the run: the map is the heavy part of the tab)."""
+    return {tab.table: themes_frame(data.run, labels), **family_values(tab, data, labels)}
+
+
 def family_values(tab: ThemesTab, data: RunData, labels: dict[str, str]) -> dict:
     """The treemap, the choice of a parent theme (the first picked) and its themes."""
     choices = family_choices(data.run, labels)

@@ -197,11 +197,29 @@ class Registry:
         with self.connect() as db:
             return db.execute("SELECT 1 FROM registry_runs WHERE run_id = ?", (run_id,)).fetchone() is not None
 
-    def names_for_run(self, run_id: str) -> dict[str, tuple[str, str]]:
-        """run theme id -> (registry id, display name) for a synced run; empty for a run never synced."""
+    def kept(self, theme_id: str, themes: dict[str, RegistryTheme] | None = None) -> RegistryTheme:
+        """The theme as kept now: a merged theme's is the theme it was merged into (followed to the end)."""
+        themes = themes if themes is not None else {t.theme_id: t for t in self.themes(None)}
+        theme, seen = themes[theme_id], {theme_id}
+        while theme.state == "merged" and theme.merged_into in themes and theme.merged_into not in seen:
+            seen.add(theme.merged_into)
+            theme = themes[theme.merged_into]
+        return theme
+
+    def linked(self, run_id: str) -> dict[str, RegistryTheme]:
+        """run theme id -> the registry theme it is now (merges followed) for a synced run; empty for a run never
+        synced."""
         themes = {t.theme_id: t for t in self.themes(None)}
-        return {link.run_theme_id: (link.theme_id, themes[link.theme_id].display_name)
+        return {link.run_theme_id: self.kept(link.theme_id, themes)
                 for link in self.links(run_id) if link.run_theme_id and link.theme_id in themes}
+
+    def names_for_run(self, run_id: str) -> dict[str, tuple[str, str]]:
+        """run theme id -> (registry id, display name) for a synced run (merges followed)."""
+        return {run_theme: (t.theme_id, t.display_name) for run_theme, t in self.linked(run_id).items()}
+
+    def analyst_names(self, run_id: str) -> dict[str, str]:
+        """run theme id -> the analyst's name of its registry theme, for the run themes whose theme has one."""
+        return {run_theme: t.name for run_theme, t in self.linked(run_id).items() if t.name}
 
     def known_themes(self, embedding_model: str) -> list[KnownTheme]:
         """The active known themes of one embedding model, for assigning first."""

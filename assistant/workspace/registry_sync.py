@@ -117,8 +117,9 @@ def sync_run(registry: Registry, run: ThemeRun, assignments: pd.DataFrame,
 
 def split_theme(registry: Registry, theme_id: str, run: ThemeRun, assignments: pd.DataFrame, who: str,
                 based_on: int | None = None) -> list[RegistryTheme]:
-    """Split a registry theme into the themes of a synced run that continue it or split from it (two at least):
-    each becomes a registry theme of its own and the split theme is kept as `split` with its history."""
+    """Split a registry theme into the themes of a synced run that continue it, split from it, or are linked to a
+    theme merged into it (two at least): each becomes a registry theme of its own and the split theme is kept as
+    `split` with its history (so a merge made on a run can be split again on the same run)."""
     who = who.strip() if who else ""
     if not who:
         raise ValueError("a name (who made the change) is required")
@@ -129,8 +130,10 @@ def split_theme(registry: Registry, theme_id: str, run: ThemeRun, assignments: p
             raise ValueError(f"theme {theme_id} is {parent.state}; only an active theme can be split")
         rows = [link_row(r) for r in db.execute("SELECT * FROM registry_links WHERE run_id = ? AND run_theme_id IS "
                                                 "NOT NULL ORDER BY link_id", (run.run_id,))]
+        themes = {t.theme_id: t for t in (theme_row(r) for r in db.execute(SELECT_THEMES))}
+        kept = {k.theme_id: registry.kept(k.theme_id, themes).theme_id for k in rows if k.theme_id in themes}
         parts = [k for k in rows
-                 if k.theme_id == theme_id or (k.lineage == "split from" and k.sources[:1] == (theme_id,))]
+                 if kept.get(k.theme_id) == theme_id or (k.lineage == "split from" and k.sources[:1] == (theme_id,))]
         if len(parts) < 2:
             raise ValueError(f"run {run.run_id} has {len(parts)} theme(s) linked to {theme_id}; a split needs two or "
                              "more (splitting by re-clustering its members is not built yet)")
@@ -138,7 +141,7 @@ def split_theme(registry: Registry, theme_id: str, run: ThemeRun, assignments: p
         children = []
         for part in parts:
             child = part.theme_id
-            if child == theme_id:
+            if kept.get(child) == theme_id:
                 child = _new_theme(db, run, by_run[part.run_theme_id], spreads[part.run_theme_id],
                                    {"lineage": "split from", "sources": [theme_id], "by": who})
                 db.execute("UPDATE registry_links SET theme_id = ?, lineage = 'split from', sources_json = ? "

@@ -58,9 +58,8 @@ def theme_statuses(workspace: Workspace, registry: Registry | None = None, setti
     latest: dict[str, tuple] = {}  # registry id -> (run dir, run, linked run themes) of the best run holding it
     for run_dir, run in sorted(runs, key=lambda item: _preference(item[0], item[1], prefer_run)):
         linked: dict[str, set[str]] = {}
-        for link in registry.links(run.run_id):
-            if link.run_theme_id:
-                linked.setdefault(link.theme_id, set()).add(link.run_theme_id)
+        for run_theme, theme in registry.linked(run.run_id).items():  # a merged theme's run themes count for its kept
+            linked.setdefault(theme.theme_id, set()).add(run_theme)
         latest.update({tid: (run_dir, run, ids) for tid, ids in linked.items()})
     out = []
     for theme in registry.themes():

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from assistant.cli import main
+from assistant.views.drafts import theme_labels
 from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace
 from assistant.workspace.store import DraftStore
@@ -28,9 +29,29 @@ def cli(capsys, *argv):
 
 def test_status_syncs_the_runs_and_lists_every_registry_theme(workspace, capsys):
     code, out, _ = cli(capsys, "themes", "status", "--workspace", str(workspace.root))
-    themes = Registry(workspace.store_path).themes()
+    registry = Registry(workspace.store_path)
+    themes = registry.themes()
     assert code == 0 and themes and all(t.theme_id in out for t in themes)
     assert "did it work?" in out
+    # synced before the drafts existed, the registry holds keywords; status shows the drafted label instead
+    run_id = workspace.run_ids()[-1]
+    labels = theme_labels(DraftStore(workspace.store_path).list(run_id=run_id, kind="label"))
+    first = next(t for t, k in registry.linked(run_id).items() if k.theme_id == "K1")
+    row = next(line for line in out.splitlines() if line.startswith("K1 "))
+    assert labels[first] in row and registry.get("K1").label not in row
+
+
+def test_the_analyst_name_beats_the_drafted_label_in_drafts_list_and_tree(workspace, capsys):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    run_id = workspace.run_ids()[-1]
+    theme = next(t for t, k in Registry(workspace.store_path).linked(run_id).items() if k.theme_id == "K2")
+    cli(capsys, "themes", "rename", "K2", "Named by ana", "--who", "ana", "--workspace", ws)
+    _, out, _ = cli(capsys, "drafts", "list", "--workspace", ws, "--theme", theme)
+    rows = out.splitlines()[2:]
+    assert rows and all(line.split()[2] == theme and "Named by ana" in line for line in rows)
+    _, out, _ = cli(capsys, "tree", "latest", "--workspace", ws)
+    assert f"{theme} Named by ana  " in out
 
 
 def test_rename_mark_and_a_stale_change_refused_with_the_newer_state(workspace, capsys):

@@ -45,5 +45,5 @@ def test_drafts_table_one_line_each(tmp_path):
     add(store)
     add(store, theme_id="T02", model="m@127.0.0.1")
     lines = drafts_table(store.list()).splitlines()
-    assert len(lines) == 4 and lines[0].split()[:5] == ["id", "run", "theme", "kind", "status"]
+    assert len(lines) == 4 and lines[0].split()[:6] == ["id", "run", "theme", "name", "kind", "status"]
     assert "m@127.0.0.1" in lines[2] and "offline" in lines[3]

@@ -101,6 +101,18 @@ def test_a_split_makes_each_linked_run_theme_a_registry_theme(registry):
         split_theme(registry, children[0].theme_id, run, cases, "ana")
 
 
+def test_a_merge_names_both_run_themes_at_once_and_splits_again_on_the_same_run(registry):
+    run, cases = run_of("r1", theme("T1", A, "beer"), theme("T2", B, "wine"))
+    sync_run(registry, run, cases)
+    registry.rename("K1", "Drinks rejected", "ana")
+    registry.merge("K1", "K2", "ana")  # no new run yet: T2's link still says K2, which is now K1
+    assert registry.analyst_names("r1") == {"T1": "Drinks rejected", "T2": "Drinks rejected"}
+    assert registry.names_for_run("r1")["T2"] == ("K1", "Drinks rejected")
+    children = split_theme(registry, "K1", run, cases, "bo")  # undo the merge on the run it was made on
+    assert [c.label for c in children] == ["beer", "wine"] and {c.state for c in children} == {"active"}
+    assert registry.analyst_names("r1") == {} and registry.get("K2").state == "merged"
+
+
 def test_a_known_theme_assigned_first_continues_its_registry_theme(registry):
     sync(registry, "r1", theme("T1", A, "beer"))
     registry.mark("K1", "ana", status="investigating", owner="bo")
