@@ -1,7 +1,7 @@
 """Benchmark: embedding runtimes, and the theme pipeline at 10k-100k misjudged cases, first run and cached re-run.
 
     python bench/scale.py [--sizes 10000,100000] [--backend auto] [--runtimes torch,onnx,openvino,onnx-int8]
-                          [--ray-size 10000] [--keep DIR]
+                          [--ray-size 10000] [--keep DIR [--cached-only]]
 
 First, texts/s of each embedding runtime on CLINC150 test with its cosine to torch and k-means NMI
 (`bench/embed_backends.py`; `--runtimes ''` skips it). Then, per size:
@@ -14,6 +14,7 @@ run's own timings, the end-to-end wall time, and the peak RSS of each process. L
 `--engine ray` (a local Ray cluster started by the run, 2 actors) against the local path's first run of that size
 (the Ray actors' memory is not in the driver's peak RSS). The ONNX export lives in the user cache and is made once
 per machine before any timing, so a first run here does not include it (about 25 s when it does).
+`--keep DIR --cached-only` times only the cached re-runs of the workspaces an earlier `--keep DIR` run left.
 """
 
 from __future__ import annotations
@@ -41,9 +42,13 @@ CHILD = ("import resource, sys; from assistant.cli import main; rc = main(sys.ar
 
 
 def make_file(n_misjudged: int, folder: Path) -> tuple[Path, int, int]:
-    """A Parquet file with about `n_misjudged` misjudged cases; returns it, its rows and misjudged rows."""
-    rows = pd.DataFrame(generate_demo_cases(seed=11, scale=n_misjudged / MISJUDGED_PER_SCALE))
+    """A Parquet file with about `n_misjudged` misjudged cases (kept from an earlier run when there);
+    returns it, its rows and misjudged rows."""
     path = folder / f"cases_{n_misjudged}.parquet"
+    if path.exists():
+        rows = pd.read_parquet(path, columns=["original_decision", "final_decision"])
+        return path, len(rows), int((rows["original_decision"] != rows["final_decision"]).sum())
+    rows = pd.DataFrame(generate_demo_cases(seed=11, scale=n_misjudged / MISJUDGED_PER_SCALE))
     rows.drop(columns=["theme"]).to_parquet(path, index=False)
     misjudged = int((rows["original_decision"] != rows["final_decision"]).sum())
     return path, len(rows), misjudged
@@ -81,7 +86,11 @@ def main() -> None:
     parser.add_argument("--runtimes", default="torch,onnx,openvino,onnx-int8", help="runtimes to time ('' = none)")
     parser.add_argument("--ray-size", type=int, default=10000, help="cases for Ray against local (0 = skip)")
     parser.add_argument("--keep", type=Path, help="keep files and workspaces in this folder")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="with --keep of an earlier run: only the cached re-runs of its workspaces")
     args = parser.parse_args()
+    if args.cached_only and not args.keep:
+        parser.error("--cached-only needs --keep FOLDER of an earlier run")
     print(machine_line("sentence-transformers", "torch", "onnxruntime", "openvino", "ray", "umap-learn", "hdbscan"))
     if args.runtimes:
         print(table(measure(tuple(args.runtimes.split(",")))), flush=True)
@@ -93,10 +102,11 @@ def main() -> None:
             path, rows, misjudged = make_file(size, folder)
             print(f"{misjudged:,} misjudged cases ({rows:,} audited rows), backend {args.backend}:", flush=True)
             workspace = folder / f"ws_{size}"
-            local_first[size] = run_themes(path, workspace, args.backend)
-            print(report("first run", local_first[size]), flush=True)
+            if not (args.cached_only and workspace.exists()):
+                local_first[size] = run_themes(path, workspace, args.backend)
+                print(report("first run", local_first[size]), flush=True)
             print(report("cached re-run", run_themes(path, workspace, args.backend)), flush=True)
-        if args.ray_size:
+        if args.ray_size and not args.cached_only:
             compare_ray(args.ray_size, folder, args.backend, local_first.get(args.ray_size))
 
 
