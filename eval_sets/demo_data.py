@@ -184,8 +184,10 @@ _THEMES: list[dict] = [
         "label": "non_alcoholic_beer_rejected", "policy": "alcohol", "queue": "regulated_goods", "size": 55,
         "root_cause": "guideline_gap", "et": "FP", "model_share": 0.45, "score": (0.6, 0.93),
         "locales": [("de-DE", 7), ("en-GB", 3)],
+        # fixed by the policy clarification of Wed 2026-10-28 (eval_sets/demo/actions.csv): few cases after W44
+        "week_shape": [17, 17, 12, 3, 3, 3],
         "description": "Alcohol-free (0.0%) beer and spirit-alternative ads rejected as alcohol; the guideline "
-                       "says nothing about 0.0% drinks.",
+                       "says nothing about 0.0% drinks (until the clarification of 2026-10-28).",
         "brands": ["beer::Bergquell", "beer::Hopfenwerk", "beer::Nordbräu", "beer::Clearhead Brewing",
                    "beer::Sober Fox", "spirit::Lindauer Botanicals", "spirit::Zero Hour Spirits",
                    "wine::Weingut Almhof", "beer::Wilder Hopfen", "beer::Mildmay Brewery", "wine::Rivage Zero"],
@@ -618,6 +620,48 @@ _THEMES: list[dict] = [
         ]},
         "extras": ["Ticket raised with the tagging team.", "Saw 6 of these this week.",
                    "Can we add a commercial whitelist?", "Queue should be general."],
+        # The theme splits in the last week: beside the election-word promos, cause-marketing promos (tree
+        # planting, charity drives) now tagged as social-issue ads; same policy, queue and error type, own wording.
+        "split": {
+            "size": 16,
+            "description": "From 2026-W47 also cause-marketing promos (a tree per order, a charity drive) tagged "
+                           "as social-issue ads and rejected for missing issue-ad disclaimers.",
+            "brands": ["tree::Evergreen Goods", "refill::Oceanbound Bottles", "seed::Bloom & Seed Co",
+                       "charity::Kind Coffee Roasters", "charity::Fairloaf Bakery", "denim::Second Life Denim"],
+            "ads": {"en": (
+                ["tree::Every order plants a tree. Join the {brand} climate pledge.",
+                 "refill::Take action on plastic: refill, don't rebuy", "refill::Join the movement for cleaner oceans",
+                 "charity::Support your community: 10% of today's sales go to the food bank",
+                 "seed::Speak up for the bees: free wildflower seeds with every order",
+                 "tree::Our pledge: net-zero deliveries by 2030", "charity::Giving Tuesday: we match every donation",
+                 "denim::Wear it again: recycled denim for a fairer planet"],
+                ["tree::1 tree planted per order, tracked on our impact page.",
+                 "charity::5% of every sale goes to local charities.", "Certified B Corp. Free shipping over {price}.",
+                 "refill::Refill pouches from {price}.", "charity::Fair-trade beans, roasted in {city}.",
+                 "denim::Made from 100% recycled cotton.", "seed::Seed kits from {price}, shipped in paper."],
+            )},
+            "lps": {"en": ["tree,seed::Impact page: trees planted and donations made so far; shop below.",
+                           "refill,denim::Online shop: refills, bottles and gift sets. No petitions, no campaigns.",
+                           "charity::Product pages and prices; a short note on the brand's charity partners."]},
+            "notes": {"FP": [
+                "tree::Tree-planting promo from a shop, tagged as a political issue ad because it says 'climate'. "
+                "Rejected for no 'paid for by' line",
+                "cause marketing is not issue advocacy. no bill, no candidate, no party",
+                "Since the tagger update anything with climate, community or 'take action' lands in political_ads",
+                "charity::Food bank donation drive by a bakery, the issue-ad rules don't apply",
+                "wrong queue: sustainability copy read as activism by the classifier",
+                "charity::Charity tie-in on a product ad, mis-tagged as social-issue content",
+                "refill::'join the movement' is marketing for refill pouches, not a cause campaign",
+                "charity::Issue-ad verification demanded from a coffee roaster. Tagging problem, approve",
+                "eco promo routed to the political queue; the new 'social issue' tag is too broad",
+                "denim::Recycled denim ad flagged as environmental advocacy. It just sells jeans.",
+                "reviewer applied the issue-ad disclaimer rule because of the tag; content is a plain product offer",
+                "charity::Giving Tuesday matching offer from a retailer, not a political message",
+                "seed::free seeds with an order, 'speak up for the bees' is a slogan. no social issue here",
+            ]},
+            "extras": ["Tagger changelog: 'social issue' keywords added last week.", "Raised with the tagging team.",
+                       "Five of these in the political queue today.", "Issue-ad whitelist for charity promos?"],
+        },
     },
     {
         "label": "replica_luxury_goods_missed", "policy": "counterfeit", "queue": "ecommerce", "size": 75,
@@ -1338,9 +1382,13 @@ class _Builder:
         self.adv_width = max(4, len(str(self.n_adv)))
         self.seen_ads: set[str] = set()
         self.seen_notes: dict[str, set[str]] = {}
+        self.taken_ads: set[str] = set()  # ad ids another builder already gave out
 
     def ad_id(self) -> str:
-        return f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        ad_id = f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        while ad_id in self.taken_ads:
+            ad_id = f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        return ad_id
 
     def advertiser(self, pool: list[int] | None = None) -> str:
         use_pool = bool(pool) and self.rng.random() < 0.7
@@ -1526,6 +1574,8 @@ def _week_list(rng: random.Random, spec: dict, n: int, scale: float) -> list[int
             out += [w] * max(0, round(count * scale))
         return out
     weights = [1 + rng.uniform(-0.25, 0.25) for _ in range(N_WEEKS)]
+    if "week_shape" in spec:  # planted weekly volume (an action's effect); drawn above all the same, so that
+        weights = spec["week_shape"]  # planting it leaves every other row as it was
     shares = [n * w / sum(weights) for w in weights]
     counts = [int(x) for x in shares]
     by_remainder = sorted(range(N_WEEKS), key=lambda w: counts[w] - shares[w])
@@ -1559,6 +1609,22 @@ def _theme_rows(b: _Builder, spec: dict, scale: float, n_twins: int) -> list[dic
         row["_twin"] = twin
         rows.append(row)
     return rows
+
+
+def _split_rows(seed: int, total: int, b: _Builder, scale: float, rows: list[dict]) -> list[dict]:
+    """The last week's variant of each theme that splits (its spec's ``split``): rows of the theme in the last week,
+    worded by the variant's own ads, landing pages and notes, each theme's from a random stream of its own (so the
+    variant leaves every other row as it was)."""
+    out = []
+    for spec in _THEMES:
+        if "split" not in spec:
+            continue
+        variant = {**spec, **{k: v for k, v in spec["split"].items() if k != "description"}, "weeks": "last"}
+        vb = _Builder(random.Random(f"split:{spec['label']}:{seed}"), total)
+        vb.seen_ads, vb.seen_notes = b.seen_ads, b.seen_notes
+        vb.taken_ads = {r["ad_id"] for r in rows + out}
+        out += _theme_rows(vb, variant, scale, 0)
+    return out
 
 
 def _noise_rows(b: _Builder, n: int, n_twins: int) -> list[dict]:
@@ -1812,6 +1878,7 @@ def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[di
     # judgements leaves the content and order of all the rows above as it was (case_ids, which follow
     # decided_at, shift by the twins decided earlier).
     rows += _agreeing_twins(random.Random(f"agreeing-twins:{seed}"), rows, round(BASE_AGREEING_TWINS * scale))
+    rows += _split_rows(seed, total, b, scale, rows)
 
     rows.sort(key=lambda r: (r["decided_at"], r["_k"]))
     width = max(6, len(str(len(rows))))

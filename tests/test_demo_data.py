@@ -125,6 +125,46 @@ def test_deepfake_theme_only_in_last_week(rows):
     assert weeks == {"2026-W47"}
 
 
+FIXED, UNCHANGED, SPLITTING = ("non_alcoholic_beer_rejected", "firearm_accessories_overkill",
+                               "commercial_ads_routed_political")
+SPEC = {t["label"]: t for t in demo_data._THEMES}
+SPLIT = SPEC[SPLITTING]["split"]
+
+
+def _share(rows: list[dict], theme: str, weeks: list[str]) -> tuple[int, int]:
+    in_weeks = [r for r in rows if demo_data.iso_week(r["decided_at"]) in weeks]
+    return sum(1 for r in in_weeks if r["theme"] == theme), len(in_weeks)
+
+
+def test_the_actions_file_names_planted_themes_and_dates_mid_w44():
+    from eval_sets.demo_actions import read_actions
+
+    actions = {a.planted_theme: a for a in read_actions()}
+    assert set(actions) == {FIXED, UNCHANGED}
+    assert actions[FIXED].kind == "policy clarification" and actions[UNCHANGED].kind == "moderator training"
+    for action in actions.values():
+        assert demo_data.iso_week(f"{action.date}T12:00:00Z") == "2026-W44"
+
+
+def test_planted_effects_of_the_actions(rows):
+    """The clarified theme's share of decisions falls by four fifths after W44; the trained one's stays put."""
+    before, after = ["2026-W42", "2026-W43"], ["2026-W45", "2026-W46", "2026-W47"]
+    (fb, nb), (fa, na) = _share(rows, FIXED, before), _share(rows, FIXED, after)
+    assert fa / na < 0.2 * fb / nb and fb >= 30
+    (ub, nb), (ua, na) = _share(rows, UNCHANGED, before), _share(rows, UNCHANGED, after)
+    assert abs(ua / na - ub / nb) < 0.002
+
+
+def test_the_splitting_theme_has_its_own_wording_in_the_last_week_only(rows):
+    theme = [r for r in rows if r["theme"] == SPLITTING]
+    variant_ads = {demo_data._split_tag(h)[1].split("{")[0] for h in SPLIT["ads"]["en"][0]}
+    variant = [r for r in theme if any(r["ad_text"].startswith(h) for h in variant_ads)]
+    assert len(variant) == SPLIT["size"]
+    assert {demo_data.iso_week(r["decided_at"]) for r in variant} == {"2026-W47"}
+    old_notes = {demo_data._split_tag(n)[1] for n in SPEC[SPLITTING]["notes"]["FP"]}
+    assert not any(any(n.lower() in r["reviewer_note"].lower() for n in old_notes) for r in variant)
+
+
 def test_glp1_theme_grows_every_week(rows):
     weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in rows
                     if r["theme"] == "compounded_glp1_telehealth_growing")
@@ -216,7 +256,8 @@ def test_noise_notes_are_all_different(rows):
 
 def test_scale_keeps_ids_unique():
     big = demo_data.generate_demo_cases(seed=3, scale=2.5)
-    assert abs(len(big) - 4500 - round(demo_data.BASE_AGREEING_TWINS * 2.5)) <= 5
+    added = round(demo_data.BASE_AGREEING_TWINS * 2.5) + round(SPLIT["size"] * 2.5)
+    assert abs(len(big) - 4500 - added) <= 5
     assert len({r["case_id"] for r in big}) == len(big)
     ads = Counter(r["ad_id"] for r in big)
     assert max(ads.values()) == 2
