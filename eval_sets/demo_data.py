@@ -582,7 +582,8 @@ _THEMES: list[dict] = [
         "label": "commercial_ads_routed_political", "policy": "political", "queue": "political_ads", "size": 35,
         "root_cause": "tooling", "et": "FP", "model_share": 0.0, "locales": [("en-US", 6), ("en-AU", 4)],
         "description": "Ordinary commercial promos ('vote for your favourite pizza') are auto-tagged political, "
-                       "routed to the political queue and rejected for missing political disclaimers.",
+                       "routed to the political queue and rejected for missing political disclaimers; a retailer's "
+                       "tree-per-order promos, tagged political for 'climate', surge in the last week (a split).",
         "brands": ["pizza::Slice Republic", "mattress::DreamLoft", "burger::Bolt Burgers", "energy::Sunny Power Co",
                    "mattress::Cloudnest", "pizza::Crust & Co", "retail::BrightCart", "energy::Wattle Energy",
                    "retail::Homeway Stores"],
@@ -620,47 +621,26 @@ _THEMES: list[dict] = [
         ]},
         "extras": ["Ticket raised with the tagging team.", "Saw 6 of these this week.",
                    "Can we add a commercial whitelist?", "Queue should be general."],
-        # The theme splits in the last week: beside the election-word promos, cause-marketing promos (tree
-        # planting, charity drives) now tagged as social-issue ads; same policy, queue and error type, own wording.
+        # The theme splits in the last week: beside the election-word promos, one retailer's templated
+        # tree-per-order promos, tagged political for the word 'climate'. A few a week from W42 on (fewer than the
+        # smallest theme: they stay inside this one), a surge in the last week (a theme of their own, whose centre
+        # is still close to last week's theme). Same policy, queue and error type; its own wording.
         "split": {
-            "size": 16,
-            "description": "From 2026-W47 also cause-marketing promos (a tree per order, a charity drive) tagged "
-                           "as social-issue ads and rejected for missing issue-ad disclaimers.",
-            "brands": ["tree::Evergreen Goods", "refill::Oceanbound Bottles", "seed::Bloom & Seed Co",
-                       "charity::Kind Coffee Roasters", "charity::Fairloaf Bakery", "denim::Second Life Denim"],
+            "weeks": [3, 3, 2, 3, 2, 30],
+            "brands": ["Evergreen Goods", "Evergreen Home", "Evergreen Kids"],
             "ads": {"en": (
-                ["tree::Every order plants a tree. Join the {brand} climate pledge.",
-                 "refill::Take action on plastic: refill, don't rebuy", "refill::Join the movement for cleaner oceans",
-                 "charity::Support your community: 10% of today's sales go to the food bank",
-                 "seed::Speak up for the bees: free wildflower seeds with every order",
-                 "tree::Our pledge: net-zero deliveries by 2030", "charity::Giving Tuesday: we match every donation",
-                 "denim::Wear it again: recycled denim for a fairer planet"],
-                ["tree::1 tree planted per order, tracked on our impact page.",
-                 "charity::5% of every sale goes to local charities.", "Certified B Corp. Free shipping over {price}.",
-                 "refill::Refill pouches from {price}.", "charity::Fair-trade beans, roasted in {city}.",
-                 "denim::Made from 100% recycled cotton.", "seed::Seed kits from {price}, shipped in paper."],
+                ["Every order plants a tree. Join the {brand} climate pledge.",
+                 "Every order plants a tree: join the {brand} climate pledge today"],
+                ["1 tree planted per order, tracked on our impact page.", "Free delivery on orders over {price}."],
             )},
-            "lps": {"en": ["tree,seed::Impact page: trees planted and donations made so far; shop below.",
-                           "refill,denim::Online shop: refills, bottles and gift sets. No petitions, no campaigns.",
-                           "charity::Product pages and prices; a short note on the brand's charity partners."]},
+            "lps": {"en": ["Online shop with weekly deals; trees planted so far on the impact page."]},
+            "lp_empty": 0.0,
             "notes": {"FP": [
-                "tree::Tree-planting promo from a shop, tagged as a political issue ad because it says 'climate'. "
-                "Rejected for no 'paid for by' line",
-                "cause marketing is not issue advocacy. no bill, no candidate, no party",
-                "Since the tagger update anything with climate, community or 'take action' lands in political_ads",
-                "charity::Food bank donation drive by a bakery, the issue-ad rules don't apply",
-                "wrong queue: sustainability copy read as activism by the classifier",
-                "charity::Charity tie-in on a product ad, mis-tagged as social-issue content",
-                "refill::'join the movement' is marketing for refill pouches, not a cause campaign",
-                "charity::Issue-ad verification demanded from a coffee roaster. Tagging problem, approve",
-                "eco promo routed to the political queue; the new 'social issue' tag is too broad",
-                "denim::Recycled denim ad flagged as environmental advocacy. It just sells jeans.",
-                "reviewer applied the issue-ad disclaimer rule because of the tag; content is a plain product offer",
-                "charity::Giving Tuesday matching offer from a retailer, not a political message",
-                "seed::free seeds with an order, 'speak up for the bees' is a slogan. no social issue here",
+                "Mis-tag: a shop's tree-per-order sale tagged political because it says 'climate'; wrong queue, "
+                "approve",
+                "Mis-tag: a shop's tree-per-order sale tagged political because it says 'climate'; wrong tag, approve",
             ]},
-            "extras": ["Tagger changelog: 'social issue' keywords added last week.", "Raised with the tagging team.",
-                       "Five of these in the political queue today.", "Issue-ad whitelist for charity promos?"],
+            "extras": ["Tagger changelog: 'social issue' keywords added.", "Same tree-pledge template again."],
         },
     },
     {
@@ -1612,14 +1592,15 @@ def _theme_rows(b: _Builder, spec: dict, scale: float, n_twins: int) -> list[dic
 
 
 def _split_rows(seed: int, total: int, b: _Builder, scale: float, rows: list[dict]) -> list[dict]:
-    """The last week's variant of each theme that splits (its spec's ``split``): rows of the theme in the last week,
-    worded by the variant's own ads, landing pages and notes, each theme's from a random stream of its own (so the
-    variant leaves every other row as it was)."""
+    """The variant of each theme that splits (its spec's ``split``): more rows of the theme, in the variant's weeks
+    and worded by its own ads, landing pages and notes, each theme's from a random stream of its own (so the variant
+    leaves every other row as it was)."""
     out = []
     for spec in _THEMES:
         if "split" not in spec:
             continue
-        variant = {**spec, **{k: v for k, v in spec["split"].items() if k != "description"}, "weeks": "last"}
+        split = spec["split"]
+        variant = {**spec, **split}
         vb = _Builder(random.Random(f"split:{spec['label']}:{seed}"), total)
         vb.seen_ads, vb.seen_notes = b.seen_ads, b.seen_notes
         vb.taken_ads = {r["ad_id"] for r in rows + out}
@@ -1855,7 +1836,7 @@ def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[di
     """Generate the demo cases as a list of row dicts (all values strings, '' when missing).
 
     The same seed and scale always give the same rows. ``scale`` multiplies the number of rows
-    (1.0 gives 1,910 rows; 60 gives about 115,000).
+    (1.0 gives 1,926 rows; 60 gives about 115,500).
     """
     if scale <= 0:
         raise ValueError("scale must be positive")

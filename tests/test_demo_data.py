@@ -155,14 +155,17 @@ def test_planted_effects_of_the_actions(rows):
     assert abs(ua / na - ub / nb) < 0.002
 
 
-def test_the_splitting_theme_has_its_own_wording_in_the_last_week_only(rows):
+def test_the_splitting_theme_gets_a_variant_with_its_own_wording_that_surges_in_the_last_week(rows):
     theme = [r for r in rows if r["theme"] == SPLITTING]
-    variant_ads = {demo_data._split_tag(h)[1].split("{")[0] for h in SPLIT["ads"]["en"][0]}
-    variant = [r for r in theme if any(r["ad_text"].startswith(h) for h in variant_ads)]
-    assert len(variant) == SPLIT["size"]
-    assert {demo_data.iso_week(r["decided_at"]) for r in variant} == {"2026-W47"}
-    old_notes = {demo_data._split_tag(n)[1] for n in SPEC[SPLITTING]["notes"]["FP"]}
-    assert not any(any(n.lower() in r["reviewer_note"].lower() for n in old_notes) for r in variant)
+    heads = {demo_data._split_tag(h)[1].split("{")[0] for h in SPLIT["ads"]["en"][0]}
+    variant = [r for r in theme if any(r["ad_text"].startswith(h) for h in heads)]
+    weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in variant)
+    assert len(variant) == sum(SPLIT["weeks"]) and weeks["2026-W47"] >= 30
+    # before the last week fewer than the smallest theme (14 cases here): they cannot stand as a theme of their own
+    assert sum(weeks.values()) - weeks["2026-W47"] < 14
+    old_notes = {demo_data._split_tag(n)[1].lower()[:30] for n in SPEC[SPLITTING]["notes"]["FP"]}
+    assert not any(any(n in r["reviewer_note"].lower() for n in old_notes) for r in variant)
+    assert all("tree" in r["ad_text"].lower() for r in variant)
 
 
 def test_glp1_theme_grows_every_week(rows):
@@ -256,7 +259,7 @@ def test_noise_notes_are_all_different(rows):
 
 def test_scale_keeps_ids_unique():
     big = demo_data.generate_demo_cases(seed=3, scale=2.5)
-    added = round(demo_data.BASE_AGREEING_TWINS * 2.5) + round(SPLIT["size"] * 2.5)
+    added = round(demo_data.BASE_AGREEING_TWINS * 2.5) + sum(round(n * 2.5) for n in SPLIT["weeks"])
     assert abs(len(big) - 4500 - added) <= 5
     assert len({r["case_id"] for r in big}) == len(big)
     ads = Counter(r["ad_id"] for r in big)
