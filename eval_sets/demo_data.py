@@ -1591,12 +1591,13 @@ def _theme_rows(b: _Builder, spec: dict, scale: float, n_twins: int) -> list[dic
     return rows
 
 
-def _split_rows(seed: int, total: int, b: _Builder, scale: float, rows: list[dict]) -> list[dict]:
+def _split_rows(themes: list[dict], seed: int, total: int, b: _Builder, scale: float,
+                rows: list[dict]) -> list[dict]:
     """The variant of each theme that splits (its spec's ``split``): more rows of the theme, in the variant's weeks
     and worded by its own ads, landing pages and notes, each theme's from a random stream of its own (so the variant
     leaves every other row as it was)."""
     out = []
-    for spec in _THEMES:
+    for spec in themes:
         if "split" not in spec:
             continue
         split = spec["split"]
@@ -1832,23 +1833,29 @@ def _agreeing_twins(rng: random.Random, rows: list[dict], n: int) -> list[dict]:
 # --------------------------------------------------------------------------------------------------
 
 
-def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[dict]:
+LOOP_KEYS = ("week_shape", "split")  # what plants the loop: an action's effect on a theme's weeks, a theme's split
+
+
+def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0, loop: bool = True) -> list[dict]:
     """Generate the demo cases as a list of row dicts (all values strings, '' when missing).
 
     The same seed and scale always give the same rows. ``scale`` multiplies the number of rows
-    (1.0 gives 1,926 rows; 60 gives about 115,500).
+    (1.0 gives 1,953 rows; 60 gives about 117,000). ``loop=False`` leaves out what plants the loop of actions
+    and splits (`LOOP_KEYS`): the clarified theme spread over the weeks like the others, no split; every other
+    row is the same.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
     rng = random.Random(seed)
     total = max(1, round(BASE_TOTAL * scale))
     b = _Builder(rng, total)
-    specs = {spec["label"]: spec for spec in _THEMES}
+    themes = _THEMES if loop else [{k: v for k, v in spec.items() if k not in LOOP_KEYS} for spec in _THEMES]
+    specs = {spec["label"]: spec for spec in themes}
 
-    twins_planned = {spec["label"]: spec.get("twins", 0) for spec in _THEMES}
+    twins_planned = {spec["label"]: spec.get("twins", 0) for spec in themes}
     twins_planned["noise"] = BASE_TWINS - sum(twins_planned.values())
     rows: list[dict] = []
-    for spec in _THEMES:
+    for spec in themes:
         rows += _theme_rows(b, spec, scale, round(twins_planned[spec["label"]] * scale))
     rows += _noise_rows(b, max(1, round(len(_NOISE) * scale)), round(twins_planned["noise"] * scale))
     n_twins = sum(1 for r in rows if r["_twin"])
@@ -1859,7 +1866,7 @@ def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[di
     # judgements leaves the content and order of all the rows above as it was (case_ids, which follow
     # decided_at, shift by the twins decided earlier).
     rows += _agreeing_twins(random.Random(f"agreeing-twins:{seed}"), rows, round(BASE_AGREEING_TWINS * scale))
-    rows += _split_rows(seed, total, b, scale, rows)
+    rows += _split_rows(themes, seed, total, b, scale, rows)
 
     rows.sort(key=lambda r: (r["decided_at"], r["_k"]))
     width = max(6, len(str(len(rows))))

@@ -168,6 +168,20 @@ def test_the_splitting_theme_gets_a_variant_with_its_own_wording_that_surges_in_
     assert all("tree" in r["ad_text"].lower() for r in variant)
 
 
+def test_the_loop_changes_only_the_clarified_themes_weeks_and_adds_the_variant():
+    with_loop, without = (demo_data.generate_demo_cases(seed=11, scale=0.3, loop=loop) for loop in (True, False))
+
+    def content(r: dict) -> tuple:
+        return tuple(v for k, v in r.items() if k not in ("case_id", "decided_at", "audited_at"))
+
+    assert Counter(map(content, without)) - Counter(map(content, with_loop)) == Counter()
+    assert len(with_loop) - len(without) == sum(round(n * 0.3) for n in SPLIT["weeks"])
+    moved = {content(r) for r in without if r["theme"] != FIXED} - {content(r) for r in with_loop}
+    assert not moved
+    kept = {(content(r), r["decided_at"]) for r in with_loop}
+    assert all((content(r), r["decided_at"]) in kept for r in without if r["theme"] != FIXED)
+
+
 def test_glp1_theme_grows_every_week(rows):
     weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in rows
                     if r["theme"] == "compounded_glp1_telehealth_growing")
