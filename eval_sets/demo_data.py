@@ -184,8 +184,10 @@ _THEMES: list[dict] = [
         "label": "non_alcoholic_beer_rejected", "policy": "alcohol", "queue": "regulated_goods", "size": 55,
         "root_cause": "guideline_gap", "et": "FP", "model_share": 0.45, "score": (0.6, 0.93),
         "locales": [("de-DE", 7), ("en-GB", 3)],
+        # fixed by the policy clarification of Wed 2026-10-28 (eval_sets/demo/actions.csv): few cases after W44
+        "week_shape": [17, 17, 12, 3, 3, 3],
         "description": "Alcohol-free (0.0%) beer and spirit-alternative ads rejected as alcohol; the guideline "
-                       "says nothing about 0.0% drinks.",
+                       "says nothing about 0.0% drinks (until the clarification of 2026-10-28).",
         "brands": ["beer::Bergquell", "beer::Hopfenwerk", "beer::Nordbräu", "beer::Clearhead Brewing",
                    "beer::Sober Fox", "spirit::Lindauer Botanicals", "spirit::Zero Hour Spirits",
                    "wine::Weingut Almhof", "beer::Wilder Hopfen", "beer::Mildmay Brewery", "wine::Rivage Zero"],
@@ -580,7 +582,8 @@ _THEMES: list[dict] = [
         "label": "commercial_ads_routed_political", "policy": "political", "queue": "political_ads", "size": 35,
         "root_cause": "tooling", "et": "FP", "model_share": 0.0, "locales": [("en-US", 6), ("en-AU", 4)],
         "description": "Ordinary commercial promos ('vote for your favourite pizza') are auto-tagged political, "
-                       "routed to the political queue and rejected for missing political disclaimers.",
+                       "routed to the political queue and rejected for missing political disclaimers; a retailer's "
+                       "tree-per-order promos, tagged political for 'climate', surge in the last week (a split).",
         "brands": ["pizza::Slice Republic", "mattress::DreamLoft", "burger::Bolt Burgers", "energy::Sunny Power Co",
                    "mattress::Cloudnest", "pizza::Crust & Co", "retail::BrightCart", "energy::Wattle Energy",
                    "retail::Homeway Stores"],
@@ -618,6 +621,27 @@ _THEMES: list[dict] = [
         ]},
         "extras": ["Ticket raised with the tagging team.", "Saw 6 of these this week.",
                    "Can we add a commercial whitelist?", "Queue should be general."],
+        # The theme splits in the last week: beside the election-word promos, one retailer's templated
+        # tree-per-order promos, tagged political for the word 'climate'. A few a week from W42 on (fewer than the
+        # smallest theme: they stay inside this one), a surge in the last week (a theme of their own, whose centre
+        # is still close to last week's theme). Same policy, queue and error type; its own wording.
+        "split": {
+            "weeks": [3, 3, 2, 3, 2, 30],
+            "brands": ["Evergreen Goods", "Evergreen Home", "Evergreen Kids"],
+            "ads": {"en": (
+                ["Every order plants a tree. Join the {brand} climate pledge.",
+                 "Every order plants a tree: join the {brand} climate pledge today"],
+                ["1 tree planted per order, tracked on our impact page.", "Free delivery on orders over {price}."],
+            )},
+            "lps": {"en": ["Online shop with weekly deals; trees planted so far on the impact page."]},
+            "lp_empty": 0.0,
+            "notes": {"FP": [
+                "Mis-tag: a shop's tree-per-order sale tagged political because it says 'climate'; wrong queue, "
+                "approve",
+                "Mis-tag: a shop's tree-per-order sale tagged political because it says 'climate'; wrong tag, approve",
+            ]},
+            "extras": ["Tagger changelog: 'social issue' keywords added.", "Same tree-pledge template again."],
+        },
     },
     {
         "label": "replica_luxury_goods_missed", "policy": "counterfeit", "queue": "ecommerce", "size": 75,
@@ -1338,9 +1362,13 @@ class _Builder:
         self.adv_width = max(4, len(str(self.n_adv)))
         self.seen_ads: set[str] = set()
         self.seen_notes: dict[str, set[str]] = {}
+        self.taken_ads: set[str] = set()  # ad ids another builder already gave out
 
     def ad_id(self) -> str:
-        return f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        ad_id = f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        while ad_id in self.taken_ads:
+            ad_id = f"AD{next(self.ad_ids):0{self.ad_width}d}"
+        return ad_id
 
     def advertiser(self, pool: list[int] | None = None) -> str:
         use_pool = bool(pool) and self.rng.random() < 0.7
@@ -1526,6 +1554,8 @@ def _week_list(rng: random.Random, spec: dict, n: int, scale: float) -> list[int
             out += [w] * max(0, round(count * scale))
         return out
     weights = [1 + rng.uniform(-0.25, 0.25) for _ in range(N_WEEKS)]
+    if "week_shape" in spec:  # planted weekly volume (an action's effect); drawn above all the same, so that
+        weights = spec["week_shape"]  # planting it leaves every other row as it was
     shares = [n * w / sum(weights) for w in weights]
     counts = [int(x) for x in shares]
     by_remainder = sorted(range(N_WEEKS), key=lambda w: counts[w] - shares[w])
@@ -1559,6 +1589,24 @@ def _theme_rows(b: _Builder, spec: dict, scale: float, n_twins: int) -> list[dic
         row["_twin"] = twin
         rows.append(row)
     return rows
+
+
+def _split_rows(themes: list[dict], seed: int, total: int, b: _Builder, scale: float,
+                rows: list[dict]) -> list[dict]:
+    """The variant of each theme that splits (its spec's ``split``): more rows of the theme, in the variant's weeks
+    and worded by its own ads, landing pages and notes, each theme's from a random stream of its own (so the variant
+    leaves every other row as it was)."""
+    out = []
+    for spec in themes:
+        if "split" not in spec:
+            continue
+        split = spec["split"]
+        variant = {**spec, **split}
+        vb = _Builder(random.Random(f"split:{spec['label']}:{seed}"), total)
+        vb.seen_ads, vb.seen_notes = b.seen_ads, b.seen_notes
+        vb.taken_ads = {r["ad_id"] for r in rows + out}
+        out += _theme_rows(vb, variant, scale, 0)
+    return out
 
 
 def _noise_rows(b: _Builder, n: int, n_twins: int) -> list[dict]:
@@ -1785,23 +1833,29 @@ def _agreeing_twins(rng: random.Random, rows: list[dict], n: int) -> list[dict]:
 # --------------------------------------------------------------------------------------------------
 
 
-def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[dict]:
+LOOP_KEYS = ("week_shape", "split")  # what plants the loop: an action's effect on a theme's weeks, a theme's split
+
+
+def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0, loop: bool = True) -> list[dict]:
     """Generate the demo cases as a list of row dicts (all values strings, '' when missing).
 
     The same seed and scale always give the same rows. ``scale`` multiplies the number of rows
-    (1.0 gives 1,910 rows; 60 gives about 115,000).
+    (1.0 gives 1,953 rows; 60 gives about 117,000). ``loop=False`` leaves out what plants the loop of actions
+    and splits (`LOOP_KEYS`): the clarified theme spread over the weeks like the others, no split; every other
+    row is the same.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
     rng = random.Random(seed)
     total = max(1, round(BASE_TOTAL * scale))
     b = _Builder(rng, total)
-    specs = {spec["label"]: spec for spec in _THEMES}
+    themes = _THEMES if loop else [{k: v for k, v in spec.items() if k not in LOOP_KEYS} for spec in _THEMES]
+    specs = {spec["label"]: spec for spec in themes}
 
-    twins_planned = {spec["label"]: spec.get("twins", 0) for spec in _THEMES}
+    twins_planned = {spec["label"]: spec.get("twins", 0) for spec in themes}
     twins_planned["noise"] = BASE_TWINS - sum(twins_planned.values())
     rows: list[dict] = []
-    for spec in _THEMES:
+    for spec in themes:
         rows += _theme_rows(b, spec, scale, round(twins_planned[spec["label"]] * scale))
     rows += _noise_rows(b, max(1, round(len(_NOISE) * scale)), round(twins_planned["noise"] * scale))
     n_twins = sum(1 for r in rows if r["_twin"])
@@ -1812,6 +1866,7 @@ def generate_demo_cases(seed: int = DEFAULT_SEED, scale: float = 1.0) -> list[di
     # judgements leaves the content and order of all the rows above as it was (case_ids, which follow
     # decided_at, shift by the twins decided earlier).
     rows += _agreeing_twins(random.Random(f"agreeing-twins:{seed}"), rows, round(BASE_AGREEING_TWINS * scale))
+    rows += _split_rows(themes, seed, total, b, scale, rows)
 
     rows.sort(key=lambda r: (r["decided_at"], r["_k"]))
     width = max(6, len(str(len(rows))))

@@ -125,6 +125,63 @@ def test_deepfake_theme_only_in_last_week(rows):
     assert weeks == {"2026-W47"}
 
 
+FIXED, UNCHANGED, SPLITTING = ("non_alcoholic_beer_rejected", "firearm_accessories_overkill",
+                               "commercial_ads_routed_political")
+SPEC = {t["label"]: t for t in demo_data._THEMES}
+SPLIT = SPEC[SPLITTING]["split"]
+
+
+def _share(rows: list[dict], theme: str, weeks: list[str]) -> tuple[int, int]:
+    in_weeks = [r for r in rows if demo_data.iso_week(r["decided_at"]) in weeks]
+    return sum(1 for r in in_weeks if r["theme"] == theme), len(in_weeks)
+
+
+def test_the_actions_file_names_planted_themes_and_dates_mid_w44():
+    from eval_sets.demo_actions import read_actions
+
+    actions = {a.planted_theme: a for a in read_actions()}
+    assert set(actions) == {FIXED, UNCHANGED}
+    assert actions[FIXED].kind == "policy clarification" and actions[UNCHANGED].kind == "moderator training"
+    for action in actions.values():
+        assert demo_data.iso_week(f"{action.date}T12:00:00Z") == "2026-W44"
+
+
+def test_planted_effects_of_the_actions(rows):
+    """The clarified theme's share of decisions falls by four fifths after W44; the trained one's stays put."""
+    before, after = ["2026-W42", "2026-W43"], ["2026-W45", "2026-W46", "2026-W47"]
+    (fb, nb), (fa, na) = _share(rows, FIXED, before), _share(rows, FIXED, after)
+    assert fa / na < 0.2 * fb / nb and fb >= 30
+    (ub, nb), (ua, na) = _share(rows, UNCHANGED, before), _share(rows, UNCHANGED, after)
+    assert abs(ua / na - ub / nb) < 0.002
+
+
+def test_the_splitting_theme_gets_a_variant_with_its_own_wording_that_surges_in_the_last_week(rows):
+    theme = [r for r in rows if r["theme"] == SPLITTING]
+    heads = {demo_data._split_tag(h)[1].split("{")[0] for h in SPLIT["ads"]["en"][0]}
+    variant = [r for r in theme if any(r["ad_text"].startswith(h) for h in heads)]
+    weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in variant)
+    assert len(variant) == sum(SPLIT["weeks"]) and weeks["2026-W47"] >= 30
+    # before the last week fewer than the smallest theme (14 cases here): they cannot stand as a theme of their own
+    assert sum(weeks.values()) - weeks["2026-W47"] < 14
+    old_notes = {demo_data._split_tag(n)[1].lower()[:30] for n in SPEC[SPLITTING]["notes"]["FP"]}
+    assert not any(any(n in r["reviewer_note"].lower() for n in old_notes) for r in variant)
+    assert all("tree" in r["ad_text"].lower() for r in variant)
+
+
+def test_the_loop_changes_only_the_clarified_themes_weeks_and_adds_the_variant():
+    with_loop, without = (demo_data.generate_demo_cases(seed=11, scale=0.3, loop=loop) for loop in (True, False))
+
+    def content(r: dict) -> tuple:
+        return tuple(v for k, v in r.items() if k not in ("case_id", "decided_at", "audited_at"))
+
+    assert Counter(map(content, without)) - Counter(map(content, with_loop)) == Counter()
+    assert len(with_loop) - len(without) == sum(round(n * 0.3) for n in SPLIT["weeks"])
+    moved = {content(r) for r in without if r["theme"] != FIXED} - {content(r) for r in with_loop}
+    assert not moved
+    kept = {(content(r), r["decided_at"]) for r in with_loop}
+    assert all((content(r), r["decided_at"]) in kept for r in without if r["theme"] != FIXED)
+
+
 def test_glp1_theme_grows_every_week(rows):
     weeks = Counter(demo_data.iso_week(r["decided_at"]) for r in rows
                     if r["theme"] == "compounded_glp1_telehealth_growing")
@@ -216,7 +273,8 @@ def test_noise_notes_are_all_different(rows):
 
 def test_scale_keeps_ids_unique():
     big = demo_data.generate_demo_cases(seed=3, scale=2.5)
-    assert abs(len(big) - 4500 - round(demo_data.BASE_AGREEING_TWINS * 2.5)) <= 5
+    added = round(demo_data.BASE_AGREEING_TWINS * 2.5) + sum(round(n * 2.5) for n in SPLIT["weeks"])
+    assert abs(len(big) - 4500 - added) <= 5
     assert len({r["case_id"] for r in big}) == len(big)
     ads = Counter(r["ad_id"] for r in big)
     assert max(ads.values()) == 2

@@ -59,10 +59,10 @@ def test_digest_says_what_it_rests_on(demo_digest):
     md = files["digest.md"].decode()
     # headline metrics with intervals, last week and a noise call
     ata = next(m for m in digest.metrics if m.name == "ATA")
-    assert ata.current.numerator == 202 and ata.current.denominator == 360
-    assert ata.previous.denominator == 341 and ata.change_pp == pytest.approx(-7.8, abs=0.05)
+    assert ata.current.numerator == 202 and ata.current.denominator == 385
+    assert ata.previous.denominator == 337 and ata.change_pp == pytest.approx(-12.2, abs=0.05)
     assert ata.verdict in ("beyond noise", "within noise") and ata.test in ("chi-square", "Fisher exact")
-    assert re.search(r"\| ATA \| 56\.1% \| 50\.\d-61\.\d% \| 202/360 \| 63\.9% \| -7\.8 pp \(worse\) \| "
+    assert re.search(r"\| ATA \| 52\.5% \| 47\.\d-57\.\d% \| 202/385 \| 64\.7% \| -12\.2 pp \(worse\) \| "
                      r"(beyond|within) noise", md)
     assert digest.noise_p == NOISE_P and "gives p < 0.05." in md
     # themes matched, ranked by impact, the top ones in full with drafts
@@ -84,8 +84,8 @@ def test_digest_says_what_it_rests_on(demo_digest):
     assert digest.waiting_for_review and all(w.status in ("draft", "edited") for w in digest.waiting_for_review)
     assert "## Policy clarifications accepted since the previous digest" in md
     coverage = digest.coverage
-    assert (coverage.rows_read, coverage.rows_loaded, coverage.rows_skipped) == (1910, 1910, 0)
-    assert (coverage.week_rows, coverage.previous_week_rows) == (360, 341)
+    assert (coverage.rows_read, coverage.rows_loaded, coverage.rows_skipped) == (1953, 1953, 0)
+    assert (coverage.week_rows, coverage.previous_week_rows) == (385, 337)
     assert coverage.embedding_model and coverage.drafting_models == ["offline-drafter/1"]
     assert coverage.prompts == ["policy_clarification v1", "rca_narrative v1", "theme_label v1"]
     assert coverage.sha256[:12] in md
