@@ -1,7 +1,7 @@
 """Benchmark: theme quality across labelled sets: the project's cluster stage, BERTopic's defaults and EVoC.
 
     python bench/quality.py [--sets demo,marketplace,clinc_test,clinc_full,hwu64,xsid] [--cache /work/bench-cache]
-                            [--config settings.yaml] [--out results.json] [--curve] [--variants]
+                            [--config settings.yaml] [--out results.json] [--curve] [--variants] [--seeds N]
 
 Each set (see `bench/quality_sets.py`) is composed and embedded as the pipeline does it (through the embedding
 cache under `--cache`, with the embed and compose settings of `--config`), put in the pipeline's canonical
@@ -19,6 +19,9 @@ labelled rows left unthemed, of one-off / out-of-scope rows left unthemed, for m
 themes with more than 80% of one language, and seconds (reduce + cluster; numba is compiled by a warm-up first).
 `--curve` prints, per set, the purity pass's trade-off: labelled rows left out against one-off rows left out
 (with ARI and mean F1) for each criterion and parameter, on the same backend clusters.
+`--seeds N` runs every method with N seeds (the settings' seed and the next N-1; UMAP's and EVoC's random state,
+BERTopic's UMAP the same seeded one) on the same vectors and prints each figure as mean ± sd over the seeds
+(`bench/quality_seeds.py`); UMAP alone moves the demo's ARI by about ±0.03, so one seed cannot rank close methods.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, peak_rss_mb  # noqa: E402
+from quality_seeds import print_seed_rows, summarise, summarise_curve, with_best_evoc  # noqa: E402
 from quality_sets import ATTRIBUTION, LabelledSet, available_sets, load_set  # noqa: E402
 
 from clustering.cluster import (  # noqa: E402
@@ -83,6 +87,7 @@ class Row:
     oneoff_out: float | None
     language_dominated: float | None
     seconds: float
+    seed: int | None = None
 
 
 @dataclass
@@ -202,6 +207,10 @@ def variants(p: Prepared, ours: ClusterSettings, space: np.ndarray, raw: np.ndar
     for ms in (5, size):
         s = ours.model_copy(update={"backend": "umap_hdbscan", "min_samples": ms})
         tries.append((f"umap_hdbscan, min_samples {ms}, {describe(s).split(', ')[1]}", s, None, umap_s))
+    s = ours.model_copy(update={"backend": "umap_hdbscan", "min_samples": size, "purity": "off"})
+    tries.append((f"umap_hdbscan, min_samples = smallest theme, {describe(s).split(', ')[1]}", s, None, umap_s))
+    s = ours.model_copy(update={"backend": "umap_hdbscan", "selection": "leaf"})
+    tries.append((f"umap_hdbscan, leaf selection, {describe(s).split(', ')[1]}", s, None, umap_s))
     for i in sorted({persistent, min(persistent + 1, len(layers) - 1), max(persistent - 1, 0)}):
         s = ours.model_copy(update={"backend": "evoc", "evoc_layer": i})
         tries.append((f"evoc layer {i}, {describe(s).split(', ')[1]}", s, layers[i], evoc_s))
@@ -284,6 +293,12 @@ def warm_up(rows: int = 600) -> None:
     print(f"warm-up (numba compilation): {time.perf_counter() - start:.1f} s", flush=True)
 
 
+def seeded(settings: ThemeSettings, seed: int) -> ThemeSettings:
+    """The settings with UMAP's and EVoC's random state set to `seed`."""
+    return settings.model_copy(update={"reduce": settings.reduce.model_copy(update={"seed": seed}),
+                                       "cluster": settings.cluster.model_copy(update={"seed": seed})})
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(available_sets()), help="comma list of sets")
@@ -295,6 +310,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse-umap", action="store_true",
                         help="cache UMAP coordinates under <cache>/reductions (re-runs skip UMAP)")
     parser.add_argument("--variants", action="store_true", help="also run variants of our cluster stage")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="run every method with this many seeds (from the settings' seed); print mean ± sd")
     args = parser.parse_args()
     args.sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     return args
@@ -316,20 +333,42 @@ def main() -> None:
     print(f"settings: {settings.model_dump_json(exclude={'describe'})}")
     warnings.filterwarnings("ignore", message=".*n_jobs value.*")
     warm_up()
-    all_rows, all_points = [], []
+    seeds = [settings.reduce.seed + i for i in range(max(1, args.seeds))]
+    if len(seeds) > 1:
+        print(f"seeds: {', '.join(map(str, seeds))} (UMAP random_state, shared by ours and BERTopic's; EVoC's)")
+    all_rows, all_points, summary, summary_curve = [], [], [], []
     for name in args.sets:
         prepared = prepare(name, settings, args.cache)
-        rows, points = run_methods(prepared, settings, args.variants, args.curve)
+        per_seed, set_points = [], []
+        for seed in seeds:
+            rows, points = run_methods(prepared, seeded(settings, seed), args.variants, args.curve)
+            if len(seeds) > 1:
+                print(f"-- {name}, seed {seed}")
+            print_rows(rows)
+            if points and len(seeds) == 1:
+                print_curve(points)
+            for row in rows:
+                row.seed = seed
+            for point in points:
+                point["seed"] = seed
+            per_seed.append(with_best_evoc(rows))
+            all_rows += rows
+            set_points += points
         if name in ATTRIBUTION:
             print(f"data: {ATTRIBUTION[name]}")
-        print_rows(rows)
-        if points:
-            print_curve(points)
-        all_rows += rows
-        all_points += points
+        if len(seeds) > 1:
+            print(f"== {name}: mean ± sd over {len(seeds)} seeds")
+            summary += (set_summary := summarise(per_seed))
+            print_seed_rows(set_summary)
+            if set_points:
+                summary_curve += (set_curve := summarise_curve(set_points))
+                print_curve(set_curve)
+        all_points += set_points
         if args.out:
-            args.out.write_text(json.dumps({"settings": settings.model_dump(mode="json"),
-                                            "rows": [asdict(r) for r in all_rows], "curve": all_points}, indent=1))
+            args.out.write_text(json.dumps({"settings": settings.model_dump(mode="json"), "seeds": seeds,
+                                            "rows": [asdict(r) for r in all_rows], "curve": all_points,
+                                            "summary": [asdict(r) for r in summary], "summary_curve": summary_curve},
+                                           indent=1))
     print(f"\npeak RSS: {peak_rss_mb():,.0f} MB")
 
 

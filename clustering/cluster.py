@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.embedders import MINILM
-from clustering.settings import ClusterSettings
+from clustering.settings import MIN_SAMPLES_AT_LEAST, ClusterSettings
 from clustering.stats import MAD_TO_SD
 
 UNTHEMED = -1
@@ -52,8 +52,10 @@ def auto_min_cluster_size(n_cases: int) -> int:
 
 
 def auto_min_samples(min_cluster_size: int) -> int:
-    """The default HDBSCAN min_samples: a quarter of the smallest theme (3 at least)."""
-    return max(3, min_cluster_size // 4)
+    """The default HDBSCAN min_samples: a quarter of the smallest theme, at least `MIN_SAMPLES_AT_LEAST` (5) and at
+    most the smallest theme (5 for the demo's 716 cases, 21 for CLINC150 full's 23,700; see the README's seeded
+    quality table)."""
+    return min(min_cluster_size, max(MIN_SAMPLES_AT_LEAST, min_cluster_size // 4))
 
 
 def knn_similarity_within(vectors: np.ndarray, labels: np.ndarray, k: int, block: int = 2048) -> np.ndarray:

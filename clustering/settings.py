@@ -91,6 +91,13 @@ class ReduceSettings(BaseModel):
     seed: int = 42
 
 
+# HDBSCAN's default min_samples is a quarter of the smallest theme but at least this many neighbours: with 3 (the
+# floor until the seeded quality table), the demo's themes moved more from seed to seed (ARI 0.873 +- 0.032 against
+# 0.897 +- 0.016 with 5 over 5 UMAP seeds); sets of 5,500 cases or more already had 5 or more, so only small files
+# change (bench/quality.py --seeds 5 --variants, README "Quality across sets").
+MIN_SAMPLES_AT_LEAST = 5
+
+
 class ClusterSettings(BaseModel):
     """The clustering backend, and what is done with the members that have no close sibling in their theme."""
 
@@ -99,7 +106,9 @@ class ClusterSettings(BaseModel):
     backend: Literal["umap_hdbscan", "evoc"] = Field(
         "umap_hdbscan", description="umap_hdbscan: HDBSCAN on the UMAP coordinates; evoc: EVoC on the vectors")
     min_cluster_size: int | None = Field(None, ge=2, description="None = scales with the number of cases")
-    min_samples: int | None = Field(None, ge=1, description="None = a quarter of min_cluster_size (3 at least)")
+    min_samples: int | None = Field(
+        None, ge=1, description=f"None = a quarter of min_cluster_size, at least {MIN_SAMPLES_AT_LEAST} and at most "
+                                "min_cluster_size")
     selection: Literal["eom", "leaf"] = "eom"
     evoc_layer: int | None = Field(
         None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")

@@ -28,7 +28,8 @@ def test_min_cluster_size_grows_slowly_with_the_data():
     sizes = [auto_min_cluster_size(n) for n in (10, 716, 5_500, 23_700, 100_000)]
     assert sizes == [5, 14, 20, 85, 360]
     assert auto_min_cluster_size(1) == 5 and auto_min_cluster_size(100) == 10
-    assert auto_min_samples(14) == 3 and auto_min_samples(85) == 21
+    assert auto_min_samples(14) == 5 and auto_min_samples(85) == 21 and auto_min_samples(20) == 5
+    assert auto_min_samples(4) == 4  # never more neighbours than the smallest theme
 
 
 def test_knn_similarity_within_a_label():
