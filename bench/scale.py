@@ -37,8 +37,11 @@ from assistant.workspace.runs import load_themes  # noqa: E402
 from eval_sets.demo_data import generate_demo_cases  # noqa: E402
 
 MISJUDGED_PER_SCALE = 716  # misjudged rows of the demo data at scale 1
-CHILD = ("import resource, sys; from assistant.cli import main; rc = main(sys.argv[1:]); "
-         "print('PEAK_RSS_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); sys.exit(rc)")
+# The child's own peak: VmHWM of its address space. getrusage's ru_maxrss would not do: Linux carries the parent's
+# high-water mark over fork and exec, so every child reported at least this script's peak (torch loaded: ~1.5 GB).
+CHILD = ("import sys; from assistant.cli import main; rc = main(sys.argv[1:]); "
+         "print('PEAK_RSS_MB', next(int(x.split()[1]) for x in open('/proc/self/status') if x.startswith('VmHWM')) "
+         "/ 1024); sys.exit(rc)")
 
 
 def make_file(n_misjudged: int, folder: Path) -> tuple[Path, int, int]:
