@@ -6,7 +6,7 @@ Starts the app on a free 127.0.0.1 port and drives it in headless Chromium (Debi
 Playwright). Without --workspace it uses (and on first use builds, ~1-3 min) a demo workspace in the temporary
 folder: `error-themes demo` makes a run of the shipped demo data and its offline drafts.
 Writes themes_page.png (metrics, map, ranked themes), theme_page.png, review_page.png and theme_loop.png (the
-theme page of the registry theme with the latest action, from its header to its trend chart; when that theme is not
+theme page of the registry theme with the latest action (of one day, the first recorded), from its header to its trend chart; when that theme is not
 known yet, the script marks it known in the registry panel first, as an analyst would: this changes the workspace).
 """
 
@@ -101,7 +101,8 @@ def wait_for_plot(page, elem_id: str, timeout_ms: int = 60_000) -> None:
 
 
 def loop_theme(workspace: Path, run_id: str) -> str | None:
-    """The run theme (of `run_id`) whose registry theme has the latest action, or None when no theme has one."""
+    """The run theme (of `run_id`) whose registry theme has the latest action (of one day, the first recorded), or
+    None when no theme has one."""
     from assistant.workspace.registry import Registry
     from assistant.workspace.runs import Workspace
 
@@ -109,7 +110,7 @@ def loop_theme(workspace: Path, run_id: str) -> str | None:
     actions = registry.actions()
     if not actions:
         return None
-    latest = registry.kept(max(actions, key=lambda a: (a.date, a.action_id)).theme_id).theme_id
+    latest = registry.kept(max(actions, key=lambda a: (a.date, -a.action_id)).theme_id).theme_id
     return next((t for t, theme in sorted(registry.linked(run_id).items()) if theme.theme_id == latest), None)
 
 
