@@ -219,7 +219,10 @@ def rca_draft(pack: EvidencePack, min_score: float) -> dict:
         else "medium" if score >= 0.35 else "low"
     questions = [f"Do the cases beyond the {pack.sampled_cases} sampled here share this cause?"]
     if runner_up and runner_up[1] >= min_score and score - runner_up[1] < CLOSE_RUNNER_UP:
-        questions.append(f"Could the cause be {runner_up[0]} instead (score {runner_up[1]:.2f} against {score:.2f})?")
+        # the signals behind the runner-up, not the rule's scores: a score is no figure of the evidence
+        signals = score_root_causes(pack)[1][runner_up[0]]
+        questions.append(f"Could the cause be {runner_up[0]} instead? The evidence points to it almost as strongly"
+                         + (f": {'; '.join(signals)}." if signals else "."))
     return {
         "title": f"{ctx['policy']}: {category.replace('_', ' ')} behind {pack.size} "
                  f"{'overkill' if direction == 'FP' else 'missed' if direction == 'FN' else 'misjudged'} cases",
