@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from assistant.drafting.backends.offline import OfflineDrafter
+import pytest
+
+from assistant.drafting.backends.offline import OfflineDrafter, score_root_causes
 from assistant.drafting.evidence import build_pack
 from assistant.drafting.grounding import ground
 from assistant.drafting.models import KINDS, RcaNarrative, parse_draft
@@ -54,3 +56,17 @@ def test_offline_drafts_quote_only_figures_of_the_evidence(drafting_run):
             draft = parse_draft(kind, OfflineDrafter().generate(kind, pack, []).text)
             _, flags = ground(kind, draft, set(members[theme.theme_id]), pack)
             assert [f for f in flags if f.startswith("figure ")] == [], (theme.theme_id, kind)
+
+
+@pytest.mark.parametrize("counts, concentrated", [((10, 7, 5), True), ((4,), False)])
+def test_errors_concentrate_on_moderators_only_when_they_decided_most_of_the_theme(drafting_run, counts,
+                                                                                   concentrated):
+    """Three moderators with 22 of 28 human decisions are a concentration; one with 4 of 28 is only over-represented
+    (the marketplace's NGO theme was blamed on its moderators that way)."""
+    _, run, cases, _, theme = drafting_run
+    pack = build_pack(run, cases, theme).model_copy(deep=True)
+    pack.sources = {"human": 28}
+    pack.facets["moderator_id"] = [{"value": f"rv_{i}", "count": n, "share": n / 28, "lift": 11.0}
+                                   for i, n in enumerate(counts)]
+    _, reasons = score_root_causes(pack)
+    assert any("concentrate on a few moderators" in r for r in reasons["moderator_knowledge"]) is concentrated
