@@ -118,17 +118,26 @@ def _score(outcome, row, planted: str, expected: str | None) -> DraftScore:
 
 
 def evaluate_drafts(run_dir: str | Path, labels: pd.Series, expected: dict[str, str], settings: LLMSettings,
-                    kinds: tuple[str, ...] = ("rca",), limit: int | None = None) -> DraftsEvaluation:
+                    kinds: tuple[str, ...] = ("rca",), limit: int | None = None,
+                    themes: list[str] | None = None) -> DraftsEvaluation:
     """Draft and score, with the backend `settings` asks for, one draft of each kind per planted theme.
 
-    limit: only the first N planted themes (sorted by name) with a matching theme.
+    themes: only these planted themes; limit: only the N largest of them (most planted cases; ties by name), for a
+    slow backend. Either way, only planted themes with an expected root cause and a matching theme of the run.
     """
     run, assignments = load_run(run_dir)
     score = score_run(assignments[["case_id", "theme_id"]], labels)
-    targets = [(m.planted, m.best_theme) for m in score.planted if m.best_theme and m.planted in expected]
-    if not targets:
+    if themes:
+        unknown = sorted(set(themes) - {m.planted for m in score.planted})
+        if unknown:
+            raise ValueError(f"not a planted theme of the labels: {', '.join(unknown)}")
+    matches = [m for m in score.planted
+               if m.best_theme and m.planted in expected and (not themes or m.planted in themes)]
+    if not matches:
         raise ValueError("no planted theme with an expected root cause matches a theme of the run")
-    targets = targets[:limit] if limit else targets
+    if limit:
+        matches = sorted(matches, key=lambda m: (-m.size, m.planted))[:limit]
+    targets = [(m.planted, m.best_theme) for m in matches]
     backend = make_backend(settings)
     scores = []
     with tempfile.TemporaryDirectory(prefix="eval-drafts-") as scratch:

@@ -32,7 +32,10 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                         "eval_sets/demo/root_causes.json")
     p.add_argument("--kind", action="append", choices=KINDS,
                    help="kinds of draft to evaluate (repeatable; default rca, which names the root cause)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N planted themes")
+    p.add_argument("--theme", action="append", metavar="PLANTED",
+                   help="only this planted theme (repeatable), e.g. --theme cbd_market_rules")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="only the N largest planted themes (most planted cases): for a slow backend")
     p.add_argument("--structured-output", choices=FORMS, help="override llm.structured_output for this evaluation")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
     p.add_argument("--out", type=Path, metavar="FILE.json", help="also write the figures and every draft's score")
@@ -49,7 +52,7 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
     run_dir = Workspace(args.workspace).run_dir(args.run)
     kinds = tuple(args.kind) if args.kind else ("rca",)
     evaluation = evaluate_drafts(run_dir, read_labels(path, column), read_expected(args.expected), llm, kinds,
-                                 args.limit)
+                                 args.limit, args.theme)
     rows = [[d.planted, d.theme_id, d.kind, d.validity, d.expected or "", d.drafted or "",
              "yes" if d.agrees else ("" if d.kind != "rca" else "no"), str(d.citations_kept),
              str(d.citations_outside), str(d.figures_unverified), str(d.prompt_tokens), str(d.completion_tokens),

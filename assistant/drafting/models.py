@@ -22,9 +22,9 @@ Confidence = Literal["low", "medium", "high"]
 KINDS = ("label", "rca", "policy")
 NAME_MAX_WORDS = 8  # a label's name
 # the same rule as a pattern, for grammar-constrained decoding (a small model otherwise writes 10-word names):
-# 1 to 8 words of at most 24 characters, single spaces between them; a word holds no quote, backslash or line break
-# (the grammar runs inside the JSON string: a quote would end it)
-_WORD = r'[^ "\\\n]{1,24}'
+# 1 to 8 words of at most 24 characters, single spaces between them; a word holds no quote, backslash or control
+# character such as a line break (the grammar runs inside the JSON string: a quote would end it)
+_WORD = r'[^ "\\\x00-\x1F\x7F]{1,24}'
 NAME_PATTERN = f"^{_WORD}( {_WORD}){{0,{NAME_MAX_WORDS - 1}}}$"
 
 

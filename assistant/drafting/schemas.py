@@ -9,7 +9,9 @@ schema the server's grammar compiler understands:
 - `grammar_schema` (llama.cpp's grammar, vLLM, Ollama): the same, but keeping `minItems` / `minLength`, which
   those grammar compilers enforce and which keep a small model from answering with an empty citation list, and
   bounding every list and free text (`GRAMMAR_MAX_ITEMS`, `GRAMMAR_MAX_CHARS`) so that a small model that repeats
-  itself closes the JSON instead of running into max_tokens with a cut-off answer.
+  itself closes the JSON instead of running into max_tokens with a cut-off answer; every free text also gets a
+  `pattern` of characters JSON allows raw in a string (`TEXT_CHAR`), which llama-cpp-python's grammar does not
+  enforce by itself.
 
 Either way the answer is validated by the pydantic model afterwards (`models.parse_draft`): the schema
 constrains what the model can write, the model decides what is valid.
@@ -26,6 +28,11 @@ STRUCTURAL = {"type", "properties", "items", "enum", "const", "anyOf", "required
 GRAMMAR_BOUNDS = {"minItems", "maxItems", "minLength", "maxLength", "pattern"}
 GRAMMAR_MAX_ITEMS = 8  # a list in a draft: more than a reviewer reads
 GRAMMAR_MAX_CHARS = 600  # one text field of a draft: a few sentences
+# A character of free text in the grammar form: no control character (JSON forbids them raw in a string, and
+# llama-cpp-python's json-schema-to-grammar lets a model write them: SmolLM2 wrote a raw line break, "Invalid
+# control character"), no quote or backslash (the pattern runs on the JSON string's raw text; this keeps it
+# equal to the decoded text, for servers that read the pattern either way)
+TEXT_CHAR = r'[^"\\\x00-\x1F\x7F]'
 
 
 def _resolve(node, defs: dict, keep: set[str]):
@@ -49,6 +56,7 @@ def _resolve(node, defs: dict, keep: set[str]):
         out.setdefault("maxItems", GRAMMAR_MAX_ITEMS)
     if "maxLength" in keep and out.get("type") == "string" and "enum" not in out and "pattern" not in out:
         out.setdefault("maxLength", GRAMMAR_MAX_CHARS)
+        out["pattern"] = f"^{TEXT_CHAR}{{{out.get('minLength', 0)},{out['maxLength']}}}$"
     return out
 
 

@@ -87,3 +87,29 @@ def test_an_llm_answer_repaired_and_one_citing_outside_the_theme_are_counted(sma
     assert figures["prompt_tokens_per_draft"] == 250 and figures["completion_tokens_per_draft"] == 30
     assert figures["root_cause_agreement"] is None  # no RCA was drafted
     assert {r.form for r in llm_server.requests} == {"json_object"}
+
+
+def test_themes_can_be_chosen_by_name_or_the_largest_taken(small_run, small_demo_csv, expected_file, tmp_path,
+                                                          capsys):
+    from eval_sets.scorer import read_labels, score_run
+
+    workspace, run_dir, _ = small_run
+    _, assignments = load_run(run_dir)
+    sizes = {m.planted: m.size for m in score_run(assignments[["case_id", "theme_id"]],
+                                                   read_labels(small_demo_csv, "theme")).planted if m.best_theme}
+    common = ["eval-drafts", str(run_dir), "--workspace", str(workspace.root), "--labels", f"{small_demo_csv}:theme",
+              "--expected", str(expected_file)]
+    chosen = sorted(sizes)[-2:]
+    out = tmp_path / "chosen.json"
+    assert main([*common, "--theme", chosen[0], "--theme", chosen[1], "--out", str(out)]) == 0
+    assert sorted(d["planted"] for d in json.loads(out.read_text(encoding="utf-8"))["drafts"]) == chosen
+
+    out = tmp_path / "largest.json"
+    assert main([*common, "--limit", "2", "--out", str(out)]) == 0
+    drafted = {d["planted"] for d in json.loads(out.read_text(encoding="utf-8"))["drafts"]}
+    assert len(drafted) == 2
+    assert min(sizes[p] for p in drafted) >= max(sizes[p] for p in set(sizes) - drafted)
+
+    capsys.readouterr()
+    assert main([*common, "--theme", "no_such_theme"]) == 2
+    assert "not a planted theme of the labels: no_such_theme" in capsys.readouterr().err

@@ -7,9 +7,8 @@ instructions" cannot steer it.
 Root cause: each category scores the share of the pack's notes that use its vocabulary, plus structural
 signals: a model-decided FP-heavy theme points to model_overkill, a model-decided FN-heavy one to model_miss,
 a concentrated locale (with notes that speak of markets) to locale_rule, ads judged differently by two
-moderators to policy_ambiguity, errors
-concentrated on a few moderators to moderator_knowledge. The highest score wins; the reasons are written
-into the draft.
+moderators to policy_ambiguity, errors concentrated on a few moderators (who decided at least half of the
+theme's human decisions) to moderator_knowledge. The highest score wins; the reasons are written into the draft.
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ from clustering.describe import MISSING
 
 MODEL_ID = "offline-drafter/1"
 CLOSE_RUNNER_UP = 0.2  # a runner-up category this close to the winner lowers confidence and is asked about
+# errors "concentrate on a few moderators" when the over-represented ones decided at least this share of the
+# theme's human decisions (one moderator with 4 of 28 is over-represented, not a concentration)
+CONCENTRATED_SHARE = 0.5
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
     "policy_ambiguity": ("ambigu", "unclear", "vague", "doesn't define", "does not define", "not defined",
@@ -133,7 +135,8 @@ def score_root_causes(pack: EvidencePack) -> tuple[dict[str, float], dict[str, l
                                            "differently by different moderators")
     moderators = [v for v in pack.facets.get("moderator_id", []) if v["value"] != MISSING]
     concentrated = [v for v in moderators if v["lift"] >= 3 and v["count"] >= 3]
-    if _share(pack.sources, "human") >= 0.7 and concentrated:
+    held = sum(v["count"] for v in concentrated) / max(pack.sources.get("human", 0), 1)
+    if _share(pack.sources, "human") >= 0.7 and concentrated and held >= CONCENTRATED_SHARE:
         scores["moderator_knowledge"] += 0.3
         reasons["moderator_knowledge"].append("errors concentrate on a few moderators: " + ", ".join(
             f"{v['value']} ({v['count']} cases, lift {v['lift']:.1f})" for v in concentrated))
@@ -219,7 +222,10 @@ def rca_draft(pack: EvidencePack, min_score: float) -> dict:
         else "medium" if score >= 0.35 else "low"
     questions = [f"Do the cases beyond the {pack.sampled_cases} sampled here share this cause?"]
     if runner_up and runner_up[1] >= min_score and score - runner_up[1] < CLOSE_RUNNER_UP:
-        questions.append(f"Could the cause be {runner_up[0]} instead (score {runner_up[1]:.2f} against {score:.2f})?")
+        # the signals behind the runner-up, not the rule's scores: a score is no figure of the evidence
+        signals = score_root_causes(pack)[1][runner_up[0]]
+        questions.append(f"Could the cause be {runner_up[0]} instead? The evidence points to it almost as strongly"
+                         + (f": {'; '.join(signals)}." if signals else "."))
     return {
         "title": f"{ctx['policy']}: {category.replace('_', ' ')} behind {pack.size} "
                  f"{'overkill' if direction == 'FP' else 'missed' if direction == 'FN' else 'misjudged'} cases",

@@ -200,3 +200,36 @@ def test_the_grammar_schema_bounds_a_label_name_to_the_words_the_model_accepts(n
     if valid:
         DRAFT_MODELS["label"].model_validate({"name": name, "sentence": "s", "cited_case_ids": ["C1"]})
     assert "pattern" not in strict_schema("label")["properties"]["name"]
+
+
+def free_texts(schema: dict, path: str = ""):
+    """(path, schema) of every string of a schema that is neither an enum nor a citation list's item."""
+    if schema.get("type") == "string" and "enum" not in schema:
+        yield path, schema
+    for name, prop in (schema.get("properties") or {}).items():
+        yield from free_texts(prop, f"{path}.{name}")
+    if isinstance(schema.get("items"), dict):
+        yield from free_texts(schema["items"], f"{path}[]")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_grammar_schema_keeps_control_characters_out_of_every_string(kind):
+    """A grammar-constrained model may write only what JSON allows raw inside a string: llama-cpp-python's own
+    string rule lets through a raw line break (SmolLM2 wrote one: "Invalid control character"), so every string
+    of the grammar form carries a pattern without control characters, quotes or backslashes."""
+    texts = dict(free_texts(grammar_schema(kind)))
+    assert texts
+    for path, prop in texts.items():
+        pattern = prop["pattern"].strip("^$")
+        assert re.fullmatch(pattern, "Ads für Café-Gutscheine, 12.5% (FR), 'free' — approved") or path.endswith(
+            ".name"), path
+        for bad in ("line\nbreak", "tab\there", 'a "quote"', "back\\slash", "nul\x00"):
+            assert not re.fullmatch(pattern, bad), (path, bad)
+
+
+def test_llama_cpp_compiles_the_text_pattern_into_its_grammar():
+    """The grammar llama-cpp-python makes of the schema uses the pattern, not its permissive string rule."""
+    grammar = pytest.importorskip("llama_cpp.llama_grammar", reason="llama-cpp-python is not installed (local-llm)")
+    gbnf = grammar.json_schema_to_gbnf(json.dumps(grammar_schema("label")))
+    assert r'[^"\\\x00-\x1F\x7F]' in gbnf
+    assert not re.search(r"\bchar\b", gbnf.split("::=", 1)[1])  # the built-in char rule is not used
