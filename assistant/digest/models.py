@@ -98,6 +98,8 @@ class DigestTheme(BaseModel):
     rca: ThemeRca | None = None
     registry_id: str | None = Field(None, description="the theme registry's id of this theme (kept across runs)")
     registry_name: str | None = Field(None, description="the analyst's name of it, shown in place of the label")
+    drafted_name: str | None = Field(None, description="its label draft's name in the run (accepted, then edited, "
+                                                       "then newest), for a theme the digest did not detail")
     draft_errors: list[str] = Field(default_factory=list)
 
 

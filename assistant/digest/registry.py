@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from assistant.digest.models import Digest, FixItem
-from assistant.views.names import registry_names
+from assistant.views.names import drafted_labels, registry_names
 from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace
 from assistant.workspace.theme_status import theme_statuses
 
 
 def apply_registry(digest: Digest, workspace: Workspace, run_id: str | None) -> None:
-    """Name the digest's themes by the registry (the analyst's name beats the drafted label) and list the registry
+    """Name the digest's themes by the registry (the analyst's name beats the drafted label; a theme the digest does
+    not detail still gets the run's label draft) and list the registry
     themes with an action and the verdict on it, measured on the digest's run where it holds the theme."""
     registry = sync_saved_runs(workspace)
     names = registry.names_for_run(run_id) if run_id else {}
     named = {t.theme_id for t in registry.themes(None) if t.name}
+    drafted = drafted_labels(workspace.store_path, run_id) if run_id else {}
     for theme in digest.themes:
+        theme.drafted_name = drafted.get(theme.theme_id)
         if theme.theme_id in names:
             theme.registry_id = names[theme.theme_id][0]
             theme.registry_name = names[theme.theme_id][1] if theme.registry_id in named else None

@@ -49,11 +49,14 @@ def noise_text(m: RateChange, alpha: float) -> str:
 
 
 def theme_title(t: DigestTheme) -> str:
-    """The analyst's name of the theme (theme registry), else the label's name when drafted, else the top keywords."""
+    """The analyst's name of the theme (theme registry), else the label's name when drafted (the detailed themes'
+    label drafted for the digest, else the run's label draft), else the top keywords."""
     if t.registry_name:
         return t.registry_name
     if t.label is not None:
         return t.label.name
+    if t.drafted_name:
+        return t.drafted_name
     return ", ".join(t.keywords[:4]) or t.theme_id
 
 

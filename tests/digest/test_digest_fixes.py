@@ -3,9 +3,13 @@ name in place of the drafted label."""
 
 import shutil
 
+from assistant.config import LLMSettings
 from assistant.digest.build import write_digest
+from assistant.drafting.drafter import make_drafter
+from assistant.views.drafts import theme_labels
 from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace
+from assistant.workspace.store import DraftStore
 from eval_sets import DEMO_CASES
 
 WEEK = "2026-W47"
@@ -34,3 +38,19 @@ def test_the_digest_says_whether_each_action_worked_and_shows_the_analysts_name(
     assert "Did the fixes work?" in html and "Fixes under test" in html
     themes_table = md.split("## Themes")[1].split("## Top themes")[0]
     assert "Fixes under test" in themes_table
+
+
+def test_a_theme_the_digest_does_not_detail_is_named_by_the_runs_label_draft(demo_digest, tmp_path):
+    workspace, first, _ = demo_digest
+    plain = [t for t in first.digest.themes if not t.detailed and t.label is None]
+    assert plain, "the demo digest details only its top themes"
+    workspace = Workspace(shutil.copytree(workspace.root, tmp_path / "ws"))
+    run_id = first.digest.coverage.run_id
+    drafter = make_drafter(workspace, workspace.runs / run_id, LLMSettings())
+    drafter.draft_all([plain[0].theme_id], kinds=("label",))
+    name = theme_labels(DraftStore(workspace.store_path).list(run_id=run_id, kind="label"))[plain[0].theme_id]
+    result = write_digest(DEMO_CASES, WEEK, workspace, out=tmp_path / "out")
+    shown = next(t for t in result.digest.themes if t.theme_id == plain[0].theme_id)
+    assert shown.label is None and shown.drafted_name == name
+    themes_table = result.paths["digest.md"].read_text(encoding="utf-8").split("## Themes")[1].split("## Top themes")[0]
+    assert name in themes_table
