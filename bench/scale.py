@@ -4,7 +4,8 @@
                           [--ray-size 10000] [--keep DIR [--cached-only]]
 
 First, texts/s of each embedding runtime on CLINC150 test with its cosine to torch and k-means NMI
-(`bench/embed_backends.py`; `--runtimes ''` skips it). Then, per size:
+(`bench/embed_backends.py`; `--runtimes ''` skips it), and OpenVINO's ratio to torch over `--pairs` interleaved
+pairs (the figure to quote on a noisy machine). Then, per size:
 
 Cases are the demo data generated at a larger scale (`eval_sets.demo_data`, new ids and recombined texts),
 written as Parquet with all audited rows (about 40% of them misjudged). Each size runs `error-themes themes`
@@ -30,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed_backends import measure, table  # noqa: E402
+from embed_backends import measure, paired_ratio, table  # noqa: E402
 from machine import machine_line  # noqa: E402
 
 from assistant.workspace.runs import load_themes  # noqa: E402
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="misjudged cases per run, comma-separated ('' = none)")
     parser.add_argument("--backend", default="auto", help="embed.backend of the pipeline runs")
     parser.add_argument("--runtimes", default="torch,onnx,openvino,onnx-int8", help="runtimes to time ('' = none)")
+    parser.add_argument("--pairs", type=int, default=5, help="paired torch / default-runtime timings (0 = none)")
     parser.add_argument("--ray-size", type=int, default=10000, help="cases for Ray against local (0 = skip)")
     parser.add_argument("--keep", type=Path, help="keep files and workspaces in this folder")
     parser.add_argument("--cached-only", action="store_true",
@@ -97,6 +99,8 @@ def main() -> None:
     print(machine_line("sentence-transformers", "torch", "onnxruntime", "openvino", "ray", "umap-learn", "hdbscan"))
     if args.runtimes:
         print(table(measure(tuple(args.runtimes.split(",")))), flush=True)
+    if args.pairs:
+        print(paired_ratio("openvino", args.pairs), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,9 @@ Starts the app on a free 127.0.0.1 port and drives it in headless Chromium (Debi
 Playwright). Without --workspace it uses (and on first use builds, ~1-3 min) a demo workspace in the temporary
 folder: `error-themes demo` makes a run of the shipped demo data and its offline drafts.
 Writes themes_page.png (metrics, map, ranked themes), theme_page.png, review_page.png and theme_loop.png (the
-theme page of the registry theme with the latest action (of one day, the first recorded), from its header to its trend chart; when that theme is not
-known yet, the script marks it known in the registry panel first, as an analyst would: this changes the workspace).
+theme page of the registry theme with the latest action (of one day, the first recorded), from its header to its
+trend chart; when that theme is not known yet, the script marks it known in the registry panel first, as an analyst
+would: this changes the workspace).
 """
 
 from __future__ import annotations
