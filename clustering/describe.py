@@ -208,11 +208,18 @@ def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
                      index: InconsistentIndex | None = None) -> list[InconsistentAd]:
     """Ads of the theme judged more than once (anywhere in `cases`) with different judgments, the first `limit`
     by ad id. `index`: `inconsistent_index(cases)`, when made once for many themes."""
+    return [index_of(theme, cases, index)[a] for a in inconsistent_ad_ids(theme, cases, index)[:limit]]
+
+
+def inconsistent_ad_ids(theme: pd.DataFrame, cases: pd.DataFrame, index: InconsistentIndex | None = None) -> list[str]:
+    """Every ad of the theme judged inconsistently (anywhere in `cases`), by ad id."""
     ads = {str(a) for a in theme["ad_id"].dropna().unique()}
-    if not ads:
-        return []
-    index = inconsistent_index(cases[cases["ad_id"].isin(ads)]) if index is None else index
-    return [index[a] for a in sorted(ads & index.keys())[:limit]]
+    return sorted(ads & index_of(theme, cases, index).keys()) if ads else []
+
+
+def index_of(theme: pd.DataFrame, cases: pd.DataFrame, index: InconsistentIndex | None) -> InconsistentIndex:
+    """`index`, or one made for the ads of `theme` alone."""
+    return index if index is not None else inconsistent_index(cases[cases["ad_id"].isin(theme["ad_id"].dropna())])
 
 
 @dataclass(frozen=True)
@@ -285,6 +292,7 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
                        impact(cases, theme["case_id"], has_correct_rows, index=context.impact).items()},
             weekly=weekly, last_week_change=change, trend=trend,
             inconsistent_ads=inconsistent_ads(theme, cases, index=context.inconsistent),
+            inconsistent_ads_total=len(inconsistent_ad_ids(theme, cases, context.inconsistent)),
             centroid=[round(float(x), 6) for x in centroids[label]],
             label=label,
         ))

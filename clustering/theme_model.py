@@ -70,7 +70,9 @@ class Theme(BaseModel):
     weekly: list[WeekCount]
     last_week_change: int | None
     trend: str
-    inconsistent_ads: list[InconsistentAd]
+    inconsistent_ads: list[InconsistentAd] = Field(description="the first ones by ad id (at most 10)")
+    inconsistent_ads_total: int | None = Field(None, description="all ads of the theme judged inconsistently "
+                                                                 "(None in runs saved before it was counted)")
     centroid: list[float]
     known_id: str | None = Field(None, description="the known (registry) theme whose cases were assigned to it first")
 
@@ -117,3 +119,8 @@ class ThemeRun(BaseModel):
     themes: list[Theme]
     parents: list[ParentTheme] = Field(
         default_factory=list, description="parent themes (clustering.hierarchy); empty in runs made before them")
+
+
+def inconsistent_total(theme: Theme) -> int:
+    """How many ads of the theme were judged inconsistently (the listed ones in runs saved before the count)."""
+    return len(theme.inconsistent_ads) if theme.inconsistent_ads_total is None else theme.inconsistent_ads_total

@@ -9,6 +9,7 @@ import pytest
 from clustering.describe import (
     class_tfidf,
     facet_lifts,
+    inconsistent_ad_ids,
     inconsistent_ads,
     inconsistent_index,
     pick_representatives,
@@ -96,3 +97,7 @@ def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
         theme = cases.iloc[rows]
         assert inconsistent_ads(theme, cases, limit=10, index=index) == inconsistent_ads(theme, cases, limit=10)
     assert len(inconsistent_ads(cases, cases, limit=10, index=index)) == 10
+    # every one is counted, not only the ten listed
+    everyone = inconsistent_ad_ids(cases, cases, index)
+    assert len(everyone) > 10 and everyone == inconsistent_ad_ids(cases, cases)
+    assert everyone[:10] == [a.ad_id for a in inconsistent_ads(cases, cases, limit=10, index=index)]

@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from assistant.config import LLMSettings
-from clustering.theme_model import ParentTheme, Theme, ThemeRun
+from clustering.theme_model import ParentTheme, Theme, ThemeRun, inconsistent_total
 
 NOTE_CHARS, AD_CHARS, LANDING_CHARS = 400, 240, 160  # longest texts shown; halved while the pack is too large
 CONTRAST_THEMES, CONTRAST_CASES = 2, 2  # nearest other themes shown, and representatives of each
@@ -172,7 +172,7 @@ def _assemble(run: ThemeRun, theme: Theme, by_id: pd.DataFrame, member_ids: list
         weekly={w.week: w.count for w in theme.weekly}, trend=theme.trend, last_week_change=theme.last_week_change,
         inconsistent_ads=[{"ad_id": a.ad_id, "case_ids": a.case_ids, "decisions": a.decisions}
                           for a in theme.inconsistent_ads[:5]],
-        inconsistent_ads_total=len(theme.inconsistent_ads),
+        inconsistent_ads_total=inconsistent_total(theme),
         sampled_cases=sum(1 for i in member_ids if i in by_id.index),
         cases=[_case(by_id.loc[i], scale) for i in member_ids if i in by_id.index],
         contrasts=contrasts,

@@ -21,7 +21,7 @@ from clustering.files import write_atomic
 from clustering.load import parse_map_options
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
 from clustering.problems import LoadError, ValidationError, format_problems
-from clustering.theme_model import Theme, ThemeRun
+from clustering.theme_model import Theme, ThemeRun, inconsistent_total
 
 UI_DEFAULTS = UISettings()
 # shown in the cases table; the CSV export holds every saved column (queue, moderator, ad id, decisions, ...)
@@ -190,7 +190,9 @@ def inconsistent_md(theme: Theme, limit: int = 5) -> str:
     """Ads of the theme judged more than once with differing judgments."""
     if not theme.inconsistent_ads:
         return ""
-    lines = [f"**Judged inconsistently:** {len(theme.inconsistent_ads):,} ad(s)"]
+    total = inconsistent_total(theme)
+    shown = f" (the first {limit} below)" if total > limit else ""
+    lines = [f"**Judged inconsistently:** {total:,} ad(s){shown}"]
     for a in theme.inconsistent_ads[:limit]:
         lines.append(f"- ad `{a.ad_id}`: {', '.join(a.decisions)} ({', '.join(a.case_ids)}); "
                      f"QA: {a.final_decision or 'n/a'}")

@@ -51,3 +51,16 @@ def test_same_evidence_gives_the_same_digest_whatever_the_run(drafting_run):
     pack = build_pack(run, cases, theme_id)
     assert pack.digest() == pack.model_copy(update={"run_id": "another-run"}).digest()
     assert pack.digest() != pack.model_copy(update={"size": pack.size + 1}).digest()
+
+
+def test_pack_counts_every_inconsistent_ad_not_only_the_listed_ones(drafting_run):
+    _, run, cases, _, theme_id = drafting_run
+    theme = next(t for t in run.themes if t.theme_id == theme_id)
+    listed = theme.inconsistent_ads[:1] * 3
+    counted = theme.model_copy(update={"inconsistent_ads": listed, "inconsistent_ads_total": 27})
+    run = run.model_copy(update={"themes": [counted if t.theme_id == theme_id else t for t in run.themes]})
+    pack = build_pack(run, cases, theme_id, LLMSettings(token_budget=50_000))
+    assert pack.inconsistent_ads_total == 27
+    older = counted.model_copy(update={"inconsistent_ads_total": None})  # a run saved before the count
+    run = run.model_copy(update={"themes": [older if t.theme_id == theme_id else t for t in run.themes]})
+    assert build_pack(run, cases, theme_id, LLMSettings(token_budget=50_000)).inconsistent_ads_total == len(listed)

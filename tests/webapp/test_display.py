@@ -14,6 +14,7 @@ from assistant.webapp.display import (
     export_csv,
     facet_frame,
     facets_frame,
+    inconsistent_md,
     keywords_md,
     load_error_text,
     metrics_frame,
@@ -141,3 +142,18 @@ def test_the_cases_csv_opens_formulas_as_text(run_data, tmp_path):
     back = pd.read_csv(export_csv(members, "RUN", theme.theme_id, None, folder=tmp_path), dtype=str)
     assert back["ad_text"].tolist() == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'@SUM(1+1)", "fine"]
     assert back["locale"].tolist() == ["'+cmd|' /C calc'!A0", "en-US", "'-1+2"]
+
+
+def test_inconsistent_ads_say_how_many_there_are_beyond_the_listed_ones():
+    from clustering.theme_model import InconsistentAd, Theme
+
+    ads = [InconsistentAd(ad_id=f"AD{i}", case_ids=[f"C{i}a", f"C{i}b"], decisions=["reject", "approve"],
+                          moderators=["m1", "m2"], final_decision="approve") for i in range(10)]
+    theme = Theme(theme_id="T01", rank=1, size=40, share_of_misjudged=0.1, cohesion=0.7, keywords=[],
+                  representatives=[], error_types={}, sources={}, facets={}, impact_pp={}, weekly=[],
+                  last_week_change=None, trend="steady", inconsistent_ads=ads, inconsistent_ads_total=23,
+                  centroid=[1.0])
+    text = inconsistent_md(theme, limit=5)
+    assert "23 ad(s) (the first 5 below)" in text and text.count("- ad `") == 5
+    older = theme.model_copy(update={"inconsistent_ads": ads[:3], "inconsistent_ads_total": None})
+    assert "3 ad(s)" in inconsistent_md(older, limit=5) and "first" not in inconsistent_md(older, limit=5)
