@@ -208,7 +208,8 @@ def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
                      index: InconsistentIndex | None = None) -> list[InconsistentAd]:
     """Ads of the theme judged more than once (anywhere in `cases`) with different judgments, the first `limit`
     by ad id. `index`: `inconsistent_index(cases)`, when made once for many themes."""
-    return [index_of(theme, cases, index)[a] for a in inconsistent_ad_ids(theme, cases, index)[:limit]]
+    index = index_of(theme, cases, index)
+    return [index[a] for a in inconsistent_ad_ids(theme, cases, index)[:limit]]
 
 
 def inconsistent_ad_ids(theme: pd.DataFrame, cases: pd.DataFrame, index: InconsistentIndex | None = None) -> list[str]:
