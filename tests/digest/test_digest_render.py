@@ -81,6 +81,8 @@ def test_renders_are_pure_and_follow_the_digest(demo_digest):
     changed = digest.model_copy(deep=True)
     changed.themes[0].keywords = ["brand-new keyword"]
     changed.themes[0].label = None
+    changed.themes[0].drafted_name = None  # with no name of any kind, a theme is shown by its keywords
+    changed.themes[0].registry_name = None
     assert "brand-new keyword" in markdown(changed) and "brand-new keyword" in html(changed)
 
 
