@@ -183,9 +183,7 @@ class InconsistentIndex:
         self._columns = {c: rows[c].to_numpy(dtype=object, na_value=None)
                          for c in ("case_id", "original_decision", "moderator_id", "final_decision")}
         self._built: dict[str, InconsistentAd] = {}
-
-    def keys(self) -> set[str]:
-        return set(self._rows)
+        self.ads = frozenset(self._rows)  # the inconsistently judged ads' ids
 
     def __getitem__(self, ad: str) -> InconsistentAd:
         if ad not in self._built:
@@ -199,15 +197,10 @@ class InconsistentIndex:
         return self._built[ad]
 
 
-def inconsistent_index(cases: pd.DataFrame) -> InconsistentIndex:
-    """The `InconsistentIndex` of `cases`."""
-    return InconsistentIndex(cases)
-
-
 def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
                      index: InconsistentIndex | None = None) -> list[InconsistentAd]:
     """Ads of the theme judged more than once (anywhere in `cases`) with different judgments, the first `limit`
-    by ad id. `index`: `inconsistent_index(cases)`, when made once for many themes."""
+    by ad id. `index`: `InconsistentIndex(cases)`, when made once for many themes."""
     index = index_of(theme, cases, index)
     return [index[a] for a in inconsistent_ad_ids(theme, cases, index)[:limit]]
 
@@ -215,12 +208,12 @@ def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
 def inconsistent_ad_ids(theme: pd.DataFrame, cases: pd.DataFrame, index: InconsistentIndex | None = None) -> list[str]:
     """Every ad of the theme judged inconsistently (anywhere in `cases`), by ad id."""
     ads = {str(a) for a in theme["ad_id"].dropna().unique()}
-    return sorted(ads & index_of(theme, cases, index).keys()) if ads else []
+    return sorted(ads & index_of(theme, cases, index).ads) if ads else []
 
 
 def index_of(theme: pd.DataFrame, cases: pd.DataFrame, index: InconsistentIndex | None) -> InconsistentIndex:
     """`index`, or one made for the ads of `theme` alone."""
-    return index if index is not None else inconsistent_index(cases[cases["ad_id"].isin(theme["ad_id"].dropna())])
+    return index if index is not None else InconsistentIndex(cases[cases["ad_id"].isin(theme["ad_id"].dropna())])
 
 
 @dataclass(frozen=True)
@@ -237,7 +230,7 @@ class Background:
 def background(cases: pd.DataFrame, misjudged: pd.DataFrame, has_correct_rows: bool) -> Background:
     """The `Background` of a run: `cases` every loaded row, `misjudged` the clustered rows."""
     return Background(term_counts(keyword_text(misjudged)), {c: facet_counts(misjudged, c) for c in FACET_COLUMNS},
-                      impact_index(cases, has_correct_rows), inconsistent_index(cases))
+                      impact_index(cases, has_correct_rows), InconsistentIndex(cases))
 
 
 def _text(value, limit: int = TRIM_CHARS) -> str | None:
@@ -272,17 +265,15 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
     drafts = []
     for label in range(k):
         idx = members.get(label, np.array([], dtype=np.int64))
-        member = np.zeros(len(labels), dtype=bool)
-        member[idx] = True
         theme = misjudged.iloc[idx]
         reps = pick_representatives(vectors[idx], centroids[label], settings.representatives)
         weekly = weekly_counts(theme, weeks)
         change, trend = trend_of(weekly)
         drafts.append(dict(
-            size=int(member.sum()),
-            share_of_misjudged=round(float(member.mean()), 4),
-            attached=int(attached[member].sum()),
-            cohesion=round(float(similarity[member].mean()), 4),
+            size=len(idx),
+            share_of_misjudged=round(len(idx) / len(labels), 4),
+            attached=int(attached[idx].sum()),
+            cohesion=round(float(similarity[idx].mean()), 4),
             keywords=keywords.get(label, []),
             representatives=[_representative(theme.iloc[i], float(vectors[idx[i]] @ centroids[label])) for i in reps],
             error_types=_counts(theme["error_type"]),

@@ -167,34 +167,25 @@ def metrics_by(cases: pd.DataFrame, facet: str, has_correct_rows: bool = True) -
 
 
 def impact(cases: pd.DataFrame, case_ids: Iterable[str], has_correct_rows: bool = True,
-           baseline: tuple[Counts, tuple[int, int] | None] | None = None,
            index: ImpactIndex | None = None) -> dict[str, float | None]:
     """How much each rate would improve, in percentage points, if these cases had been decided correctly.
 
     Positive means better (lower FPR/FDR/FNR/IR, higher ATA); None where the rate is unavailable.
     Fixing a case turns an FP into a TN and an FN into a TP; the inconsistency rate is recounted on the ads
     of the fixed cases only. For many sets of cases of one frame, pass `index` (`impact_index(cases)`: the
-    baseline counts and row lookups made once; 100k cases x 100 themes took a minute without it) or at least
-    `baseline` (`impact_baseline(cases)`).
+    baseline counts and row lookups made once; 100k cases x 100 themes took a minute without it).
     """
-    ids = set(map(str, case_ids))
-    if index is not None:
-        baseline = index.baseline
-        chosen = index.rows_of(ids)
-    else:
-        chosen = cases["case_id"].astype(str).isin(ids).to_numpy()
-    before_counts, before_incons = baseline if baseline is not None else impact_baseline(cases, has_correct_rows)
+    index = impact_index(cases, has_correct_rows) if index is None else index
+    chosen = index.rows_of(set(map(str, case_ids)))
+    before_counts, before_incons = index.baseline
     fixed = confusion_counts(cases.loc[chosen, "original_decision"], cases.loc[chosen, "final_decision"])
     c = before_counts
     after_counts = Counts(tp=None if c.tp is None else c.tp + fixed.fn, fp=c.fp - fixed.fp,
                           fn=c.fn - fixed.fn, tn=None if c.tn is None else c.tn + fixed.fp)
     after_incons = before_incons
     if before_incons is not None and has_correct_rows:
-        if index is not None:
-            codes = np.unique(index.ad_codes[chosen])
-            touched = np.isin(index.ad_codes, codes[codes >= 0])
-        else:
-            touched = cases["ad_id"].isin(cases.loc[chosen, "ad_id"].dropna().unique()).to_numpy()
+        codes = np.unique(index.ad_codes[chosen])
+        touched = np.isin(index.ad_codes, codes[codes >= 0])
         if touched.any():
             subset = cases.loc[touched, ["case_id", "ad_id", "original_decision", "final_decision"]].copy()
             was = inconsistency_counts(subset)

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from clustering.describe import (
+    InconsistentIndex,
     class_tfidf,
     facet_lifts,
     inconsistent_ad_ids,
     inconsistent_ads,
-    inconsistent_index,
     pick_representatives,
     term_counts,
     trend_of,
@@ -81,7 +81,7 @@ def test_inconsistent_ads_found_inside_the_theme():
     assert [(a.ad_id, a.case_ids, a.decisions, a.moderators) for a in found] == [
         ("A1", ["C1", "C2"], ["reject", "approve"], ["m1", "m2"])]
     # the index of all inconsistent ads, made once for a run's themes, finds the same
-    assert inconsistent_ads(cases.iloc[[0, 2, 4]], cases, index=inconsistent_index(cases)) == found
+    assert inconsistent_ads(cases.iloc[[0, 2, 4]], cases, index=InconsistentIndex(cases)) == found
 
 
 def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
@@ -92,7 +92,7 @@ def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
                           "original_decision": rng.choice(["reject", "approve"], size=n),
                           "final_decision": rng.choice(["reject", "approve"], size=n),
                           "moderator_id": rng.choice(["m1", "m2", None], size=n)})
-    index = inconsistent_index(cases)
+    index = InconsistentIndex(cases)
     for rows in (np.arange(0, n, 3), np.arange(40), np.arange(n)):
         theme = cases.iloc[rows]
         assert inconsistent_ads(theme, cases, limit=10, index=index) == inconsistent_ads(theme, cases, limit=10)
