@@ -56,7 +56,7 @@ from clustering.cluster import (  # noqa: E402
 from clustering.compose import compose  # noqa: E402
 from clustering.embed import EmbedStats, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
-from clustering.reduce import reduce_vectors, reduce_vectors_cached  # noqa: E402
+from clustering.reduce import auto_n_neighbors, reduce_vectors, reduce_vectors_cached  # noqa: E402
 from clustering.settings import ClusterSettings, ReduceSettings, ThemeSettings  # noqa: E402
 from clustering.themes import canonical_order  # noqa: E402
 from eval_sets.scorer import NOISE, Score, language_dominated_share, score_labels  # noqa: E402
@@ -133,10 +133,17 @@ def umap_space(vectors: np.ndarray, reduce: ReduceSettings) -> tuple[np.ndarray,
     return space, time.perf_counter() - start
 
 
+def bertopic_reduce(reduce: ReduceSettings) -> ReduceSettings:
+    """BERTopic's UMAP parameters on our reduce settings (seed, init, fit sample: above `fit_sample` rows ours is
+    fitted on a sample and transforms the rest, BERTopic fits all; kept anyway, for CLINC150 full within minutes)."""
+    return reduce.model_copy(update=BERTOPIC_UMAP)
+
+
 def is_bertopic_umap(reduce: ReduceSettings, n: int) -> bool:
-    """Whether our UMAP space is BERTopic's: same parameters (above `fit_sample` rows ours is fitted on a sample
-    and transforms the rest, BERTopic fits all; the space is shared anyway, to keep CLINC150 full within minutes)."""
-    return all(getattr(reduce, k) == v for k, v in BERTOPIC_UMAP.items())
+    """Whether our UMAP space is BERTopic's: the same parameters once the default neighbourhood is resolved."""
+    resolved = reduce.model_copy(update={"n_neighbors": reduce.n_neighbors or auto_n_neighbors(
+        min(n, reduce.fit_sample))})
+    return all(getattr(resolved, k) == v for k, v in BERTOPIC_UMAP.items())
 
 
 def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve: bool) -> tuple[list[Row], list]:
@@ -155,7 +162,7 @@ def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve
 
     # BERTopic's defaults
     bt_space, bt_umap = (space, umap_s) if space is not None and is_bertopic_umap(settings.reduce, n) else umap_space(
-        p.vectors, ReduceSettings(**BERTOPIC_UMAP, fit_sample=10**9))
+        p.vectors, bertopic_reduce(settings.reduce))
     start = time.perf_counter()
     bt = hdbscan_labels(bt_space, BERTOPIC_MIN_CLUSTER_SIZE, BERTOPIC_MIN_CLUSTER_SIZE, "eom")
     rows.append(row_of(p, "BERTopic defaults", bt, bt_umap + time.perf_counter() - start))

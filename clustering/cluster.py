@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.embedders import MINILM
-from clustering.settings import MIN_SAMPLES_AT_LEAST, ClusterSettings
+from clustering.settings import MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings
 from clustering.stats import MAD_TO_SD
 
 UNTHEMED = -1
@@ -48,7 +48,7 @@ def auto_min_cluster_size(n_cases: int) -> int:
     measured on the demo set and CLINC150, see the README's benchmark section.
     """
     small = max(5, min(14, n_cases // 10))
-    return max(small, round(0.0036 * n_cases))
+    return max(small, round(SMALLEST_THEME_SHARE * n_cases))
 
 
 def auto_min_samples(min_cluster_size: int) -> int:

@@ -75,12 +75,25 @@ class ComposeSettings(BaseModel):
                               "with fewer than two languages this large, nothing is centred")
 
 
+# The default smallest theme is this share of the cases (at least 14; `clustering.cluster.auto_min_cluster_size`).
+SMALLEST_THEME_SHARE = 0.0036
+# UMAP's default neighbourhood: 15 neighbours (UMAP's and BERTopic's default) until half the default smallest theme
+# of the rows UMAP is fitted on is more, i.e. from ~8,300 cases (20 for HWU64's 11,036, 36 from 20,000 fitted rows
+# on). With 15 on large files a theme of hundreds of cases is a chain of small neighbourhoods and HDBSCAN merges
+# neighbouring themes: 5 UMAP seeds, CLINC150 full (23,700) ARI 0.546 with 36 vs 0.472 with 15, HWU64 0.306 with 20 vs
+# 0.283; the sets under 8,300 cases keep 15 (30 cost CLINC150 test 0.045 ARI). README "Quality across sets".
+NEIGHBOURS_AT_LEAST = 15
+
+
 class ReduceSettings(BaseModel):
     """UMAP for clustering (a few dimensions) and for the 2-D map."""
 
     model_config = ConfigDict(extra="forbid")
 
-    n_neighbors: int = Field(15, ge=2)
+    n_neighbors: int | None = Field(
+        None, ge=2, description=f"None = {NEIGHBOURS_AT_LEAST}, or half the default smallest theme of the rows UMAP "
+                                f"is fitted on when that is more ({SMALLEST_THEME_SHARE / 2:.2%} of them: from ~8,300 "
+                                "cases)")
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0, description="UMAP min_dist of the clustering space (packed tight)")
     layout_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map (a little air to read it)")

@@ -1,0 +1,43 @@
+"""UMAP's default neighbourhood follows the size of the data UMAP is fitted on."""
+
+import numpy as np
+
+from clustering.cluster import auto_min_cluster_size
+from clustering.reduce import auto_n_neighbors, reduce_vectors, reduction_key
+from clustering.settings import NEIGHBOURS_AT_LEAST, ReduceSettings
+
+
+def unit_vectors(n: int, dims: int = 16, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, dims)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_neighbourhood_is_the_umap_default_on_small_files_and_half_the_smallest_theme_on_large_ones():
+    for n in (10, 716, 5_500, 8_000):
+        assert auto_n_neighbors(n) == NEIGHBOURS_AT_LEAST
+    assert auto_n_neighbors(11_036) == 20
+    assert auto_n_neighbors(20_000) == 36
+    for n in (11_036, 20_000, 50_000):
+        assert abs(auto_n_neighbors(n) - auto_min_cluster_size(n) / 2) <= 1
+    sizes = [auto_n_neighbors(n) for n in range(1_000, 60_000, 1_000)]
+    assert sizes == sorted(sizes)
+
+
+def test_the_cache_key_holds_the_resolved_neighbourhood():
+    small, large = unit_vectors(300), unit_vectors(300, seed=1)
+    default = ReduceSettings()
+    assert reduction_key(small, default, layout=False) == reduction_key(small, ReduceSettings(n_neighbors=15), False)
+    # above fit_sample the neighbourhood follows the fitted sample, not the file: 200 rows fitted -> 15
+    sampled = ReduceSettings(fit_sample=200)
+    assert reduction_key(large, sampled, False) == reduction_key(large, sampled.model_copy(
+        update={"n_neighbors": NEIGHBOURS_AT_LEAST}), False)
+    assert reduction_key(small, default, False) != reduction_key(small, ReduceSettings(n_neighbors=16), False)
+
+
+def test_the_default_gives_the_same_coordinates_as_the_resolved_value():
+    vectors = unit_vectors(120)
+    auto = reduce_vectors(vectors, ReduceSettings(), layout=False).cluster_space
+    explicit = reduce_vectors(vectors, ReduceSettings(n_neighbors=NEIGHBOURS_AT_LEAST), layout=False).cluster_space
+    other = reduce_vectors(vectors, ReduceSettings(n_neighbors=40), layout=False).cluster_space
+    assert np.array_equal(auto, explicit)
+    assert not np.array_equal(auto, other)
