@@ -35,11 +35,11 @@ def auto_n_neighbors(fitted_rows: int) -> int:
     return max(NEIGHBOURS_AT_LEAST, round(SMALLEST_THEME_SHARE / 2 * fitted_rows))
 
 
-def _umap(n_components: int, min_dist: float, settings: ReduceSettings, n_rows: int):
+def _umap(n_components: int, min_dist: float, n_neighbors: int | None, settings: ReduceSettings, n_rows: int):
     import umap
 
     return umap.UMAP(
-        n_neighbors=min(settings.n_neighbors or auto_n_neighbors(n_rows), max(2, n_rows - 1)),
+        n_neighbors=min(n_neighbors or auto_n_neighbors(n_rows), max(2, n_rows - 1)),
         n_components=n_components,
         min_dist=min_dist,
         metric=settings.metric,
@@ -49,13 +49,15 @@ def _umap(n_components: int, min_dist: float, settings: ReduceSettings, n_rows: 
     )
 
 
-def _fit(vectors: np.ndarray, n_components: int, min_dist: float, settings: ReduceSettings) -> np.ndarray:
+def _fit(vectors: np.ndarray, n_components: int, min_dist: float, n_neighbors: int | None,
+         settings: ReduceSettings) -> np.ndarray:
+    """UMAP to `n_components` dimensions (`n_neighbors` None: `auto_n_neighbors` of the rows it is fitted on)."""
     n = len(vectors)
     if n <= settings.fit_sample:
-        return _umap(n_components, min_dist, settings, n).fit_transform(vectors)
+        return _umap(n_components, min_dist, n_neighbors, settings, n).fit_transform(vectors)
     rng = np.random.default_rng(settings.seed)
     sample = np.sort(rng.choice(n, size=settings.fit_sample, replace=False))
-    model = _umap(n_components, min_dist, settings, settings.fit_sample).fit(vectors[sample])
+    model = _umap(n_components, min_dist, n_neighbors, settings, settings.fit_sample).fit(vectors[sample])
     out = np.empty((n, n_components), dtype=np.float32)
     rest = np.setdiff1d(np.arange(n), sample)
     out[sample] = model.embedding_
@@ -75,9 +77,10 @@ def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool =
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs value.*")
         warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
-        space = (_fit(vectors, settings.n_components, settings.min_dist, settings).astype(np.float32)
+        space = (_fit(vectors, settings.n_components, settings.min_dist, settings.n_neighbors, settings)
+                 .astype(np.float32)
                  if cluster_space else np.zeros((n, 0), dtype=np.float32))
-        coords = (_fit(vectors, 2, settings.layout_min_dist, settings).astype(np.float32)
+        coords = (_fit(vectors, 2, settings.layout_min_dist, settings.layout_n_neighbors, settings).astype(np.float32)
                   if layout else np.zeros((n, 2), np.float32))
     return Reduced(space, coords, n > settings.fit_sample)
 

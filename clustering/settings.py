@@ -97,6 +97,10 @@ class ReduceSettings(BaseModel):
     n_components: int = Field(5, ge=2)
     min_dist: float = Field(0.0, ge=0, description="UMAP min_dist of the clustering space (packed tight)")
     layout_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map (a little air to read it)")
+    layout_n_neighbors: int = Field(
+        NEIGHBOURS_AT_LEAST, ge=2, description="UMAP neighbours of the 2-D map, which is only drawn (the clustering "
+                                               "space's grow with the data; at 100k cases 36 neighbours would cost the "
+                                               "map about as much time again)")
     metric: str = "cosine"
     init: Literal["spectral", "pca", "random"] = "spectral"
     fit_sample: int = Field(

@@ -34,10 +34,13 @@ def test_the_cache_key_holds_the_resolved_neighbourhood():
     assert reduction_key(small, default, False) != reduction_key(small, ReduceSettings(n_neighbors=16), False)
 
 
-def test_the_default_gives_the_same_coordinates_as_the_resolved_value():
+def test_the_default_gives_the_same_coordinates_as_the_resolved_value_and_the_map_keeps_its_own():
     vectors = unit_vectors(120)
-    auto = reduce_vectors(vectors, ReduceSettings(), layout=False).cluster_space
-    explicit = reduce_vectors(vectors, ReduceSettings(n_neighbors=NEIGHBOURS_AT_LEAST), layout=False).cluster_space
-    other = reduce_vectors(vectors, ReduceSettings(n_neighbors=40), layout=False).cluster_space
-    assert np.array_equal(auto, explicit)
-    assert not np.array_equal(auto, other)
+    auto = reduce_vectors(vectors, ReduceSettings())
+    explicit = reduce_vectors(vectors, ReduceSettings(n_neighbors=NEIGHBOURS_AT_LEAST), layout=False)
+    other = reduce_vectors(vectors, ReduceSettings(n_neighbors=40))
+    assert np.array_equal(auto.cluster_space, explicit.cluster_space)
+    assert not np.array_equal(auto.cluster_space, other.cluster_space)
+    assert np.array_equal(auto.layout, other.layout)  # the map's neighbourhood is `layout_n_neighbors`
+    wider_map = reduce_vectors(vectors, ReduceSettings(layout_n_neighbors=40), cluster_space=False)
+    assert not np.array_equal(auto.layout, wider_map.layout)
