@@ -213,7 +213,8 @@ def variants(p: Prepared, ours: ClusterSettings, space: np.ndarray, raw: np.ndar
     size = ours.min_cluster_size or auto_min_cluster_size(n)
     for ms in (5, size):
         s = ours.model_copy(update={"backend": "umap_hdbscan", "min_samples": ms})
-        tries.append((f"umap_hdbscan, min_samples {ms}, {describe(s).split(', ')[1]}", s, None, umap_s))
+        label = f"min_samples {ms}" if ms == 5 else f"min_samples = smallest theme ({ms})"
+        tries.append((f"umap_hdbscan, {label}, {describe(s).split(', ')[1]}", s, None, umap_s))
     s = ours.model_copy(update={"backend": "umap_hdbscan", "min_samples": size, "purity": "off"})
     tries.append((f"umap_hdbscan, min_samples = smallest theme, {describe(s).split(', ')[1]}", s, None, umap_s))
     s = ours.model_copy(update={"backend": "umap_hdbscan", "selection": "leaf"})

@@ -2,15 +2,17 @@
 
     python bench/quality_markdown.py FILE [--curve-points "off:0,fixed:0.48,global:2,global:3,spread:3"]
 
-Prints: the main table (ours, BERTopic's defaults, EVoC's default layer with its best layer in brackets), the
-variants as ARI / F1 (labelled / one-off rows left out) per set, and the purity trade-off (labelled rows out /
-one-off rows out / ARI) at the chosen points; every figure is the mean over the seeds (± sd in the main table).
+Prints: the README's summary, the main table (ours, BERTopic's defaults, EVoC's default layer with its best
+layer in brackets), our variants as ARI / F1 (labelled / one-off rows left out) per set (EVoC's layers are left
+out: their number differs from seed to seed), and the purity trade-off (labelled rows out / one-off rows out /
+ARI) at the chosen points; every figure is the mean over the seeds (± sd in the main and summary tables).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 SET_NAMES = {"demo": "demo", "marketplace": "marketplace", "clinc_test": "CLINC150 test",
@@ -57,17 +59,45 @@ def main_table(summary: list[dict]) -> list[str]:
     return lines
 
 
+def summary_table(summary: list[dict]) -> list[str]:
+    """The README's table: ARI / F1 of ours, BERTopic's defaults and EVoC's default layer, and ours' rows left out."""
+    lines = ["| set | ours: ARI / F1 | BERTopic defaults | EVoC default layer | ours: labelled / one-off rows out | "
+             "ours: language-bound themes |", "| --- | --- | --- | --- | --- | --- |"]
+    for set_name in dict.fromkeys(r["set"] for r in summary):
+        found = {}
+        for wanted in MAIN:
+            found[wanted] = next((r["figures"] for r in summary if r["set"] == set_name
+                                  and r["method"].startswith(wanted)), None)
+        pair = {k: (f"{f['ari']['mean']:.3f} ± {f['ari']['sd'] or 0:.3f} / {f['mean_f1']['mean']:.3f}" if f else "-")
+                for k, f in found.items()}
+        ours = found["ours"] or {}
+        out = cell(ours.get("labelled_out"), "%", sd=False)
+        if ours.get("oneoff_out", {}).get("mean") is not None:
+            out += " / " + cell(ours["oneoff_out"], "%", sd=False)
+        lines.append(f"| {SET_NAMES.get(set_name, set_name)} | **{pair['ours']}** | {pair['BERTopic defaults']} | "
+                     f"{pair['EVoC default layer']} | {out} | {cell(ours.get('language_dominated'), '%', sd=False)} |")
+    return lines
+
+
+def variant_name(method: str) -> str:
+    """A variant's name without its per-set sizes: "smallest theme 0.2% (47)" -> "smallest theme 0.2%"."""
+    name = method.strip().replace("variant: ", "")
+    name = re.sub(r"min_samples (\d+)", lambda m: m.group(0) if m.group(1) == "5" else "min_samples = smallest theme",
+                  name)
+    return re.sub(r" \(\d+\)", "", name)
+
+
 def variants_table(summary: list[dict]) -> list[str]:
+    summary = [{**r, "method": variant_name(r["method"])} for r in summary]
     sets = list(dict.fromkeys(r["set"] for r in summary))
-    methods = list(dict.fromkeys(r["method"].strip() for r in summary
-                                 if r["method"].startswith("ours") or r["method"].startswith("BERTopic")
-                                 or "variant:" in r["method"]))
+    methods = list(dict.fromkeys(r["method"] for r in summary if r["method"].startswith(("ours", "BERTopic",
+                                                                                         "umap_hdbscan"))))
     lines = ["| variant | " + " | ".join(SET_NAMES.get(s, s) for s in sets) + " |",
              "| --- | " + " | ".join("---" for _ in sets) + " |"]
     for method in methods:
         cells = []
         for s in sets:
-            r = next((r for r in summary if r["set"] == s and r["method"].strip() == method), None)
+            r = next((r for r in summary if r["set"] == s and r["method"] == method), None)
             if r is None:
                 cells.append("-")
                 continue
@@ -76,7 +106,7 @@ def variants_table(summary: list[dict]) -> list[str]:
             if f.get("oneoff_out", {}).get("mean") is not None:
                 out += f" / {f['oneoff_out']['mean']:.0%}"
             cells.append(f"{f['ari']['mean']:.3f} / {f['mean_f1']['mean']:.3f} ({out})")
-        lines.append(f"| {method.replace('variant: ', '')} | " + " | ".join(cells) + " |")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -106,6 +136,8 @@ def main() -> None:
     args = parser.parse_args()
     data = json.loads(args.results.read_text(encoding="utf-8"))
     wanted = [(c, float(v)) for c, v in (p.split(":") for p in args.curve_points.split(","))]
+    print("\n".join(summary_table(data["summary"])))
+    print()
     print("\n".join(main_table(data["summary"])))
     print()
     print("\n".join(variants_table(data["summary"])))

@@ -45,7 +45,7 @@ def auto_min_cluster_size(n_cases: int) -> int:
     very small files).
 
     14 for 716 cases (the demo), 20 for 5,500 (CLINC150 test), 85 for 23,700 (CLINC150 full), 360 for 100,000;
-    measured on the demo set and CLINC150, see the README's benchmark section.
+    measured on the demo set and CLINC150, see docs/quality.md.
     """
     small = max(5, min(14, n_cases // 10))
     return max(small, round(SMALLEST_THEME_SHARE * n_cases))
@@ -53,7 +53,7 @@ def auto_min_cluster_size(n_cases: int) -> int:
 
 def auto_min_samples(min_cluster_size: int) -> int:
     """The default HDBSCAN min_samples: a quarter of the smallest theme, at least `MIN_SAMPLES_AT_LEAST` (5) and at
-    most the smallest theme (5 for the demo's 716 cases, 21 for CLINC150 full's 23,700; see the README's seeded
+    most the smallest theme (5 for the demo's 716 cases, 21 for CLINC150 full's 23,700; see docs/quality.md's seeded
     quality table)."""
     return min(min_cluster_size, max(MIN_SAMPLES_AT_LEAST, min_cluster_size // 4))
 

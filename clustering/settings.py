@@ -81,7 +81,7 @@ SMALLEST_THEME_SHARE = 0.0036
 # of the rows UMAP is fitted on is more, i.e. from ~8,300 cases (20 for HWU64's 11,036, 36 from 20,000 fitted rows
 # on). With 15 on large files a theme of hundreds of cases is a chain of small neighbourhoods and HDBSCAN merges
 # neighbouring themes: 5 UMAP seeds, CLINC150 full (23,700) ARI 0.546 with 36 vs 0.472 with 15, HWU64 0.306 with 20 vs
-# 0.283; the sets under 8,300 cases keep 15 (30 cost CLINC150 test 0.045 ARI). README "Quality across sets".
+# 0.283; the sets under 8,300 cases keep 15 (30 cost CLINC150 test 0.045 ARI). docs/quality.md.
 NEIGHBOURS_AT_LEAST = 15
 
 
@@ -111,7 +111,7 @@ class ReduceSettings(BaseModel):
 # HDBSCAN's default min_samples is a quarter of the smallest theme but at least this many neighbours: with 3 (the
 # floor until the seeded quality table), the demo's themes moved more from seed to seed (ARI 0.873 +- 0.032 against
 # 0.897 +- 0.016 with 5 over 5 UMAP seeds); sets of 5,500 cases or more already had 5 or more, so only small files
-# change (bench/quality.py --seeds 5 --variants, README "Quality across sets").
+# change (bench/quality.py --seeds 5 --variants, docs/quality.md).
 MIN_SAMPLES_AT_LEAST = 5
 
 
