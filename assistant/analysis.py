@@ -62,6 +62,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
         settings=settings,
         embedding_model=models_label(settings.embed),
         min_cluster_size=result.min_cluster_size,
+        umap_neighbors=result.umap_neighbors,
         unthemed=int(result.assignments["unthemed"].sum()),
         attached=int(result.assignments["attached"].sum()),
         hdbscan_members=result.hdbscan_members,

@@ -35,6 +35,13 @@ def auto_n_neighbors(fitted_rows: int) -> int:
     return max(NEIGHBOURS_AT_LEAST, round(SMALLEST_THEME_SHARE / 2 * fitted_rows))
 
 
+def neighbourhood(settings: ReduceSettings, n_rows: int) -> int:
+    """The neighbours UMAP uses for the clustering space of `n_rows` cases: the setting, or `auto_n_neighbors` of
+    the rows it is fitted on (at most the fitted rows less one)."""
+    fitted = min(n_rows, settings.fit_sample)
+    return min(settings.n_neighbors or auto_n_neighbors(fitted), max(2, fitted - 1))
+
+
 def _umap(n_components: int, min_dist: float, n_neighbors: int | None, settings: ReduceSettings, n_rows: int):
     import umap
 
@@ -89,8 +96,8 @@ def reduction_key(vectors: np.ndarray, settings: ReduceSettings, layout: bool, c
     """Hash of the vectors (in their order) and the settings: same key, same coordinates."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
-    resolved = settings.n_neighbors or auto_n_neighbors(min(len(vectors), settings.fit_sample))
-    digest.update(settings.model_copy(update={"n_neighbors": resolved}).model_dump_json().encode())
+    resolved = settings.model_copy(update={"n_neighbors": neighbourhood(settings, len(vectors))})
+    digest.update(resolved.model_dump_json().encode())
     digest.update(b"layout" if layout else b"no-layout")
     if not cluster_space:
         digest.update(b"no-cluster-space")

@@ -108,6 +108,9 @@ class ThemeRun(BaseModel):
     settings: ThemeSettings
     embedding_model: str
     min_cluster_size: int
+    umap_neighbors: int | None = Field(
+        None, description="UMAP's neighbourhood for the clustering space, which grows with the data (None: the EVoC "
+                          "backend, or a run made before it was recorded)")
     unthemed: int
     attached: int
     hdbscan_members: int

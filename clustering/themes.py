@@ -22,7 +22,7 @@ from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import language_dominance
 from clustering.parents import describe_parents
-from clustering.reduce import reduce_vectors_cached
+from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import ParentTheme, Theme
 
@@ -42,6 +42,7 @@ class ThemeResult:
     timings_s: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. themes that follow the language of the cases
     parents: list[ParentTheme] = field(default_factory=list)  # parent themes (clustering.parents)
+    umap_neighbors: int | None = None  # UMAP's neighbourhood for the clustering space (None: the EVoC backend)
 
 
 def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
@@ -172,4 +173,6 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
         timings_s={k: round(v, 3) for k, v in timings.items()},
         warnings=[dominance.warning] if dominance.warning else [],
         parents=parents,
+        umap_neighbors=neighbourhood(settings.reduce, len(vectors)) if settings.cluster.backend == "umap_hdbscan"
+        else None,
     )

@@ -62,6 +62,7 @@ def test_evoc_backend_end_to_end(small_demo_csv, small_cases, tmp_path):
     frame = result.assignments
     assert len(result.themes) >= 3 and sum(t.size for t in result.themes) == frame["theme_id"].notna().sum()
     assert frame["x"].std() > 0 and frame["y"].std() > 0  # UMAP still draws the 2-D map
+    assert result.umap_neighbors is None  # ... but no UMAP neighbourhood made the themes
     score = score_run(frame, read_labels(small_demo_csv, "theme"))
     assert score.mean_f1 >= 0.5 and score.recovered_share >= 0.5
     again = find_themes(small_cases, settings, cache_root=tmp_path / "cache")

@@ -135,7 +135,8 @@ def run_header(run: ThemeRun) -> str:
     scope = f", week {i.week}" if i.week else (f", weeks {i.weeks[0]} to {i.weeks[-1]}" if i.weeks else "")
     return (f"run {run.run_id}: {i.path}{scope}; {i.rows_loaded:,} cases loaded, {i.misjudged:,} misjudged\n"
             f"{len(run.themes)} themes cover {themed:,} cases; {run.unthemed:,} unthemed"
-            f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size})"
+            f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size}"
+            f"{f', UMAP neighbours {run.umap_neighbors}' if run.umap_neighbors else ''})"
             + "".join(f"\nWarning: {w}" for w in run.warnings))
 
 
