@@ -56,7 +56,7 @@ from clustering.cluster import (  # noqa: E402
 from clustering.compose import compose  # noqa: E402
 from clustering.embed import EmbedStats, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
-from clustering.reduce import auto_n_neighbors, reduce_vectors, reduce_vectors_cached  # noqa: E402
+from clustering.reduce import neighbourhood, reduce_vectors, reduce_vectors_cached  # noqa: E402
 from clustering.settings import ClusterSettings, ReduceSettings, ThemeSettings  # noqa: E402
 from clustering.themes import canonical_order  # noqa: E402
 from eval_sets.scorer import NOISE, Score, language_dominated_share, score_labels  # noqa: E402
@@ -141,8 +141,7 @@ def bertopic_reduce(reduce: ReduceSettings) -> ReduceSettings:
 
 def is_bertopic_umap(reduce: ReduceSettings, n: int) -> bool:
     """Whether our UMAP space is BERTopic's: the same parameters once the default neighbourhood is resolved."""
-    resolved = reduce.model_copy(update={"n_neighbors": reduce.n_neighbors or auto_n_neighbors(
-        min(n, reduce.fit_sample))})
+    resolved = reduce.model_copy(update={"n_neighbors": neighbourhood(reduce, n)})
     return all(getattr(resolved, k) == v for k, v in BERTOPIC_UMAP.items())
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, peak_rss_mb  # noqa: E402
 
 from clustering.cluster import cluster_cases  # noqa: E402
-from clustering.reduce import auto_n_neighbors, reduce_vectors  # noqa: E402
+from clustering.reduce import neighbourhood, reduce_vectors  # noqa: E402
 from clustering.settings import ThemeSettings  # noqa: E402
 
 WARM_UP_ROWS = 5_000
@@ -87,8 +87,7 @@ def main() -> None:
     with np.load(args.vectors) as data:
         vectors, notes = data["vectors"], data["notes"]
     default = ThemeSettings()
-    fitted = min(len(vectors), default.reduce.fit_sample)
-    runs = {f"defaults ({auto_n_neighbors(fitted)} neighbours)": default}
+    runs = {f"defaults ({neighbourhood(default.reduce, len(vectors))} neighbours)": default}
     if args.pairs:
         runs[f"n_neighbors {args.neighbours}"] = default.model_copy(update={"reduce": default.reduce.model_copy(
             update={"n_neighbors": args.neighbours})})

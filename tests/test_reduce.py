@@ -3,7 +3,7 @@
 import numpy as np
 
 from clustering.cluster import auto_min_cluster_size
-from clustering.reduce import auto_n_neighbors, reduce_vectors, reduction_key
+from clustering.reduce import auto_n_neighbors, neighbourhood, reduce_vectors, reduction_key
 from clustering.settings import NEIGHBOURS_AT_LEAST, ReduceSettings
 
 
@@ -21,6 +21,10 @@ def test_neighbourhood_is_the_umap_default_on_small_files_and_half_the_smallest_
         assert abs(auto_n_neighbors(n) - auto_min_cluster_size(n) / 2) <= 1
     sizes = [auto_n_neighbors(n) for n in range(1_000, 60_000, 1_000)]
     assert sizes == sorted(sizes)
+    # what UMAP uses: the rows it is fitted on (at most `fit_sample`), and never more neighbours than other rows
+    assert neighbourhood(ReduceSettings(), 100_000) == neighbourhood(ReduceSettings(), 20_000) == 36
+    assert neighbourhood(ReduceSettings(), 10) == 9
+    assert neighbourhood(ReduceSettings(n_neighbors=50), 100_000) == 50
 
 
 def test_the_cache_key_holds_the_resolved_neighbourhood():
