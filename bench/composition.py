@@ -76,11 +76,10 @@ def main() -> None:
             prepared = quality.prepare(set_name, settings, args.cache)
             per_method: dict[str, list] = {}
             for seed in seeds:
-                rows, _ = quality.run_methods(prepared, quality.seeded(settings, seed), False, False)
+                rows, _ = quality.run_methods(prepared, quality.seeded(settings, seed), False, False, peers_only=True)
                 for row in rows:
-                    if row.method.startswith("ours") or row.method.startswith("BERTopic"):
-                        per_method.setdefault("ours" if row.method.startswith("ours") else "BERTopic defaults",
-                                              []).append(row)
+                    per_method.setdefault("ours" if row.method.startswith("ours") else "BERTopic defaults",
+                                          []).append(row)
             for method, rows in per_method.items():
                 cells = " ".join(f"{cell([getattr(r, k) for r in rows], kind):>15}" for _, k, kind in FIGURES)
                 print(f"{name + weighting_label(compose):44} {set_name:12} {method:18} {cells}", flush=True)

@@ -145,8 +145,10 @@ def is_bertopic_umap(reduce: ReduceSettings, n: int) -> bool:
     return all(getattr(resolved, k) == v for k, v in BERTOPIC_UMAP.items())
 
 
-def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve: bool) -> tuple[list[Row], list]:
-    """Every method on one prepared set; returns its rows and (with `curve`) its purity trade-off points."""
+def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve: bool,
+                peers_only: bool = False) -> tuple[list[Row], list]:
+    """Every method on one prepared set; returns its rows and (with `curve`) its purity trade-off points.
+    `peers_only`: ours and BERTopic's defaults alone (no EVoC, variants or curve)."""
     rows: list[Row] = []
     n = len(p.vectors)
     ours = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
@@ -165,6 +167,9 @@ def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve
     start = time.perf_counter()
     bt = hdbscan_labels(bt_space, BERTOPIC_MIN_CLUSTER_SIZE, BERTOPIC_MIN_CLUSTER_SIZE, "eom")
     rows.append(row_of(p, "BERTopic defaults", bt, bt_umap + time.perf_counter() - start))
+
+    if peers_only:
+        return rows, []
 
     # EVoC: default layer and every other layer of one fit
     start = time.perf_counter()

@@ -197,7 +197,10 @@ class InconsistentIndex:
         return self._built[ad]
 
 
-def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = 10,
+INCONSISTENT_SHOWN = 10  # inconsistently judged ads listed per theme (all of them are counted)
+
+
+def inconsistent_ads(theme: pd.DataFrame, cases: pd.DataFrame, limit: int = INCONSISTENT_SHOWN,
                      index: InconsistentIndex | None = None) -> list[InconsistentAd]:
     """Ads of the theme judged more than once (anywhere in `cases`) with different judgments, the first `limit`
     by ad id. `index`: `InconsistentIndex(cases)`, when made once for many themes."""
@@ -269,6 +272,7 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
         reps = pick_representatives(vectors[idx], centroids[label], settings.representatives)
         weekly = weekly_counts(theme, weeks)
         change, trend = trend_of(weekly)
+        inconsistent = inconsistent_ad_ids(theme, cases, context.inconsistent)
         drafts.append(dict(
             size=len(idx),
             share_of_misjudged=round(len(idx) / len(labels), 4),
@@ -283,8 +287,8 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
             impact_pp={name: None if v is None else round(v, 4) for name, v in
                        impact(cases, theme["case_id"], has_correct_rows, index=context.impact).items()},
             weekly=weekly, last_week_change=change, trend=trend,
-            inconsistent_ads=inconsistent_ads(theme, cases, index=context.inconsistent),
-            inconsistent_ads_total=len(inconsistent_ad_ids(theme, cases, context.inconsistent)),
+            inconsistent_ads=[context.inconsistent[a] for a in inconsistent[:INCONSISTENT_SHOWN]],
+            inconsistent_ads_total=len(inconsistent),
             centroid=[round(float(x), 6) for x in centroids[label]],
             label=label,
         ))

@@ -42,11 +42,11 @@ def neighbourhood(settings: ReduceSettings, n_rows: int) -> int:
     return min(settings.n_neighbors or auto_n_neighbors(fitted), max(2, fitted - 1))
 
 
-def _umap(n_components: int, min_dist: float, n_neighbors: int | None, settings: ReduceSettings, n_rows: int):
+def _umap(n_components: int, min_dist: float, n_neighbors: int, settings: ReduceSettings, n_rows: int):
     import umap
 
     return umap.UMAP(
-        n_neighbors=min(n_neighbors or auto_n_neighbors(n_rows), max(2, n_rows - 1)),
+        n_neighbors=min(n_neighbors, max(2, n_rows - 1)),
         n_components=n_components,
         min_dist=min_dist,
         metric=settings.metric,
@@ -56,9 +56,9 @@ def _umap(n_components: int, min_dist: float, n_neighbors: int | None, settings:
     )
 
 
-def _fit(vectors: np.ndarray, n_components: int, min_dist: float, n_neighbors: int | None,
+def _fit(vectors: np.ndarray, n_components: int, min_dist: float, n_neighbors: int,
          settings: ReduceSettings) -> np.ndarray:
-    """UMAP to `n_components` dimensions (`n_neighbors` None: `auto_n_neighbors` of the rows it is fitted on)."""
+    """UMAP to `n_components` dimensions, fitted on at most `settings.fit_sample` rows."""
     n = len(vectors)
     if n <= settings.fit_sample:
         return _umap(n_components, min_dist, n_neighbors, settings, n).fit_transform(vectors)
@@ -84,7 +84,7 @@ def reduce_vectors(vectors: np.ndarray, settings: ReduceSettings, layout: bool =
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs value.*")
         warnings.filterwarnings("ignore", message=".*gradient function is not yet implemented.*")
-        space = (_fit(vectors, settings.n_components, settings.min_dist, settings.n_neighbors, settings)
+        space = (_fit(vectors, settings.n_components, settings.min_dist, neighbourhood(settings, n), settings)
                  .astype(np.float32)
                  if cluster_space else np.zeros((n, 0), dtype=np.float32))
         coords = (_fit(vectors, 2, settings.layout_min_dist, settings.layout_n_neighbors, settings).astype(np.float32)
