@@ -244,7 +244,7 @@ def trade_off(p: Prepared, ours: ClusterSettings, space: np.ndarray, base: dict[
         r = row_of(p, "", labels, 0.0)
         points.append({"set": p.data.name, "backend": backend, "criterion": criterion, "param": param,
                        "labelled_out": r.labelled_out, "oneoff_out": r.oneoff_out, "ari": r.ari,
-                       "mean_f1": r.mean_f1, "clusters": r.clusters})
+                       "ari_all": r.ari_all, "mean_f1": r.mean_f1, "clusters": r.clusters})
 
     def dissolve_small(labels: np.ndarray) -> np.ndarray:
         labels = labels.copy()
