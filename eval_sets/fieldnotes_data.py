@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval_sets import fieldnotes_bank as bank
+from eval_sets.fieldnotes_notes import AUDITORS, HUB_LANG, write_note
+from eval_sets.fieldnotes_readme import readme_text
 
 DEFAULT_SEED = 4711
 DEFAULT_DIR = Path(__file__).resolve().parent / "fieldnotes"
@@ -41,40 +43,11 @@ CORRECT_PER_MISJUDGED = 1.1
 CORRECT_SPLIT = (0.35, 0.15)  # theme-kind ads rightly decided, look-alikes; the rest ordinary ads
 AGREEING_TWINS = 40
 OVERFLOW_TEAM = ["ag901", "ag902", "ag903"]  # new moderators covering several hubs (knives theme)
-HUB_LANG = {hub: lang for lang, (_, hub) in reversed(bank.LOCALES.items())}  # the first language of each hub
 HUBS = list(dict.fromkeys(hub for _, hub in bank.LOCALES.values()))
 MODERATORS = {hub: [f"ag{(k + 1) * 100 + i}" for i in range(1, 9)] for k, hub in enumerate(HUBS)}
 PLANTED_THEMES = {t["label"]: {"policy": t["policy"], "root_cause": t["root"], "description": t["desc"]}
                   for t in bank.THEMES}
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 6, 9, 10, 10, 9, 7, 9, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1]
-
-
-@dataclass(frozen=True)
-class Auditor:
-    """A QA auditor's habits: how a note is laid out, which tag forms, how often the ad is quoted, typos and
-    notes in the auditor's own language."""
-
-    layout: str
-    tags: tuple[int, ...]
-    quote: float
-    typo: float
-    local: float
-    lowercase: bool = False
-
-
-AUDITORS = {  # per hub; the uk hub writes English only
-    "uk": [Auditor("bracket", (1,), 0.3, 0.10, 0.0), Auditor("semi", (0, 2), 0.6, 0.25, 0.0, True)],
-    "dach": [Auditor("quote_first", (0, 5), 0.9, 0.10, 0.25), Auditor("pipe", (1, 7), 0.4, 0.05, 0.10)],
-    "fr": [Auditor("semi", (2, 6), 0.7, 0.15, 0.30), Auditor("arrow", (3,), 0.5, 0.20, 0.10, True)],
-    "latam": [Auditor("bracket", (1, 3), 0.6, 0.20, 0.30), Auditor("lower", (3, 4), 0.5, 0.30, 0.15, True)],
-    "it": [Auditor("arrow", (0,), 0.6, 0.15, 0.30), Auditor("semi", (4, 6), 0.5, 0.10, 0.15)],
-    "cee": [Auditor("pipe", (0, 2), 0.5, 0.20, 0.25), Auditor("quote_first", (1,), 0.8, 0.15, 0.10)],
-    "tr": [Auditor("lower", (3, 6), 0.6, 0.25, 0.30, True), Auditor("bracket", (1,), 0.5, 0.10, 0.10)],
-    "jp": [Auditor("quote_first", (1, 7), 0.8, 0.05, 0.35), Auditor("pipe", (0,), 0.4, 0.10, 0.20)],
-    "mena": [Auditor("semi", (0, 3), 0.5, 0.20, 0.15), Auditor("bracket", (1, 5), 0.5, 0.15, 0.05)],
-    "in": [Auditor("lower", (3, 4), 0.4, 0.30, 0.35, True), Auditor("arrow", (2,), 0.5, 0.20, 0.10)],
-}
-LOCAL_LAYOUTS = ["{local}. {act}", "{tag} {local} – {q}", "{q}: {local}", "{local} ({q})", "{tag} {local}"]
 
 
 @dataclass
@@ -87,16 +60,6 @@ class Planned:
 
 
 # ---------------------------------------------------------------------------------------------- small helpers
-
-
-def _counts(weights: dict[str, int] | list[int], total: int) -> list[int]:
-    """`total` split over weights (largest remainder, ties to the first)."""
-    values = list(weights.values()) if isinstance(weights, dict) else list(weights)
-    raw = [total * w / sum(values) for w in values]
-    out = [int(r) for r in raw]
-    for i in sorted(range(len(raw)), key=lambda i: (out[i] - raw[i], i))[: total - sum(out)]:
-        out[i] += 1
-    return out
 
 
 def _spread(rng: random.Random, items: list[str], counts: list[int]) -> list[str]:
@@ -125,18 +88,6 @@ def _split_quote(line: str) -> tuple[str, str]:
     return line.replace("[", "").replace("]", ""), found.group(1) if found else ""
 
 
-def _typo(rng: random.Random, text: str) -> str:
-    words = [m for m in re.finditer(r"[A-Za-z]{5,}", text)]
-    if not words:
-        return text
-    m = rng.choice(words)
-    w, i = m.group(), rng.randrange(1, len(m.group()) - 2)
-    kind = rng.randrange(3)
-    new = (w[:i] + w[i + 1] + w[i] + w[i + 2:] if kind == 0 else w[:i] + w[i + 1:] if kind == 1
-           else w[:i] + w[i] + w[i:])
-    return text[: m.start()] + new + text[m.end():]
-
-
 def _moment(rng: random.Random, week: int) -> dt.datetime:
     hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
     return FIRST_MONDAY + dt.timedelta(days=7 * week + rng.randrange(7), hours=hour, minutes=rng.randrange(60))
@@ -149,46 +100,6 @@ def _stamp(moment: dt.datetime) -> str:
 def iso_week(stamp: str) -> str:
     year, week, _ = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").isocalendar()
     return f"{year}-W{week:02d}"
-
-
-# ---------------------------------------------------------------------------------------------- notes
-
-
-def _quoted(rng: random.Random, auditor: Auditor, quote: str, hub_lang: str, from_lp: bool) -> str:
-    left, right = bank.QUOTE_MARKS.get(hub_lang, ("'", "'")) if auditor.quote > 0.7 else ("'", "'")
-    q = f"{left}{quote}{right}"
-    where = "LP" if from_lp else rng.choice(["ad says", "copy:", "ad:", "headline", ""])
-    return f"{where} {q}".strip() if not from_lp else rng.choice([f"LP: {q}", f"LP says {q}", f"lp {q}"])
-
-
-def write_note(rng: random.Random, auditor: Auditor, spec: dict, et: str, lang: str, quote: str, from_lp: bool,
-               note_lang: str, hub_lang: str) -> str:
-    """One auditor's note on one misjudged row of a theme (`lang` the ad's language, `note_lang` the note's)."""
-    tag = bank.TAGS[et][rng.choice(auditor.tags)]
-    q = _quoted(rng, auditor, quote, hub_lang, from_lp) if quote else ""
-    if note_lang != "en":
-        local = rng.choice(spec["local"][note_lang])
-        act = bank.LOCAL_ACTIONS[note_lang][et == "FN"]
-        layout = rng.choice(LOCAL_LAYOUTS if q else [LOCAL_LAYOUTS[0], LOCAL_LAYOUTS[4]])
-        return layout.format(local=local, act=act, tag=tag, q=q)
-    gist = rng.choice(spec["gist"]).replace("{lang}", rng.choice(bank.LANG_NAMES.get(lang, ["non-EN"])))
-    pol = f"pol:{bank.POLICY_CODE.get(spec['policy'], 'gen')}"
-    act = rng.choice(bank.ACTIONS[et])
-    show_q = q if rng.random() < auditor.quote else ""
-    note = {"bracket": f"{tag} {pol} {gist}. {act}" + (f" {show_q}" if show_q else ""),
-            "semi": f"{tag}; {gist}" + (f"; {show_q}" if show_q else f"; {act}"),
-            "quote_first": (f"{show_q} - " if show_q else "") + f"{gist} ({tag})",
-            "lower": f"{tag} {gist} {show_q} {act}".replace("  ", " "),
-            "pipe": f"{pol} | {tag} | {gist}" + (f" | {show_q}" if show_q else ""),
-            "arrow": ("rej→appr" if et == "FP" else "appr→rej") + f": {gist}" + (f", {show_q}" if show_q else ""),
-            }[auditor.layout]
-    if auditor.lowercase:
-        note = note.lower() if not show_q else note.replace(show_q, "\0").lower().replace("\0", show_q)
-    if rng.random() < auditor.typo:
-        note = _typo(rng, note)
-    if rng.random() < 0.1:
-        note += f" {rng.choice(bank.EXTRAS)}"
-    return note
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -301,7 +212,7 @@ def _one_off_rows(rng: random.Random, ids: _Ids) -> list[Planned]:
                    locale=locale, policy=policy, original_decision=original, final_decision=final, error_type=et,
                    ad_id=ids.ad(), advertiser_id=ids.advertiser(), ad_text=_fill(rng, ad, lang),
                    landing_page_text=lp, reviewer_note=note, theme=NOISE, **_source_fields(rng, source, original, hub))
-        out.append(Planned(row, lang, "en" if note.isascii() else lang))
+        out.append(Planned(row, lang, ""))  # one-off notes: language not tracked
     return out
 
 
@@ -441,81 +352,14 @@ def summary(planned: list[Planned]) -> str:
         ets = Counter(x["error_type"] for x in r)
         src = Counter(x["decision_source"] for x in r)
         weeks = Counter(iso_week(x["decided_at"]) for x in r)
+        note_langs = _top(Counter(p.note_lang for p in group if p.note_lang), 4)
         policies = sorted({x["policy"] for x in r})
         policy = " / ".join(policies) if len(policies) <= 2 else f"{len(policies)} policies"
         cause = PLANTED_THEMES[label]["root_cause"] if label in PLANTED_THEMES else "(none)"
         lines.append(f"| `{label}` | {policy} | {len(r)} | {ets['FP']}/{ets['FN']} | {src['model']}/{src['human']} | "
-                     f"{_top(Counter(p.ad_lang for p in group))} | {_top(Counter(p.note_lang for p in group), 4)} | "
+                     f"{_top(Counter(p.ad_lang for p in group))} | {note_langs or '-'} | "
                      f"{' '.join(str(weeks[w]) for w in WEEKS)} | {cause} |")
     return "\n".join(lines)
-
-
-README_HEAD = """# Fieldnotes planted set (held out)
-
-A third **synthetic** set of audited ad-moderation decisions with planted error themes, written by a generator of
-its own (`eval_sets/fieldnotes_data.py`, phrase data in `eval_sets/fieldnotes_bank.py`) that shares no template,
-phrase bank, theme or structure with the demo's or the marketplace's.
-
-**It is never used to choose a default.** No setting, threshold or method is chosen, fitted or tuned on it; it is
-held out and only reported, beside the sets the defaults are chosen on (`bench/quality.py` marks it
-`held out`; `bench/purity_loso.py` and `bench/matching.py` never fit on it). Do not change the set to make a
-method look better or worse: regenerate it only if the generator has a bug, and say so.
-
-Nothing in it comes from a real platform, advertiser, moderator or person; ids, brands, names, prices and the
-market rules the notes invoke are invented. Like the other planted sets it is an audit sample enriched with errors.
-
-## What is different here
-
-- **Notes as auditors write them in a hurry**: error-type tags and codes (`[FN]`, `FP/overkill`, `ovk`, `UE`,
-  `pol:alc`, `rej→appr`), missing articles, abbreviations (`mdl`, `LP`, `w/`, `wt-loss`), typos, the ad quoted in
-  its own language (`ad says 'garantiert 10 kg weniger'`, `headline „Mammografia”`, `LP: 「...」`). Each auditor has
-  habits (layout, tag forms, quote marks, typo rate, lower case); each review hub has two auditors.
-- **Notes in the auditor's language**: on non-English hubs an auditor writes a share of the notes wholly in the
-  hub's language (German, French, Spanish, Portuguese, Italian, Polish, Turkish, Japanese, Arabic, Hinglish).
-- **One cause, many languages**: ads and landing pages in eleven locales and four scripts (Latin, Japanese,
-  Arabic, Devanagari); every theme's ads are in 4-7 languages. The gacha theme is audited by the Tokyo team:
-  its notes are mostly Japanese while its ads are in five languages.
-- **Hard in realistic ways**: two weight-loss themes with opposite errors and different causes (a model missing
-  numeric kilo claims; moderators rejecting dietitian services), two alcohol themes (a market rule not applied;
-  a model over-triggering on cooking wine), near-duplicate wording across themes ("upfront fee" for loans and
-  for jobs, "guaranteed" in three themes, "kg"/"weight loss claim" in both weight-loss themes), a theme defined by
-  a routing fault rather than by what the ads say (mixed policies), and a theme of ten rows.
-- **Nearly empty notes** (`see LP`, `dup of prev`, `s. LP`, `同上`, `jw.`, `?`) are one-offs (`noise`), as are
-  the other one-off errors, each about something else.
-- Another export's column order (the loader maps columns by name), case ids `QA26-00001`, creative ids
-  `cr_xxxxxxxx`, advertiser ids `acc_NNNNN`, moderators `agNNN` per review hub (`ag901`-`ag903` a new overflow
-  team), queues `<hub>.<vertical>` (`dach.health`, `jp.regulated`), model scores with three decimals.
-
-## Columns
-
-The project's schema (DESIGN.md §1): `case_id`, `decided_at`, `audited_at` (1-6 days later), `queue`, `locale`,
-`policy`, `decision_source`, `moderator_id` (human decisions), `model_score` (model decisions), `original_decision`,
-`final_decision` (QA: the ground truth), `error_type`, `ad_id` (repeated when an ad was judged twice),
-`advertiser_id`, `ad_text`, `landing_page_text`, `reviewer_note` (empty for most correct rows), and `theme`.
-
-`theme` is the **answer key**: the planted theme of a misjudged row, `noise` for a one-off error, empty for a
-correct row. The pipeline never reads it; score a run with `--labels eval_sets/fieldnotes/cases.csv:theme`.
-Expected root-cause categories are in `root_causes.json`.
-
-## How it was made
-
-    python -m eval_sets.fieldnotes_data --out-dir eval_sets/fieldnotes [--seed 4711] [--summary]
-
-Standard library only, one seeded `random.Random`; the default seed reproduces these three files byte for byte
-(`tests/test_fieldnotes_data.py` checks it). Correct rows (about 1.1 per misjudged row): a third are ads of a
-theme's kind rightly decided, a sixth look-alikes rightly decided, the rest ordinary ads in every locale.
-Astrology ads are judged twice by moderators who disagree; 40 correct decisions have a second, agreeing one.
-
-## Counts (seed {seed})
-
-"""
-
-
-def readme(planned: list[Planned], seed: int = DEFAULT_SEED) -> str:
-    themes = "\n".join(f"| `{label}` | {info['root_cause']} | {info['description']} |"
-                       for label, info in PLANTED_THEMES.items())
-    return (README_HEAD.replace("{seed}", str(seed)) + summary(planned)
-            + "\n\n## What each theme is\n\n| theme | root cause | what it is |\n| --- | --- | --- |\n" + themes + "\n")
 
 
 def write_set(out_dir: str | Path = DEFAULT_DIR, seed: int = DEFAULT_SEED) -> list[Planned]:
@@ -524,7 +368,7 @@ def write_set(out_dir: str | Path = DEFAULT_DIR, seed: int = DEFAULT_SEED) -> li
     planned = build(seed)
     write_csv([p.row for p in planned], out_dir / "cases.csv")
     (out_dir / "root_causes.json").write_text(json.dumps(root_causes(), indent=2) + "\n", encoding="utf-8")
-    (out_dir / "README.md").write_text(readme(planned, seed), encoding="utf-8")
+    (out_dir / "README.md").write_text(readme_text(summary(planned), PLANTED_THEMES, seed), encoding="utf-8")
     return planned
 
 
