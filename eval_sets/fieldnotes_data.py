@@ -190,8 +190,8 @@ def _theme_rows(rng: random.Random, spec: dict, ids: _Ids, mods: dict[str, list[
             auditor = rng.choice(AUDITORS[auditor_hub])
             own = lang if bank.LOCALES[lang][1] == auditor_hub else HUB_LANG[auditor_hub]
             note_lang = own if own in spec["local"] and rng.random() < auditor.local else "en"
-        note = write_note(rng, auditor, spec, et, ad_lang, lp_quote if from_lp else quote, from_lp, note_lang,
-                          HUB_LANG[auditor_hub])
+        note = write_note(rng, auditor, spec, et, policy, ad_lang, lp_quote if from_lp else quote, from_lp,
+                          note_lang, HUB_LANG[auditor_hub])
         vertical = "general" if "hub" in spec else bank.VERTICAL[policy]
         row = _row(_moment(rng, int(week)), rng, queue=f"{queue_hub}.{vertical}",
                    locale=locale, policy=policy, original_decision=original, final_decision=final, error_type=et,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from eval_sets import fieldnotes_bank as bank
 
+UNTAGGED = 0.2  # share of English notes written without an error-type tag
 HUB_LANG = {hub: lang for lang, (_, hub) in reversed(bank.LOCALES.items())}  # the first language of each hub
 
 
@@ -59,8 +60,8 @@ def _quoted(rng: random.Random, auditor: Auditor, quote: str, hub_lang: str, fro
     return f"{where} {q}".strip() if not from_lp else rng.choice([f"LP: {q}", f"LP says {q}", f"lp {q}"])
 
 
-def write_note(rng: random.Random, auditor: Auditor, spec: dict, et: str, lang: str, quote: str, from_lp: bool,
-               note_lang: str, hub_lang: str) -> str:
+def write_note(rng: random.Random, auditor: Auditor, spec: dict, et: str, policy: str, lang: str, quote: str,
+               from_lp: bool, note_lang: str, hub_lang: str) -> str:
     """One auditor's note on one misjudged row of a theme (`lang` the ad's language, `note_lang` the note's)."""
     tag = bank.TAGS[et][rng.choice(auditor.tags)]
     q = _quoted(rng, auditor, quote, hub_lang, from_lp) if quote else ""
@@ -70,14 +71,16 @@ def write_note(rng: random.Random, auditor: Auditor, spec: dict, et: str, lang: 
         layout = rng.choice(LOCAL_LAYOUTS if q else [LOCAL_LAYOUTS[0], LOCAL_LAYOUTS[4]])
         return layout.format(local=local, act=act, tag=tag, q=q)
     gist = rng.choice(spec["gist"]).replace("{lang}", rng.choice(bank.LANG_NAMES.get(lang, ["non-EN"])))
-    pol = f"pol:{bank.POLICY_CODE.get(spec['policy'], 'gen')}"
+    pol = f"pol:{bank.POLICY_CODE[policy]}"
     act = rng.choice(bank.ACTIONS[et])
     show_q = q if rng.random() < auditor.quote else ""
-    note = {"bracket": f"{tag} {pol} {gist}. {act}" + (f" {show_q}" if show_q else ""),
-            "semi": f"{tag}; {gist}" + (f"; {show_q}" if show_q else f"; {act}"),
-            "quote_first": (f"{show_q} - " if show_q else "") + f"{gist} ({tag})",
-            "lower": f"{tag} {gist} {show_q} {act}".replace("  ", " "),
-            "pipe": f"{pol} | {tag} | {gist}" + (f" | {show_q}" if show_q else ""),
+    if rng.random() < UNTAGGED:
+        tag = ""
+    note = {"bracket": " ".join(x for x in (tag, pol, f"{gist}.", act, show_q) if x),
+            "semi": "; ".join(x for x in (tag, gist, show_q or act) if x),
+            "quote_first": (f"{show_q} - " if show_q else "") + gist + (f" ({tag})" if tag else ""),
+            "lower": " ".join(x for x in (tag, gist, show_q, act) if x),
+            "pipe": " | ".join(x for x in (pol, tag, gist, show_q) if x),
             "arrow": ("rej→appr" if et == "FP" else "appr→rej") + f": {gist}" + (f", {show_q}" if show_q else ""),
             }[auditor.layout]
     if auditor.lowercase:
