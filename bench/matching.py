@@ -62,9 +62,10 @@ def pair_scores(a: dict, b: dict, threshold: float) -> tuple[int, int, int]:
     made = [(m.current, m.previous) for m in result.matches
             if b["label"][m.current] != NOISE and a["label"][m.previous] != NOISE]
     right = sum(b["label"][c] == a["label"][p] for c, p in made)
-    findable = {lab for lab in a["label"].values() if lab != NOISE}
-    to_find = sum(1 for lab in b["label"].values() if lab in findable)
-    return right, len(made), min(to_find, len(findable))
+    ours, theirs = (pd.Series([lab for lab in t["label"].values() if lab != NOISE], dtype=object).value_counts()
+                    for t in (a, b))
+    to_find = int(np.minimum(ours, theirs.reindex(ours.index, fill_value=0)).sum())  # one-to-one: at most this many
+    return right, len(made), to_find
 
 
 def f1(right: int, made: int, to_find: int) -> float:

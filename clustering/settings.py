@@ -173,6 +173,27 @@ class HierarchySettings(BaseModel):
                                "(chosen across CLINC150 and HWU64, bench/hierarchy.py)")
 
 
+# Two theme centres are one theme when their cosine distance is at most this many median within-theme spreads
+# (1 - cohesion) of the run's themes: a bar that follows the model's scale of cosines (a multilingual model packs
+# unrelated texts at 0.7-0.9, where MiniLM's fixed 0.8 meant "close"). Chosen leave-one-set-out by bench/matching.py.
+SAME_THEME_SPREADS = 0.7
+
+
+class TrackingSettings(BaseModel):
+    """When two theme centres are one theme: across runs (the registry; the digest's "same theme as last week's"
+    and "likely split") and for a new theme beside a known one (`known.absorb_similarity: auto`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    same_theme_spreads: float = Field(
+        SAME_THEME_SPREADS, gt=0, description="two centres are one theme when their cosine distance is at most this "
+                                              "many times the median within-theme spread (1 - cohesion) of the "
+                                              "run's themes (bench/matching.py)")
+    match_similarity: float | None = Field(
+        None, ge=-1, le=1, description="a fixed cosine similarity instead (0.8 was the bar for MiniLM before the "
+                                       "bar followed the spread); None = the relative bar")
+
+
 class KnownSettings(BaseModel):
     """Known themes assign first: a misjudged case joins the known theme nearest to it when its similarity to that
     theme's centre reaches the theme's own bar, measured on the theme's members when it was marked known."""
@@ -185,9 +206,10 @@ class KnownSettings(BaseModel):
     spread_z: float = Field(
         2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
-    absorb_similarity: float | None = Field(
-        0.8, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
-                         "that did not reach the bar one by one but are the same theme together); None: never")
+    absorb_similarity: float | Literal["auto"] | None = Field(
+        "auto", description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
+                            "that did not reach the bar one by one but are the same theme together); auto: the "
+                            "same-theme bar of `tracking`; None: never")
 
 
 class EffectSettings(BaseModel):
@@ -211,3 +233,4 @@ class ThemeSettings(BaseModel):
     describe: DescribeSettings = DescribeSettings()
     hierarchy: HierarchySettings = HierarchySettings()
     known: KnownSettings = KnownSettings()
+    tracking: TrackingSettings = TrackingSettings()

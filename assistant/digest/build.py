@@ -62,7 +62,7 @@ from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, q
 from clustering.settings import ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
-from clustering.tracking import MATCH_THRESHOLD, MatchResult, match_centroids, theme_status
+from clustering.tracking import MatchResult, match_centroids, run_threshold, theme_status
 from clustering.weeks import parse_week, shift_week, span, week_dates, window_weeks
 
 # ---------------------------------------------------------------- runs: reuse or analyse
@@ -224,14 +224,15 @@ def headline_text(digest: Digest) -> str:
 
 def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path, out: str | Path | None = None,
                  config: str | Path | None = None, webhook: str | None = None, top: int | None = None,
-                 window: int | None = None, match_threshold: float = MATCH_THRESHOLD,
+                 window: int | None = None, match_threshold: float | None = None,
                  settings: ThemeSettings | None = None, load_settings: LoadSettings | None = None,
                  llm_settings: LLMSettings | None = None, digest_settings: DigestSettings | None = None
                  ) -> DigestResult:
     """Build and write the digest of one ISO week of a cases file, and deliver it; see the module docstring.
 
     Settings not given come from the settings file `config` (and the environment): the theme sections, `llm`
-    and `digest`; `top` and `window` override the digest section's.
+    and `digest`; `top` and `window` override the digest section's. `match_threshold`: a fixed centroid cosine
+    from which a theme is last week's; None = the run's same-theme bar (`tracking` settings).
 
     Raises ValueError (bad week, window, top, webhook URL or `out`, bad settings file), BackendError (an LLM
     backend without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file)
@@ -259,7 +260,7 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
 
 def build_digest(path: str | Path, week: str, workspace: Workspace, settings: ThemeSettings,
                  load_settings: LoadSettings | None, llm: LLMSettings, backend: DraftingBackend,
-                 options: DigestSettings, match_threshold: float) -> DigestResult:
+                 options: DigestSettings, match_threshold: float | None) -> DigestResult:
     """The digest of a week, not yet written: with the runs reused, the draft outcomes and the exit code so far."""
     weeks = window_weeks(week, options.window)
     previous_week = shift_week(week, -1)
@@ -329,6 +330,9 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     # themes, matched and ranked
     themes, gone = [], []
     if run is not None:
+        if match_threshold is None:
+            match_threshold = run_threshold(run.themes, run.settings.tracking)
+        digest.match_threshold = match_threshold
         themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
     choose_detailed(themes, options.top)
     digest.themes, digest.gone = themes, gone
