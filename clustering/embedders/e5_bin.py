@@ -80,10 +80,14 @@ def model_path() -> Path:
     return Path(_core._MODELS["original"])
 
 
-@lru_cache(maxsize=2)
 def read(path: str | Path | None = None) -> E5Bin:
-    """Parse the model file (memory-mapped: tensors are views, nothing is copied)."""
-    path = Path(path) if path is not None else model_path()
+    """Parse the model file, the installed package's when `path` is None (memory-mapped: tensors are views into it;
+    parsed once per process)."""
+    return _read(Path(path).resolve() if path is not None else model_path().resolve())
+
+
+@lru_cache(maxsize=2)
+def _read(path: Path) -> E5Bin:
     data = np.memmap(path, dtype=np.uint8, mode="r")
     buf = memoryview(data)
     if bytes(buf[:4]) != MAGIC:
