@@ -1,4 +1,4 @@
-"""Quality metrics of audited decisions (DESIGN §2), as pure functions of the cases frame.
+"""Quality metrics of audited decisions (docs/design.md §3), as pure functions of the cases frame.
 
 `reject` is the positive class. Against QA's final decision: TP = rejected and should be, FP = rejected
 but should be approved (overkill), FN = approved but should be rejected (miss), TN = approved and should be.
@@ -115,7 +115,7 @@ def inconsistency_counts(cases: pd.DataFrame) -> tuple[int, int] | None:
 
 def rates_from_counts(c: Counts, incons: tuple[int, int] | None, has_correct_rows: bool = True,
                       with_ci: bool = True) -> dict[str, Rate]:
-    """Every rate of DESIGN §2 from confusion counts and inconsistency counts (None: no ad ids)."""
+    """Every rate of docs/design.md §3 from confusion counts and inconsistency counts (None: no ad ids)."""
     known = has_correct_rows
     out = {
         "FPR": _rate("FPR", c.fp if known else None, c.fp + c.tn if known else None, with_ci),
@@ -134,7 +134,7 @@ def rates_from_counts(c: Counts, incons: tuple[int, int] | None, has_correct_row
 
 
 def rates(cases: pd.DataFrame, has_correct_rows: bool = True, with_ci: bool = True) -> tuple[Counts, dict[str, Rate]]:
-    """The confusion counts and every rate of DESIGN §2 for a frame of cases."""
+    """The confusion counts and every rate of docs/design.md §3 for a frame of cases."""
     c = confusion_counts(cases["original_decision"], cases["final_decision"], has_correct_rows)
     incons = inconsistency_counts(cases) if has_correct_rows else None
     return c, rates_from_counts(c, incons, has_correct_rows, with_ci)

@@ -1,4 +1,4 @@
-"""The case schema (DESIGN §1): the fields a cases file may carry and the dtypes of the loaded frame.
+"""The case schema (docs/design.md §2): the fields a cases file may carry and the dtypes of the loaded frame.
 
 The loaded frame has one row per audited decision and these columns (absent optional fields are
 present as all-missing columns, so downstream code never checks for a column):

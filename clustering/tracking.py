@@ -1,4 +1,4 @@
-"""Stable themes across runs (DESIGN §7): match this week's themes to last week's by centroid similarity.
+"""Stable themes across runs (docs/design.md §6): match this week's themes to last week's by centroid similarity.
 
 Pure functions of centroids and trend words; no I/O. A current theme is matched to at most one previous theme
 and the other way round (`scipy.optimize.linear_sum_assignment` on cosine similarity), and only pairs whose

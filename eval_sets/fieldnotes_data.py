@@ -313,7 +313,7 @@ def write_csv(rows: list[dict[str, str]], path: str | Path) -> Path:
 
 
 def root_causes() -> dict[str, str]:
-    """Planted theme -> expected root-cause category (DESIGN.md §3)."""
+    """Planted theme -> expected root-cause category (docs/design.md §4)."""
     return {label: info["root_cause"] for label, info in sorted(PLANTED_THEMES.items())}
 
 

@@ -40,7 +40,7 @@ market rules the notes invoke are invented. Like the other planted sets it is an
 
 ## Columns
 
-The project's schema (DESIGN.md §1): `case_id`, `decided_at`, `audited_at` (1-6 days later), `queue`, `locale`,
+The project's schema (docs/design.md §2): `case_id`, `decided_at`, `audited_at` (1-6 days later), `queue`, `locale`,
 `policy`, `decision_source`, `moderator_id` (human decisions), `model_score` (model decisions), `original_decision`,
 `final_decision` (QA: the ground truth), `error_type`, `ad_id` (repeated when an ad was judged twice),
 `advertiser_id`, `ad_text`, `landing_page_text`, `reviewer_note` (empty for most correct rows), and `theme`.

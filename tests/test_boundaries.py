@@ -1,4 +1,4 @@
-"""The layout's rules (DESIGN §4), checked on the source: which package may import which, no import cycle,
+"""The layout's rules (docs/design.md §7), checked on the source: which package may import which, no import cycle,
 small modules. A wrong import fails here, in CI, before anyone reads it."""
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from eval_sets.fieldnotes_data import NOISE, PLANTED_THEMES
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "eval_sets" / "fieldnotes"
 CATEGORIES = {"policy_ambiguity", "guideline_gap", "model_overkill", "model_miss", "moderator_knowledge",
-              "locale_rule", "missing_context", "tooling", "other"}  # DESIGN.md §3
+              "locale_rule", "missing_context", "tooling", "other"}  # docs/design.md §4
 SCRIPT = {"ja": r"[\u3040-\u30ff\u4e00-\u9fff]", "ar": r"[\u0600-\u06ff]", "hi": r"[\u0900-\u097f]"}
 TAG = re.compile(r"(?i)(\[?f[pn]\]?|ovk|overkill|miss|\bue\b|under-enf|false pos|rej→appr|appr→rej)")
 

@@ -1,4 +1,4 @@
-"""Grounding: a draft may cite only cases of its theme and quote only figures of its evidence (DESIGN §5).
+"""Grounding: a draft may cite only cases of its theme and quote only figures of its evidence (docs/design.md §4).
 
 Case ids outside the theme are removed (with a claim left citing none) and flagged; numbers the evidence does not
 hold are flagged for the reviewer, not removed: a model may round, and a person decides.

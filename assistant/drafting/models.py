@@ -1,4 +1,4 @@
-"""What a draft is (DESIGN §5): the structured output an LLM or the offline drafter must produce, per kind,
+"""What a draft is (docs/design.md §4): the structured output an LLM or the offline drafter must produce, per kind,
 and how a raw answer is read into it (`parse_draft`).
 
 Every kind cites case ids; grounding (`assistant.drafting.grounding`) removes ids that are not in the theme and
