@@ -42,7 +42,8 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 
 def cmd_eval_drafts(args: argparse.Namespace) -> int:
-    from eval_sets.drafts_eval import evaluate_drafts, read_expected, write_evaluation
+    from assistant.evaluation.drafts_eval import evaluate_drafts, write_evaluation
+    from eval_sets.root_causes import read_expected
     from eval_sets.scorer import read_labels
 
     path, column = split_labels(args.labels)

@@ -14,7 +14,7 @@ from assistant.workspace.runs import load_run
 from assistant.workspace.store import DraftStore
 from devtools.llm_server import completion
 from eval_sets.demo_data import PLANTED_THEMES
-from eval_sets.drafts_eval import read_expected
+from eval_sets.root_causes import read_expected
 
 KEY_ENV = "ERROR_THEMES_TEST_LLM_KEY"
 

@@ -1,5 +1,8 @@
 """Evaluate the drafts of a backend on a planted set: what a team reads to choose a model, a prompt or a setting.
 
+It drives the product (drafter, store, runs), so it sits above the planted data and the scorer of `eval_sets`
+(docs/design.md §7); the expected root causes are read by `eval_sets.root_causes.read_expected`.
+
 For every planted theme with an expected root cause, the run's best-matching theme (by F1, `scorer`) is drafted
 afresh (never reused, into a scratch store) one draft at a time, so that seconds per draft are the backend's alone.
 Per draft: whether its first answer was schema-valid, valid only after the repair, or failed; citations outside
@@ -85,19 +88,6 @@ class DraftsEvaluation(BaseModel):
             "completion_tokens_per_draft": sum(d.completion_tokens for d in self.drafts) / n,
             "seconds_per_draft": sum(d.seconds for d in self.drafts) / n,
         }
-
-
-def read_expected(path: str | Path) -> dict[str, str]:
-    """Planted theme -> expected root-cause category, from a JSON or YAML mapping (or `{label: {root_cause: ..}}`)."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read the expected root causes: {exc}") from exc
-    if not isinstance(data, dict) or not data:
-        raise ValueError(f"{path}: expected a mapping of planted theme -> root-cause category")
-    return {str(k): str(v["root_cause"] if isinstance(v, dict) else v) for k, v in data.items()}
 
 
 def _score(outcome, row, planted: str, expected: str | None) -> DraftScore:
