@@ -118,8 +118,6 @@ def test_a_week_without_data_keeps_exit_3_when_the_webhook_fails(tmp_path, hook_
 def test_cli_digest_command(demo_digest, tmp_path, capsys):
     from assistant import cli
 
-    if "digest" not in cli.COMMANDS:
-        pytest.skip("the digest subcommand is not in assistant/cli.py yet")
     workspace, _, files = demo_digest
     args = ["digest", str(DEMO_CASES), "--workspace", str(workspace.root), "--out", str(tmp_path / "out")]
     assert cli.main([*args, "--week", WEEK]) == EXIT_OK
