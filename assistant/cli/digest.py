@@ -30,10 +30,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write digest.md, digest.html and digest.json here (default WORKSPACE/digests/WEEK/)")
     p.add_argument("--config", type=Path, help="settings file (YAML): theme settings and the llm section")
-    p.add_argument("--top", type=int, default=DEFAULTS.top, metavar="N",
-                   help=f"themes shown in full, by impact; new and growing ones are added (default {DEFAULTS.top})")
-    p.add_argument("--window", type=int, default=DEFAULTS.window, metavar="WEEKS",
-                   help=f"ISO weeks analysed, ending at --week (default {DEFAULTS.window})")
+    # no argparse defaults: an option overlays the settings (file, environment) only when the user typed it
+    p.add_argument("--top", type=int, metavar="N",
+                   help="themes shown in full, by impact; new and growing ones are added (default: the settings' "
+                        f"digest.top, {DEFAULTS.top})")
+    p.add_argument("--window", type=int, metavar="WEEKS",
+                   help="ISO weeks analysed, ending at --week (default: the settings' digest.window, "
+                        f"{DEFAULTS.window})")
     p.add_argument("--match-threshold", type=float, default=None, metavar="SIM",
                    help="a fixed centroid cosine from which a theme is last week's theme (default: the run's "
                         "same-theme bar, relative to its themes' spread; see the tracking settings)")

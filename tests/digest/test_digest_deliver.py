@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -129,3 +130,17 @@ def test_cli_digest_command(demo_digest, tmp_path, capsys):
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     assert cli.main([*args[:-1], str(tmp_path / "a-file"), "--week", WEEK]) == EXIT_BAD_INPUT
     assert "--out expects a folder" in capsys.readouterr().err
+
+
+def test_cli_digest_reads_top_from_the_environment_and_an_option_beats_it(demo_digest, tmp_path, monkeypatch, capsys):
+    from assistant import cli
+
+    workspace = shutil.copytree(demo_digest[0].root, tmp_path / "ws")
+    args = ["digest", str(DEMO_CASES), "--week", WEEK, "--workspace", str(workspace), "--out", str(tmp_path / "out")]
+    monkeypatch.setenv("ERROR_THEMES_DIGEST__TOP", "2")
+    assert cli.main(args) == EXIT_OK
+    written = json.loads((tmp_path / "out" / "digest.json").read_text(encoding="utf-8"))
+    assert written["top"] == 2 and "The top 2 by impact" in (tmp_path / "out" / "digest.md").read_text()
+    assert demo_digest[1].digest.top != 2
+    assert cli.main([*args, "--top", "3"]) == EXIT_OK
+    assert json.loads((tmp_path / "out" / "digest.json").read_text(encoding="utf-8"))["top"] == 3
