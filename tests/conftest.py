@@ -11,6 +11,18 @@ HEADER = ["case_id", "ad_text", "reviewer_note", "original_decision", "final_dec
           "error_type", "decision_source", "ad_id", "locale", "queue", "moderator_id", "model_score", "decided_at"]
 
 
+# Fixtures that make a test slow (the quick loop, `python -m pytest -m "not slow"`, skips every test using one):
+# the demo's digest analyses two six-week windows of the full demo; chromium drives a real browser; e5_export_root
+# (tests/test_e5_fast.py) and export_dir (tests/test_fast_embed.py) export an embedding model to ONNX afresh.
+SLOW_FIXTURES = frozenset({"demo_digest", "chromium", "e5_export_root", "export_dir"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def case(case_id: str, original: str = "reject", final: str = "approve", **fields: str) -> dict[str, str]:
     """One case row as strings; defaults make a misjudged FP with a note and ad text."""
     row = {

@@ -14,8 +14,9 @@ from clustering.embed_ray import PROJECT_ROOT
 from clustering.embedders.onnx_export import AGREE
 from clustering.settings import EmbedSettings
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("ray") is None,
-                                reason="Ray is not installed (pip install -e '.[distributed]')")
+pytestmark = [pytest.mark.slow,  # starts Ray
+              pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                                 reason="Ray is not installed (pip install -e '.[distributed]')")]
 
 TEXTS = [f"case {i}: the ad for {topic} was {verdict} by mistake"
          for i, (topic, verdict) in enumerate([(t, v) for t in ("alcohol-free beer", "replica bags", "crypto loans",

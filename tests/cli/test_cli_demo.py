@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from cli_helpers import run
+
+pytestmark = pytest.mark.slow  # the `demo` command end to end on the full demo
 
 
 def test_demo_runs_metrics_themes_and_score(tmp_path):

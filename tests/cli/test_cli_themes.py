@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from cli_helpers import run
 from conftest import case
 
 
+@pytest.mark.slow  # the `themes` command in a fresh process, embedding and clustering the small demo
 def test_themes_then_score_end_to_end(small_demo_csv, tmp_path):
     workspace = tmp_path / "ws"
     result = run("themes", str(small_demo_csv), "--workspace", str(workspace))

@@ -20,6 +20,8 @@ from assistant.workspace.runs import load_run
 from assistant.workspace.store import DraftStore
 from devtools.local_llm import LlamaServer, missing, smollm2_gguf
 
+pytestmark = pytest.mark.slow  # a real llama.cpp server and model
+
 KEY_ENV = "ERROR_THEMES_TEST_LLM_KEY"
 
 

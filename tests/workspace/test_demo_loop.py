@@ -15,6 +15,8 @@ from eval_sets import DEMO_CASES
 from eval_sets.demo_actions import read_actions
 from eval_sets.scorer import read_labels, score_run
 
+pytestmark = pytest.mark.slow  # the demo's loop end to end: weekly runs and digests
+
 WEEK = "2026-W47"
 FIXED_THEME, UNCHANGED_THEME = "non_alcoholic_beer_rejected", "firearm_accessories_overkill"
 SPLIT_THEME = "commercial_ads_routed_political"
