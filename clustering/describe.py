@@ -5,6 +5,7 @@ Pure functions of the cases frame, the theme labels and the case vectors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,11 +57,20 @@ class TermCounts:
     terms: np.ndarray
 
 
+POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def _lower_without_possessive(text: str) -> str:
+    """Lower case, "'s" dropped: "last week's cases" counts "week" (a stop word), "the shop's" counts "shop"."""
+    return POSSESSIVE.sub("", text.lower())
+
+
 def term_counts(docs: list[str]) -> TermCounts | None:
     """1-2 gram counts without stop words (scikit-learn's CountVectorizer); None when no term is left."""
     for min_df in (2, 1):
         try:
             vectorizer = CountVectorizer(ngram_range=(1, 2), stop_words=list(STOP_WORDS), min_df=min_df,
+                                         preprocessor=_lower_without_possessive,
                                          token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
             counts = vectorizer.fit_transform(docs)
             return TermCounts(counts.tocsr(), vectorizer.get_feature_names_out())

@@ -33,6 +33,25 @@ def test_class_tfidf_prefers_words_specific_to_a_theme():
     assert all(k.term not in {"rejected", "approved"} for k in keywords[1][:1])
 
 
+
+def test_keywords_carry_neither_the_error_type_nor_the_audit_routine():
+    # the cause is in each theme's own words; the tags, decisions, weekdays, weeks and queue names are filler that one
+    # theme happens to use more than the other (as on the demo: "gun, week's", "monday, started", "general, queue")
+    docs = ["[FN] counterfeit watch, fake logo. started monday", "FN - counterfeit watch again, fake logo",
+            "fn: counterfeit watch, fake logo. same as last week's cases", "counterfeit watch fn, fake logo",
+            "FP. gun holster is not a gun part. general queue", "fp - gun holster, not a weapon. this week's queue",
+            "overkill: gun holster rejected, not a weapon part", "gun holster approved on review, general queue issue",
+            "random one off mistake"]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, -1])
+    keywords = class_tfidf(docs, labels, top_n=6)
+    terms = {k.term for theme in keywords.values() for k in theme}
+    filler = {"fn", "fp", "overkill", "rejected", "approved", "monday", "started", "week", "week's", "general",
+              "queue", "issue", "cases"}
+    assert not {word for term in terms for word in term.split()} & filler, terms
+    assert {"counterfeit", "watch", "fake", "logo"} <= {k.term for k in keywords[0]}
+    assert {"gun", "holster"} <= {k.term for k in keywords[1]}
+
+
 def test_facet_lift_against_all_misjudged():
     everyone = pd.DataFrame({"locale": ["de-DE"] * 10 + ["en-US"] * 30})
     theme = everyone.iloc[[0, 1, 2, 3, 10]]
