@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustering.embed import EmbedStats, embed_texts, model_key, prepare
+from clustering.embed import EmbedStats, embed_texts, encode_batch, model_key, prepare
 from clustering.embed_cache import EmbeddingCache
+from clustering.embed_ray import BatchEmbedder
 from clustering.settings import EmbedSettings
 
 TEXTS = ["alcohol-free beer rejected as alcohol", "0.0% beer is not an alcoholic drink",
@@ -45,3 +46,13 @@ def test_cache_parts_are_shared_between_instances(tmp_path):
     assert set(EmbeddingCache(tmp_path).get_many(["k1", "k2", "k3"])) == {"k1", "k2"}
     assert len(one) == 2  # sees the other writer's part
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_ray_actor_calls_the_local_batch_function_and_keeps_the_rows():
+    # what each Ray Data actor does with a batch (tests/test_embed_ray.py runs it on Ray)
+    settings = EmbedSettings()
+    texts = np.array(["beer ad rejected", "replica watch approved", "casino bonus approved"])
+    actor = BatchEmbedder(settings.model_dump_json(), encode_batch)
+    out = actor({"row": np.array([7, 3, 5]), "text": texts})
+    assert out["row"].tolist() == [7, 3, 5]
+    assert np.allclose(out["vector"], encode_batch(list(texts), settings), atol=1e-6)

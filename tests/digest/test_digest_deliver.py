@@ -112,6 +112,10 @@ def test_a_week_without_data_keeps_exit_3_when_the_webhook_fails(tmp_path, hook_
     hook = hook_factory(500)
     result = write_digest(DEMO_CASES, "2026-W50", tmp_path / "ws", webhook=hook.url)
     assert result.exit_code == EXIT_NO_DATA and result.delivery.startswith("delivery failed") and hook.bodies
+    summary = result.summary().splitlines()  # what the command line prints
+    assert summary[0] == result.digest.headline and "2026-W50" in summary[0]
+    assert summary[-2] == f"webhook: {result.delivery}" and summary[-1] == "exit code 3"
+    assert {f"wrote {p}" for p in result.paths.values()} <= set(summary)
 
 
 # ---------------------------------------------------------------- the command line
