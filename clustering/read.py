@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +70,15 @@ def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> RawTable:
     gigabytes): a larger file is refused as bad input, naming the limit."""
     path = Path(path)
     fmt, compressed = file_format(path)
-    if not path.exists():
-        raise file_problem(path, "no such file")
-    if path.is_dir():
+    try:
+        kind = path.stat().st_mode
+    except FileNotFoundError:
+        raise file_problem(path, "no such file") from None
+    except OSError as exc:  # a name too long, a folder that cannot be entered, a loop of links
+        raise file_problem(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(kind):
         raise file_problem(path, "is a folder, not a file")
-    if not path.is_file():  # a pipe or a device would block or never end
+    if not stat.S_ISREG(kind):  # a pipe or a device would block or never end
         raise file_problem(path, "is not a regular file")
     try:
         data = _read_bounded(path, compressed, max_bytes)

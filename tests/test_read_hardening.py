@@ -175,3 +175,10 @@ def test_a_number_or_a_far_date_as_decided_at_is_a_problem_not_a_crash(tmp_path)
                              "decided_at": pa.array([253402214400_000_000], pa.timestamp("us"))}), far)
     with pytest.raises(ValidationError, match="far.parquet:1:decided_at: a date beyond the years 1677-2262"):
         load_cases(far)
+
+
+def test_a_name_too_long_for_the_system_is_bad_input_not_a_traceback(tmp_path):
+    for path in (tmp_path / ("a" * 300 + ".csv"), tmp_path / ("a/" * 3000 + "x.csv")):
+        with pytest.raises(LoadError) as caught:
+            load_cases(path)
+        assert "cannot read the file: File name too long" in str(caught.value)

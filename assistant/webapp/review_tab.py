@@ -35,6 +35,9 @@ from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
 QUEUE_WIDTHS = ["4%", "5%", "18%", "12%", "6%", "7%", "10%", "8%", "5%", "25%"]
 VERBS = {"edit": "saved as edited", "accept": "accepted", "reject": "rejected"}
+NO_VERSION = ("❌ **Not saved: this page has not shown the draft it would change.** A change is based on the version "
+              "of the draft on screen, so that nobody's newer edit is overwritten. Pick the draft (or reload the page) "
+              "and try again.")
 
 
 @dataclass
@@ -192,10 +195,12 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         refused (the newer one is shown), never overwritten. Every change is stored at once."""
         if draft_id in (None, ""):
             return {tab.message: "**Pick a draft first.**"}
+        if version in (None, ""):  # a session that never showed the draft: nothing to base a change on
+            return {tab.message: NO_VERSION}
         draft_id, name = int(draft_id), (name or "").strip()
         try:
             row = explorer.store.get(draft_id)
-            based_on = row.version if version is None else int(version)
+            based_on = int(version)
             if action in ("edit", "accept") and (text or "").strip():
                 content = parse_content(text)
                 if action == "edit" or content != (row.content.model_dump() if row.content else None):
@@ -233,13 +238,14 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         return {tab.message: message, **queue_values(tab, explorer, *filters, selected=outcome.draft_id, keep=True)}
 
     for control in tab.filters:
-        control.input(show_queue, inputs, tab.queue_outputs).then(show_draft, [tab.pick], tab.draft_outputs)
+        control.input(show_queue, inputs, tab.queue_outputs, api_name="review_queue" if control is tab.status else None
+                      ).then(show_draft, [tab.pick], tab.draft_outputs)
     tab.queue.select(pick_queue_row, None, [tab.pick]).then(show_draft, [tab.pick], tab.draft_outputs)
     tab.pick.input(show_draft, [tab.pick], tab.draft_outputs)
     for button, action in ((tab.save_btn, "edit"), (tab.accept_btn, "accept"), (tab.reject_btn, "reject")):
         button.click(lambda *a, _action=action: act(_action, *a),
                      [tab.pick, tab.text, tab.reviewer, tab.comment, tab.version, *inputs],
-                     [tab.message, *tab.draft_outputs, *tab.queue_outputs])
+                     [tab.message, *tab.draft_outputs, *tab.queue_outputs], api_name=f"review_{action}")
     tab.fresh_btn.click(fresh, [tab.pick, tab.backend, *inputs], [tab.message, *tab.queue_outputs],
                         concurrency_limit=1).then(show_draft, [tab.pick], tab.draft_outputs)
     return refresh

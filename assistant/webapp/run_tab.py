@@ -166,7 +166,7 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
                 tab.details: "", **open_run(run.run_id)}
 
     inputs = tab.file_inputs
-    tab.validate_btn.click(validate_file, inputs, [tab.status, tab.details])
+    tab.validate_btn.click(validate_file, inputs, [tab.status, tab.details], api_name="validate")
     tab.upload.upload(validate_file, inputs, [tab.status, tab.details])
     return tab.run_btn.click(start_run, [*inputs, tab.week, tab.draft_after], [tab.status, tab.details, *run_outputs],
                              concurrency_limit=1)
