@@ -114,10 +114,11 @@ def test_a_form_with_two_user_names_or_passwords_is_refused_outright(guarded_app
 
 def test_a_rotating_x_forwarded_for_does_not_dodge_the_limit(guarded_app):
     url, _ = guarded_app
-    for n in range(3):
-        assert _login(url, [("username", "dee"), ("password", f"guess{n}")], "127.0.0.5",
+    attempts = Settings().ui.login_client_attempts
+    for n in range(attempts):  # a new user name and a new forwarded address each time
+        assert _login(url, [("username", f"decoy{n}"), ("password", "guess")], "127.0.0.5",
                       **{"X-Forwarded-For": f"10.9.8.{n}"}).status_code == 400
-    locked = _login(url, [("username", "dee"), ("password", "guess9")], "127.0.0.5", **{"X-Forwarded-For": "10.9.8.7"})
+    locked = _login(url, [("username", "ana"), ("password", "guess")], "127.0.0.5", **{"X-Forwarded-For": "10.9.9.9"})
     assert locked.status_code == 429
 
 
