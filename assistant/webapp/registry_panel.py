@@ -16,6 +16,7 @@ import gradio as gr
 from assistant.views.markdown import md as md_text
 from assistant.views.names import drafted_labels, registry_names
 from assistant.views.registry import effect_text
+from assistant.webapp.components import markdown
 from assistant.webapp.state import Explorer
 from assistant.workspace.registry import ACTION_KINDS, STATUSES, ActionRow, Registry, RegistryConflict
 from assistant.workspace.registry_sync import split_theme, sync_run
@@ -117,7 +118,7 @@ class RegistryPanel:
 def build() -> RegistryPanel:
     with gr.Accordion("Theme registry: name, known status, owner, actions, merge and split", open=True,
                       elem_id="registry-panel"):
-        info = gr.Markdown(elem_id="registry-info")
+        info = markdown(elem_id="registry-info")
         with gr.Row():
             name = gr.Textbox(label="Your name for the theme", placeholder="shown in place of the drafted label",
                               scale=3, elem_id="registry-name")
@@ -140,7 +141,7 @@ def build() -> RegistryPanel:
             with gr.Column(scale=2, min_width=200):
                 merge = gr.Button("Merge", elem_id="registry-merge")
                 split = gr.Button("Split into this run's themes in it", elem_id="registry-split")
-        message = gr.Markdown(elem_id="registry-message")
+        message = markdown(elem_id="registry-message")
     return RegistryPanel(info, name, known, status, owner, who, save, action_kind, action_date, action_text,
                          add_action, merge_into, merge, split, message, gr.State(None), gr.State(None), gr.State({}))
 

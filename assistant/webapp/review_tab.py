@@ -12,7 +12,9 @@ import gradio as gr
 from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.views.drafts import draft_body_md, draft_json
+from assistant.views.markdown import md
 from assistant.views.names import names_of_drafts
+from assistant.webapp.components import data_table, markdown
 from assistant.webapp.drafters import backend_choices, fresh_draft
 from assistant.webapp.review_display import (
     ALL,
@@ -87,13 +89,13 @@ def build(llm: LLMSettings) -> ReviewTab:
             policy = gr.Dropdown([ALL], value=ALL, label="Policy", interactive=True, elem_id="f-policy")
             theme = gr.Dropdown([ALL], value=ALL, label="Theme", interactive=True, elem_id="f-theme")
             all_runs = gr.Checkbox(label="All runs", value=False)
-        queue = gr.Dataframe(interactive=False, wrap=True, max_height=320, elem_id="queue-table",
+        queue = data_table(interactive=False, wrap=True, max_height=320, elem_id="queue-table",
                              column_widths=QUEUE_WIDTHS)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 pick = gr.Dropdown(label="Draft", choices=[], interactive=True, elem_id="draft-pick")
-                header = gr.Markdown(elem_id="draft-header")
-                view = gr.Markdown(elem_id="draft-view")
+                header = markdown(elem_id="draft-header")
+                view = markdown(elem_id="draft-view")
                 text = gr.Textbox(label="Edit the draft (JSON; validated when saved)", lines=14, max_lines=40,
                                   elem_id="draft-json")
                 with gr.Row():
@@ -107,12 +109,12 @@ def build(llm: LLMSettings) -> ReviewTab:
                     note, choices = backend_choices(llm)
                     backend = gr.Radio(choices, value=choices[0], label="Drafter", info=note, scale=3)
                     fresh_btn = gr.Button("Fresh draft", elem_id="fresh-btn", scale=1)
-                message = gr.Markdown(elem_id="review-message")
+                message = markdown(elem_id="review-message")
             with gr.Column(scale=2):
-                gr.Markdown("#### Cases the draft cites")
-                cited = gr.Markdown(elem_id="cited-cases", max_height=640)
-                gr.Markdown("#### History")
-                history = gr.Markdown(elem_id="draft-history")
+                markdown("#### Cases the draft cites")
+                cited = markdown(elem_id="cited-cases", max_height=640)
+                markdown("#### History")
+                history = markdown(elem_id="draft-history")
     return ReviewTab(status, kind, policy, theme, all_runs, queue, pick, header, view, text, reviewer, comment,
                      save_btn, accept_btn, reject_btn, backend, fresh_btn, message, cited, history, gr.State())
 
@@ -166,7 +168,7 @@ def draft_values(tab: ReviewTab, explorer: Explorer, draft_id) -> dict:
     try:
         row = explorer.store.get(int(draft_id))
     except KeyError as exc:
-        return {tab.header: f"**{exc}**", **blank}
+        return {tab.header: f"**{md(exc)}**", **blank}
     try:
         cases = explorer.open(row.run_id).cases
     except FileNotFoundError:
@@ -211,12 +213,12 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
             elif action == "reject":
                 row = explorer.store.reject(draft_id, name, note or None, based_on=based_on)
         except DraftConflict as exc:
-            return {tab.message: f"❌ **Not saved: someone changed this draft since you opened it.** {exc} "
+            return {tab.message: f"❌ **Not saved: someone changed this draft since you opened it.** {md(exc)} "
                                  "The page now shows the newer version; review it and try again.",
                     **draft_values(tab, explorer, draft_id)}
         except (ValueError, KeyError) as exc:
-            return {tab.message: f"❌ **Not saved:** {exc}"}
-        message = f"✅ Draft #{row.draft_id} {VERBS[action]} by {row.reviewer}; stored in the workspace."
+            return {tab.message: f"❌ **Not saved:** {md(exc)}"}
+        message = f"✅ Draft #{row.draft_id} {VERBS[action]} by {md(row.reviewer)}; stored in the workspace."
         return {tab.message: message, **draft_values(tab, explorer, row.draft_id),
                 **queue_values(tab, explorer, *filters, selected=row.draft_id, keep=True)}
 
@@ -230,9 +232,9 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         try:
             outcome = fresh_draft(explorer, row, backend_choice, llm)
         except (ValueError, KeyError, FileNotFoundError) as exc:
-            return {tab.message: f"❌ **No fresh draft:** {exc}"}
+            return {tab.message: f"❌ **No fresh draft:** {md(exc)}"}
         if outcome.outcome == "failed":
-            message = f"⚠️ Draft #{outcome.draft_id} failed: {outcome.error} (stored with status failed)"
+            message = f"⚠️ Draft #{outcome.draft_id} failed: {md(outcome.error)} (stored with status failed)"
         else:
             message = f"✅ Fresh draft #{outcome.draft_id} of {row.theme_id} ({row.kind}) created."
         return {tab.message: message, **queue_values(tab, explorer, *filters, selected=outcome.draft_id, keep=True)}
