@@ -113,8 +113,10 @@ class UISettings(BaseModel):
         default_factory=list, description="folders whose files the Run tab may open by path, besides the workspace's "
                                           "inbox/ (`--data-dir`); no other file on the server can be opened")
     max_file_size: str | int = Field("500mb", description="largest upload (bytes, or e.g. 500mb)")
-    max_input_bytes: int = Field(MAX_INPUT_BYTES, ge=1, description="most bytes of a cases file read into memory, "
-                                                                    "after gzip; at least max_file_size")
+    max_input_bytes: int | None = Field(
+        None, ge=1, description="most bytes of a cases file read into memory, after gzip decompression or Parquet "
+                                "decoding; None = the upload limit max_file_size (a small .gz or Parquet file may not "
+                                "hold more than a plain upload could); if set, at least max_file_size")
     login_attempts: int = Field(5, ge=1, description="failed logins of one client (address) on one user name before "
                                                      "that client must wait to try that name again (429)")
     login_client_attempts: int = Field(20, ge=1, description="failed logins of one client on any user names before "
@@ -142,9 +144,14 @@ class UISettings(BaseModel):
         """A list may be given as one comma-separated string (as an environment variable must)."""
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
+    @property
+    def input_limit(self) -> int:
+        """The most bytes of a file the app reads into memory: max_input_bytes, else the upload limit."""
+        return self.max_input_bytes or size_bytes(self.max_file_size) or MAX_INPUT_BYTES
+
     @model_validator(mode="after")
     def _input_limit_covers_uploads(self) -> UISettings:
-        if self.max_input_bytes < size_bytes(self.max_file_size):
+        if self.max_input_bytes is not None and self.max_input_bytes < size_bytes(self.max_file_size):
             raise ValueError(f"max_input_bytes ({self.max_input_bytes:,}) is below the upload limit max_file_size "
                              f"({self.max_file_size}): a file the app accepts could not be read")
         return self

@@ -96,7 +96,7 @@ def load_settings_of(lenient: bool, mapping_text: str | None, settings: Settings
     """How the app loads a file: the messages name file, row, field and the kind of problem, never a cell value
     or a column name (the person in the browser may not be allowed to read the file)."""
     return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient), echo_values=False,
-                        max_input_bytes=settings.ui.max_input_bytes)
+                        max_input_bytes=settings.ui.input_limit)
 
 
 def validate(upload_path: str | None, path_text: str | None, lenient: bool, mapping_text: str | None,
