@@ -1,4 +1,4 @@
-"""Data in Markdown, made inert: text from cases, notes and drafts shows as text, never as markup.
+r"""Data in Markdown, made inert: text from cases, notes and drafts shows as text, never as markup.
 
 `md(value)` is for any value placed in running Markdown (a paragraph, a list item, a heading, a table cell):
 line breaks become spaces (so a value can't start a heading, list, quote or table row of its own), `&`, `<`

@@ -68,7 +68,8 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, settings: Settings | No
     settings = settings or load_settings()
     explorer = Explorer(workspace, settings.ui)
     with gr.Blocks(title="error-themes", analytics_enabled=False) as app:
-        gr.Markdown(f"## error-themes · workspace {code(explorer.workspace.root)}", latex_delimiters=[])
+        read_only = " · **read-only**: browsing only, changes are refused" if explorer.read_only else ""
+        gr.Markdown(f"## error-themes · workspace {code(explorer.workspace.root)}{read_only}", latex_delimiters=[])
         page = build_page(settings)
         wire(app, page, explorer, settings)
     return app

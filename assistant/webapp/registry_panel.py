@@ -25,6 +25,7 @@ from assistant.workspace.theme_status import weekly_shares
 from clustering.effect import action_effect
 
 NOT_LINKED = "_This theme is not in the theme registry._"
+NOT_SYNCED = "_The theme registry has not seen this run yet, and this workspace is read-only: nothing to show._"
 PICK_FIRST = "**Pick a theme of the registry first.**"
 NO_VERSION = ("❌ **Not {verb}: this page has not shown the state of the theme it would change.** A change is based on "
               "the version on screen, so that nobody's newer change is overwritten. Open the theme again and retry.")
@@ -50,6 +51,8 @@ def registry_view(explorer: Explorer, run_id: str, run_theme_id: str) -> Registr
     registry = Registry(explorer.workspace.store_path)
     run_dir = explorer.workspace.run_dir(run_id)
     if not registry.synced(run_id):
+        if explorer.read_only:
+            return RegistryView(NOT_SYNCED)
         sync_run(registry, *load_run(run_dir))
     links = registry.links(run_id)
     link = next((k for k in links if k.run_theme_id == run_theme_id), None)

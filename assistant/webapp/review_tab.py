@@ -227,6 +227,8 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         filters = (run_id, all_runs, status, kind, policy, theme)
         if draft_id in (None, ""):
             return {tab.message: "**Pick a draft first: a fresh draft is of the same theme and kind.**"}
+        if explorer.read_only:
+            return {tab.message: "❌ **No fresh draft: this workspace is read-only** (a draft could not be saved)."}
         row = explorer.store.get(int(draft_id))
         progress(0.1, desc=f"Drafting a fresh {kind_title(row.kind)} of {row.theme_id}")
         try:
@@ -243,7 +245,7 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         control.input(show_queue, inputs, tab.queue_outputs, api_name="review_queue" if control is tab.status else None
                       ).then(show_draft, [tab.pick], tab.draft_outputs)
     tab.queue.select(pick_queue_row, None, [tab.pick]).then(show_draft, [tab.pick], tab.draft_outputs)
-    tab.pick.input(show_draft, [tab.pick], tab.draft_outputs)
+    tab.pick.input(show_draft, [tab.pick], tab.draft_outputs, api_name="review_show_draft")
     for button, action in ((tab.save_btn, "edit"), (tab.accept_btn, "accept"), (tab.reject_btn, "reject")):
         button.click(lambda *a, _action=action: act(_action, *a),
                      [tab.pick, tab.text, tab.reviewer, tab.comment, tab.version, *inputs],

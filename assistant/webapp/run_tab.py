@@ -20,6 +20,8 @@ from clustering.problems import LoadError, format_problems
 
 UPLOAD_TYPES = [".csv", ".tsv", ".jsonl", ".ndjson", ".gz", ".parquet"]
 NO_RUNS = "_No runs in the workspace yet: upload a file and start a run._"
+READ_ONLY = ("This workspace is read-only: a run cannot be saved in it. Validate works; start the app on a writable "
+             "workspace to run.")
 
 
 @dataclass
@@ -144,6 +146,8 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
                   progress=gr.Progress(track_tqdm=True)):  # noqa: B008
         from assistant.analysis import analyse
 
+        if explorer.read_only:
+            return {tab.status: f"❌ **{READ_ONLY}**", tab.details: ""}
         path = shown = None
         try:
             path, shown = file_and_name(upload_path, path_text, allowed)
