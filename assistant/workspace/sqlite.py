@@ -26,7 +26,7 @@ DAMAGED_ADVICE = ("; restore it from a backup. Do not delete it or move it aside
                   "change of the workspace")
 
 STATEMENT_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)|CREATE INDEX IF NOT EXISTS \w+ ON (\w+)")
-_read_only: dict[Path, tuple[str, list[str]]] = {}  # files opened read-only -> URI parameters, tables they lack
+_read_only: dict[Path, tuple[str | None, list[str]]] = {}  # files opened read-only -> URI parameters, tables they lack
 _lock = threading.Lock()
 
 
@@ -53,10 +53,14 @@ def create(path: Path, schema: str, what: str, advice: str = DAMAGED_ADVICE) -> 
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(schema)
     except (sqlite3.OperationalError, OSError) as exc:
-        if not path.is_file() or not _open_read_only(path, schema):
-            raise ValueError(f"{path}: cannot create the {what} ({exc}): the workspace is not writable and holds no "
-                             f"{path.name} to read") from exc
-        return
+        unwritable = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+        if unwritable and path.is_file() and _open_read_only(path, schema):  # not a lock or a full disk: read-only
+            return
+        if unwritable and not path.exists() and path.parent.is_dir():  # a read-only workspace with no store yet
+            _empty_read_only(path, schema)
+            return
+        raise ValueError(f"{path}: cannot use the {what} ({exc}): the workspace is not writable and holds no "
+                         f"readable {path.name}") from exc
     except sqlite3.DatabaseError as exc:
         raise ValueError(f"{path}: cannot use the {what} ({exc}){advice}") from exc
     with _lock:
@@ -92,6 +96,15 @@ def _open_read_only(path: Path, schema: str) -> bool:
     return False
 
 
+def _empty_read_only(path: Path, schema: str) -> None:
+    """A store that does not exist in a folder that cannot be written: read as empty (each connection is an empty
+    in-memory database with the schema), written never."""
+    statements = [s.strip() for s in schema.split(";") if STATEMENT_TABLE.search(s)]
+    with _lock:
+        _, known = _read_only.get(_key(path), (None, []))
+        _read_only[_key(path)] = (None, [*known, *(s for s in statements if s not in known)])
+
+
 @contextmanager
 def connect(path: Path, writable: bool = False) -> Iterator[sqlite3.Connection]:
     """A connection in autocommit mode whose rows are `sqlite3.Row`; closed on leaving (read-only for a file opened
@@ -99,6 +112,10 @@ def connect(path: Path, writable: bool = False) -> Iterator[sqlite3.Connection]:
     read_only = None if writable else _read_only.get(_key(path))
     if read_only is None:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    elif read_only[0] is None:  # no file: an empty database
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        for statement in read_only[1]:
+            db.execute(statement)
     else:
         db = sqlite3.connect(f"file:{quote(str(path))}?{read_only[0]}", uri=True, timeout=BUSY_TIMEOUT_S,
                              isolation_level=None)

@@ -86,3 +86,23 @@ def test_the_app_browses_a_read_only_workspace_and_refuses_changes(read_only_app
     assert "move it aside" not in message
     after = DraftStore(folder / "drafts.sqlite").get(draft.draft_id)
     assert (after.status, after.version) == (draft.status, draft.version)
+
+
+def test_a_read_only_workspace_without_a_store_reads_as_empty_and_refuses_writes(small_run, tmp_path):
+    """Runs copied to a read-only place without their drafts.sqlite: browsing works (no drafts, no registry)."""
+    workspace, run_dir, _ = small_run
+    folder = tmp_path / "ws"
+    shutil.copytree(run_dir, folder / "runs" / run_dir.name)
+    code = ("from assistant.webapp.state import Explorer\n"
+            f"e = Explorer({str(folder)!r})\n"
+            "print(e.read_only, e.run_ids(), e.store.list(), e.labels(e.latest()))\n"
+            "try:\n"
+            "    e.registry.rename('K1', 'x', 'me')\n"
+            "except ValueError as exc:\n"
+            "    print(exc)\n")
+    done = subprocess.run(_read_only_command(folder, [sys.executable, "-c", code]), cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"True ['{run_dir.name}'] [] {{}}" in done.stdout
+    assert "the workspace is read-only here" in done.stdout
+    assert not (folder / "drafts.sqlite").exists()
