@@ -113,10 +113,22 @@ class UISettings(BaseModel):
         default_factory=list, description="folders whose files the Run tab may open by path, besides the workspace's "
                                           "inbox/ (`--data-dir`); no other file on the server can be opened")
     max_file_size: str | int = Field("500mb", description="largest upload (bytes, or e.g. 500mb)")
-    max_input_bytes: int = Field(MAX_INPUT_BYTES, ge=1, description="most bytes of a cases file read into memory, "
-                                                                    "after gzip; at least max_file_size")
-    login_attempts: int = Field(5, ge=1, description="failed logins of one client or one user name before it must "
-                                                     "wait (429)")
+    max_input_bytes: int | None = Field(
+        None, ge=1, description="most bytes of a cases file read into memory, after gzip decompression or Parquet "
+                                "decoding; None = the upload limit max_file_size (a small .gz or Parquet file may not "
+                                "hold more than a plain upload could); if set, at least max_file_size")
+    login_attempts: int = Field(5, ge=1, description="failed logins of one client (address) on one user name before "
+                                                     "that client must wait to try that name again (429)")
+    login_client_attempts: int = Field(20, ge=1, description="failed logins of one client on any user names before "
+                                                             "it must wait")
+    login_user_attempts: int = Field(20, ge=1, description="failed logins on one user name from anywhere before "
+                                                           "each client that failed on it may try it only once per "
+                                                           "login_lockout_s (a pace, never a lock: a client that has "
+                                                           "not failed on the name is not held back)")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="addresses (or networks) of reverse proxies whose X-Forwarded-For names the "
+                                          "client; from any other address the header is ignored, so that it cannot "
+                                          "dodge the login limit")
     login_lockout_s: float = Field(30.0, gt=0, description="the first wait after login_attempts failures; it doubles "
                                                            "with each further failure")
     login_lockout_max_s: float = Field(900.0, gt=0, description="the longest wait; failures older than this are "
@@ -126,15 +138,20 @@ class UISettings(BaseModel):
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
 
-    @field_validator("allowed_hosts", "data_dirs", mode="before")
+    @field_validator("allowed_hosts", "data_dirs", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value):
         """A list may be given as one comma-separated string (as an environment variable must)."""
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
+    @property
+    def input_limit(self) -> int:
+        """The most bytes of a file the app reads into memory: max_input_bytes, else the upload limit."""
+        return self.max_input_bytes or size_bytes(self.max_file_size) or MAX_INPUT_BYTES
+
     @model_validator(mode="after")
     def _input_limit_covers_uploads(self) -> UISettings:
-        if self.max_input_bytes < size_bytes(self.max_file_size):
+        if self.max_input_bytes is not None and self.max_input_bytes < size_bytes(self.max_file_size):
             raise ValueError(f"max_input_bytes ({self.max_input_bytes:,}) is below the upload limit max_file_size "
                              f"({self.max_file_size}): a file the app accepts could not be read")
         return self

@@ -14,9 +14,12 @@ Channel = Literal["note", "ad", "landing"]
 DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
 
 # The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
-# gigabytes): a larger file is refused as bad input. The web app's `ui.max_input_bytes` starts from it and must
-# be at least its upload limit (`ui.max_file_size`).
+# gigabytes; a Parquet file's dictionary pages can decode to far more than its size): a larger file is refused as
+# bad input. The web app's bound is its upload limit (`ui.max_file_size`), unless `ui.max_input_bytes` is set.
 MAX_INPUT_BYTES = 1 << 30
+# The most columns of a cases file: a cases export has tens; a file of 100,000 columns is refused as bad input
+# before any work per column (the loader is linear in columns, but each column costs pandas a fixed overhead).
+MAX_COLUMNS = 1_000
 
 
 class EmbedSettings(BaseModel):
