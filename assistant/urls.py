@@ -70,7 +70,7 @@ def check_url(url: str | None, option: str) -> str | None:
         given = parts.netloc.rsplit("@", 1)[-1].rsplit("]", 1)[-1].partition(":")[2]
         raise ValueError(f"{option} has an invalid port {given!r} (a number from 1 to 65535): {shown}") from None
     if port == 0:
-        raise ValueError(f"{option} has an invalid port 0 (a number from 1 to 65535): {shown}")
+        raise ValueError(f"{option} has an invalid port '0' (a number from 1 to 65535): {shown}")
     return text
 
 
