@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -81,10 +82,16 @@ class EvidencePack(BaseModel):
         return len(self.model_dump_json()) // chars_per_token
 
 
+def visible(text: str) -> str:
+    """The text without invisible format characters (zero-width spaces and joiners, bidi controls, Unicode tag
+    characters): an advertiser can hide instructions for the model in them that no reviewer sees."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _trim(value, limit: int) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(visible(str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
