@@ -71,3 +71,18 @@ def test_base_url_is_checked_up_front_naming_the_setting(tmp_path, url, said):
             load_settings(**source)
         assert "llm.base_url" in str(caught.value) and said in str(caught.value)
         assert SECRET not in str(caught.value)
+
+
+def test_config_and_failures_show_the_base_url_masked(tmp_path, capsys):
+    from assistant import cli
+
+    url = f"http://user:{SECRET}@127.0.0.1:1/v1?key={SECRET}"  # nothing listens on port 1
+    config = tmp_path / "settings.yaml"
+    config.write_text(f"llm:\n  backend: openai\n  model: m\n  base_url: '{url}'\n", encoding="utf-8")
+    assert cli.main(["config", "--config", str(config)]) == 0
+    shown = capsys.readouterr().out
+    assert "base_url: http://***@127.0.0.1:1/v1?key=***" in shown and SECRET not in shown
+    backend = OpenAICompatibleBackend(LLMSettings(backend="openai", base_url=url, model="m", max_retries=0))
+    with pytest.raises(BackendError) as caught:
+        backend.generate("label", None, [{"role": "user", "content": "hello"}])
+    assert "could not connect" in str(caught.value) and SECRET not in str(caught.value)
