@@ -161,9 +161,9 @@ def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, settings: LLMS
 
 def _assemble(run: ThemeRun, theme: Theme, by_id: pd.DataFrame, member_ids: list[str], scale: float,
               n_contrasts: int) -> EvidencePack:
-    facets = {name: [{"value": v.value, "count": v.count, "share": v.share, "lift": v.lift} for v in values[:3]]
-              for name, values in theme.facets.items()}
-    over = [f"{name}={v.value} (lift {v.lift:.1f}, {v.count} cases)" for name, values in theme.facets.items()
+    facets = {name: [{"value": visible(v.value), "count": v.count, "share": v.share, "lift": v.lift}
+                     for v in values[:3]] for name, values in theme.facets.items()}
+    over = [f"{name}={visible(v.value)} (lift {v.lift:.1f}, {v.count} cases)" for name, values in theme.facets.items()
             for v in values if v.over_represented]
     contrasts = []
     for other, similarity in _nearest(theme, run, n_contrasts):

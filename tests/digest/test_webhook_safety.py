@@ -97,3 +97,16 @@ def test_write_digest_checks_the_url_before_any_work(tmp_path):
     with pytest.raises(ValueError, match=r"^--webhook has an invalid port '99999'"):
         write_digest(DEMO_CASES, WEEK, tmp_path / "ws", webhook="https://hooks.example.com:99999/x")
     assert not (tmp_path / "ws").exists()
+
+
+def test_urls_in_the_data_are_not_links_in_slack(demo_digest):
+    """A theme title written by a model that read an ad may hold a URL: Slack shows it as text, fetches nothing."""
+    from assistant.digest.render import slack_payload
+
+    digest = demo_digest[1].digest.model_copy(deep=True)
+    digest.headline = "Reset your password at https://phish.example/login #general @channel"
+    payload = slack_payload(digest)
+    texts = [b["text"] for b in payload["blocks"] if b["type"] == "section"]
+    texts += [e for b in payload["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert texts and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in texts)
+    assert payload["unfurl_links"] is False and payload["unfurl_media"] is False
