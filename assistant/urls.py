@@ -19,12 +19,22 @@ MASK = "***"
 HOST_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")
 
 
+def printable(text: str) -> str:
+    """Text from elsewhere (a server's answer, a URL) safe to print: control and format characters are shown
+    escaped (`\\x1b`), so a terminal escape sequence or a line break cannot act or forge a line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in str(text))
+
+
 def masked(url: str) -> str:
-    """The URL with its user information and query values replaced by `***`, safe to print or log.
+    """The URL with its user information and query values replaced by `***`, safe to print or log (control
+    characters escaped).
 
     Never raises: a URL that does not even parse is shown as its scheme only.
     """
-    text = str(url)
+    return printable(_masked(str(url)))
+
+
+def _masked(text: str) -> str:
     try:
         parts = urlsplit(text)
         netloc = parts.netloc

@@ -18,7 +18,7 @@ from assistant.config import DigestSettings
 from assistant.digest import render
 from assistant.digest.models import Digest, DigestResult
 from assistant.exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
-from assistant.urls import check_url, masked, scrubbed
+from assistant.urls import check_url, masked, printable, scrubbed
 from assistant.workspace.runs import Workspace
 from clustering.files import write_atomic
 
@@ -51,12 +51,12 @@ def post_webhook(url: str, payload: dict, timeout: float) -> tuple[bool, str]:
     except httpx2.TimeoutException:
         return False, f"delivery failed: no complete answer within {timeout:g} s"
     except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError) as exc:
-        return False, f"delivery failed: {scrubbed(str(exc) or type(exc).__name__, url)}"
+        return False, f"delivery failed: {printable(scrubbed(str(exc) or type(exc).__name__, url))}"
     if 300 <= status < 400:
         where = f"to {masked(location)}" if location else "without a Location"
         return False, f"not delivered: redirected (HTTP {status}) {where}; redirects are not followed"
     if status >= 400:
-        return False, f"delivery failed: HTTP {status} {reason}".rstrip()
+        return False, f"delivery failed: HTTP {status} {printable(reason)}".rstrip()
     return True, f"delivered (HTTP {status})"
 
 

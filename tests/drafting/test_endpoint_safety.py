@@ -86,3 +86,31 @@ def test_config_and_failures_show_the_base_url_masked(tmp_path, capsys):
     with pytest.raises(BackendError) as caught:
         backend.generate("label", None, [{"role": "user", "content": "hello"}])
     assert "could not connect" in str(caught.value) and SECRET not in str(caught.value)
+
+
+def test_a_proxy_in_the_environment_never_sees_a_loopback_endpoints_evidence(llm_server, drafting_run, tmp_path,
+                                                                              monkeypatch):
+    """The evidence for a loopback endpoint is not redacted: it must not leave the machine through a proxy."""
+    run_dir, _, _, members, theme = drafting_run
+    from drafting_helpers import responder
+
+    llm_server.responder = responder(members)
+    with Recorder(200, host="127.0.0.2") as proxy:
+        for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.origin)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        store = DraftStore(tmp_path / "drafts.sqlite")
+        (outcome,) = drafter(run_dir, store, settings(llm_server)).draft_all([theme], ("label",))
+    assert proxy.requests == [] and outcome.outcome == "created" and llm_server.request_count == 1
+
+
+def test_what_the_endpoint_says_is_shown_with_control_characters_escaped(llm_server):
+    from devtools.llm_server import error
+
+    llm_server.script(error(400, "bad request\x1b]52;c;ZXZpbA==\x07\n[done] all drafts accepted"))
+    backend = OpenAICompatibleBackend(settings(llm_server, structured_output="off", max_retries=0))
+    with pytest.raises(BackendError) as caught:
+        backend.generate("label", None, [{"role": "user", "content": "hello"}])
+    said = str(caught.value)
+    assert "\x1b" not in said and "\x07" not in said and "\n" not in said and "\\x1b]52" in said

@@ -24,7 +24,7 @@ from assistant.drafting.backends.base import BackendError, Generation
 from assistant.drafting.backends.structured import ENDPOINT_FORMS, EndpointForms, is_refusal, response_format
 from assistant.drafting.evidence import EvidencePack
 from assistant.hosts import is_local_endpoint
-from assistant.urls import masked, scrubbed
+from assistant.urls import masked, printable, scrubbed
 
 RETRY_COUNT_HEADER = "x-stainless-retry-count"  # the SDK numbers each attempt of a request with it
 TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
@@ -69,7 +69,8 @@ class OpenAICompatibleBackend:
         try:
             return self._generate(kind, pack, messages)
         except BackendError as exc:  # an error message may quote the URL: never its password or token
-            raise BackendError(scrubbed(str(exc), self.settings.base_url or DEFAULT_BASE_URL)) from exc.__cause__
+            said = scrubbed(str(exc), self.settings.base_url or DEFAULT_BASE_URL)
+            raise BackendError(printable(said)) from exc.__cause__
 
     def _generate(self, kind: str, pack: EvidencePack, messages: list[dict[str, str]]) -> Generation:
         auto = self.settings.structured_output == "auto"
