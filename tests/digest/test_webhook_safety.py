@@ -110,3 +110,9 @@ def test_urls_in_the_data_are_not_links_in_slack(demo_digest):
     texts += [e for b in payload["blocks"] if b["type"] == "context" for e in b["elements"]]
     assert texts and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in texts)
     assert payload["unfurl_links"] is False and payload["unfurl_media"] is False
+
+
+def test_what_the_webhook_answers_is_shown_with_control_characters_escaped():
+    with Recorder(302, location="http://127.0.0.2:9/\x1b]52;c;ZXZpbA==\x07") as hook:
+        delivered, said = post_webhook(hook.url, {"text": "hello"}, timeout=5.0)
+    assert not delivered and "\x1b" not in said and "\x07" not in said
