@@ -27,6 +27,18 @@ from assistant.workspace.store import DraftStore
 from clustering.describe import MISSING
 from clustering.theme_model import ParentTheme, Theme
 
+NAMES_CACHED = 8  # runs whose learnt names are kept (a saved run never changes; learning takes seconds at 100k cases)
+_NAMES: dict[str, frozenset[str]] = {}
+
+
+def learnt_names(run_id: str, cases) -> frozenset[str]:
+    """The names a run's texts give (`redact.run_names`), learnt once per run."""
+    if run_id not in _NAMES:
+        while len(_NAMES) >= NAMES_CACHED:
+            _NAMES.pop(next(iter(_NAMES)), None)
+        _NAMES[run_id] = run_names(cases)
+    return _NAMES[run_id]
+
 
 @dataclass
 class DraftOutcome:
@@ -70,7 +82,7 @@ class Drafter:
         self.redact = settings.redact == "always" or (settings.redact == "auto" and backend.leaves_machine)
         # what redaction learns from the whole run: the names its texts give (a keyword drawn from every note of a
         # theme may name someone the pack's own notes do not), and its moderator ids
-        self._names = run_names(self.cases) if self.redact else frozenset()
+        self._names = learnt_names(self.run.run_id, self.cases) if self.redact else frozenset()
         self._moderators = (sorted(set(self.cases["moderator_id"].dropna().astype(str)))
                             if self.redact and "moderator_id" in self.cases.columns else [])
         self._members = self.cases.groupby("theme_id")["case_id"].agg(lambda s: set(map(str, s))).to_dict()

@@ -29,7 +29,6 @@ import pandas as pd
 from assistant.drafting.evidence import EvidencePack, visible
 from clustering.describe import MISSING
 
-TEXT_COLUMNS = ("reviewer_note", "ad_text", "landing_page_text")  # where names are learnt
 IDS = frozenset({"case_id", "case_ids", "ad_id", "theme_id", "run_id"})  # cited as they are, never redacted
 MODERATOR_FIELDS = frozenset({"moderator_id"})  # pseudonymised as a whole (a case's field, a facet's values)
 DONE = frozenset({"keywords", "over_represented"})  # redacted before the walk over every other string
@@ -71,7 +70,7 @@ NAME = re.compile(
 )
 TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "herr", "frau", "mme", "mlle", "sr", "sra"})
 NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-ADDRESS_LIKE = re.compile(r"[@/]|\w\.\w")  # a token of an email address, a URL or a domain
+ADDRESS_LIKE = re.compile(r"(?<!\S)[^\s@/]*?(?:[@/]|\w\.\w)\S*")  # an email address, a URL or a domain
 MIN_NAME_CHARS = 3  # shorter learnt words ("Al", "Li") are not replaced outside their cue: too many false hits
 MODERATOR_ID = re.compile(r"\bmod_\d+\b", flags=re.IGNORECASE)
 OVER_REPRESENTED = re.compile(r"^(?P<facet>[^=]+)=(?P<value>.*)(?P<rest> \(lift [^()]*\))$")
@@ -121,29 +120,42 @@ def _cued_names(text: str) -> str:
     return NAME.sub(repl, text)
 
 
-def names_of(texts: Iterable[str | None]) -> frozenset[str]:
-    """The names (lower case words) that cued mentions in these texts give ("spoke to Tom Becker": tom, becker),
-    without the words the texts also use in lower case (a cue before a capitalised phrase such as "with Free
-    Shipping" names nobody: "free" and "shipping" appear in lower case elsewhere)."""
+def names_of(texts: Iterable[str | None], person_cues_only: Iterable[str | None] = ()) -> frozenset[str]:
+    """The names (lower case words) that cued mentions give ("spoke to Tom Becker": tom, becker), without the words
+    the texts also use in lower case (a cue before a capitalised phrase such as "with Free Shipping" names
+    nobody: "free" and "shipping" appear in lower case elsewhere).
+
+    person_cues_only: texts (ads, landing pages) whose Title Case copy ("Shop with Free Shipping") makes the cues
+    "with", "by", "from" ... unreliable: only the cues that name a person there ("contact:", "owner", "agent")
+    teach names; their lower case words count as well.
+    """
     found: set[str] = set()
     lower: set[str] = set()
-    for text in texts:
+
+    def learn(text: str | None, person_only: bool) -> None:
         if not isinstance(text, str) or not text:
-            continue
-        text = normalise(text)
+            return
+        text = normalise(text) if not text.isascii() else text
         for match in NAME.finditer(text):
-            words = match.group("name") or match.group("name2")
-            found.update(w.lower() for w in NAME_WORD.findall(words) if w.lower() not in TITLES)
-        for token in text.split():
-            if not ADDRESS_LIKE.search(token):  # "tom.becker@example.com" says nothing about the word "tom"
-                lower.update(w for w in NAME_WORD.findall(token) if w.islower())
+            words = match.group("name2") if person_only else match.group("name") or match.group("name2")
+            if words:
+                found.update(w.lower() for w in NAME_WORD.findall(words) if w.lower() not in TITLES)
+        # "tom.becker@example.com" says nothing about the word "tom"
+        lower.update(w for w in NAME_WORD.findall(ADDRESS_LIKE.sub(" ", text)) if w.islower())
+
+    for text in texts:
+        learn(text, False)
+    for text in person_cues_only:
+        learn(text, True)
     return frozenset(w for w in found if w not in lower and len(w) >= MIN_NAME_CHARS)
 
 
 def run_names(cases: pd.DataFrame) -> frozenset[str]:
-    """`names_of` every text column of a run's cases."""
-    columns = [c for c in TEXT_COLUMNS if c in cases.columns]
-    return names_of(text for c in columns for text in cases[c].dropna().astype(str))
+    """`names_of` a run's reviewer notes, and of its ad and landing-page texts with person cues only."""
+    def texts(column: str) -> list[str]:
+        return cases[column].dropna().astype(str).unique().tolist() if column in cases.columns else []
+
+    return names_of(texts("reviewer_note"), [*texts("ad_text"), *texts("landing_page_text")])
 
 
 class Redactor:

@@ -127,6 +127,8 @@ def test_names_learnt_from_cued_mentions_are_redacted_everywhere():
              "Shop with Free Shipping Today", "free shipping is not a claim", "today only"]
     names = names_of(notes)
     assert names == {"tom", "becker", "anna", "schmidt"}  # a cue before a capitalised phrase names nobody
+    # ad copy is Title Case: there only the cues that name a person teach names
+    assert names_of([], ["Shop with Free Shipping Today", "Contact: Dr. Anna Schmidt"]) == {"anna", "schmidt"}
     redactor = Redactor(names)
     assert redactor.text("Becker agreed; Schmidt's call") == "[NAME] agreed; [NAME] call"
     assert redactor.keyword("tom becker") is None and redactor.keyword("becker hamburg") == "[NAME] hamburg"
