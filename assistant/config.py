@@ -17,9 +17,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.urls import check_url
 from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
+DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the drafting endpoint when llm.base_url is not set
 ENV_PREFIX = "ERROR_THEMES_"
 SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}  # as Gradio reads max_file_size
 
@@ -39,13 +41,15 @@ def size_bytes(size: str | int) -> int:
 class LLMSettings(BaseModel):
     """Which backend drafts, and how it is called."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # a base_url may hold a password
 
     backend: Literal["offline", "openai"] = "offline"
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; None = api.openai.com")
+    base_url: str | None = Field(None, description=f"OpenAI-compatible endpoint (http or https); None = "
+                                                   f"{DEFAULT_BASE_URL}. Redirects are not followed")
     model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
-    timeout_s: float = Field(60.0, gt=0)
+    timeout_s: float = Field(60.0, gt=0, description="the longest one attempt of a request may take, from "
+                                                    "connecting to the answer's last byte")
     max_retries: int = Field(3, ge=0, description="retries of a request that failed with 408, 409, 429, 5xx, a "
                                                    "time-out or a connection error; the openai SDK waits between them "
                                                    "(its back-off from 0.5 s, doubling to 8 s, or the server's "
@@ -76,6 +80,11 @@ class LLMSettings(BaseModel):
     offline_min_score: float = Field(0.15, ge=0, description="offline drafter: when no root-cause category scores at "
                                                              "least this, the RCA's category is 'other'")
 
+    @field_validator("base_url")
+    @classmethod
+    def _usable_url(cls, value: str | None) -> str | None:
+        return check_url(value, "llm.base_url")
+
     @model_validator(mode="after")
     def _older_json_mode(self) -> LLMSettings:
         if self.json_mode not in (None, "auto") and "structured_output" not in self.model_fields_set:
@@ -93,7 +102,8 @@ class DigestSettings(BaseModel):
     noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
                                                          "beyond noise")
     cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")
-    webhook_timeout_s: float = Field(10.0, gt=0)
+    webhook_timeout_s: float = Field(10.0, gt=0, description="the longest the webhook delivery may take as a whole "
+                                                            "(connect, send, the answer); redirects are not followed")
     slack_section_chars: int = Field(2900, ge=100, le=3000,
                                      description="Slack refuses section texts over 3,000 characters")
 
@@ -159,6 +169,9 @@ class UISettings(BaseModel):
 
 class Settings(ThemeSettings):
     """Every setting of the product: the theme pipeline's sections and the assistant's."""
+
+    # errors name the key and say what is wrong without echoing the value: llm.base_url may hold a password
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     llm: LLMSettings = LLMSettings()
     digest: DigestSettings = DigestSettings()

@@ -37,7 +37,10 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--match-threshold", type=float, default=None, metavar="SIM",
                    help="a fixed centroid cosine from which a theme is last week's theme (default: the run's "
                         "same-theme bar, relative to its themes' spread; see the tracking settings)")
-    p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
+    p.add_argument("--webhook", metavar="URL",
+                   help="also post a summary to this Slack-compatible incoming webhook (http or https; a user and "
+                        "password in the URL are sent as basic auth and never shown; a redirect is not followed "
+                        "and counts as a failed delivery; digest.webhook_timeout_s bounds the whole delivery)")
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
