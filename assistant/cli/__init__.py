@@ -12,6 +12,7 @@ import sys
 import warnings
 
 from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, registry, serve, themes
+from assistant.cli.output import echo
 from assistant.drafting.backends.base import BackendError
 from assistant.exit_codes import EXIT_BAD_INPUT
 from clustering.files import DamagedCacheWarning
@@ -42,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except ValidationError as exc:
         max_errors = getattr(args, "max_errors", options.DEFAULT_MAX_ERRORS)
-        print(format_problems(exc.problems, max_errors, exc.total), file=sys.stderr)
-        print(f"error: {exc.path}: {exc.total:,} problem(s) in {exc.bad_rows:,} row(s); nothing was loaded. "
-              "Fix them, or use --lenient to skip bad rows.", file=sys.stderr)
+        echo(format_problems(exc.problems, max_errors, exc.total), err=True)
+        echo(f"error: {exc.path}: {exc.total:,} problem(s) in {exc.bad_rows:,} row(s); nothing was loaded. "
+              "Fix them, or use --lenient to skip bad rows.", err=True)
         return EXIT_BAD_INPUT
     except (LoadError, ValueError, FileNotFoundError, KeyError, BackendError) as exc:
-        print(f"error: {_message(exc)}", file=sys.stderr)
+        echo(f"error: {_message(exc)}", err=True)
         return EXIT_BAD_INPUT
 
 
@@ -58,7 +59,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     """A damaged cache entry as one line `warning: ...` (what to know, not where in the code); others as Python
     shows them."""
     if issubclass(category, DamagedCacheWarning):
-        print(f"warning: {message}", file=sys.stderr)
+        echo(f"warning: {message}", err=True)
     else:
         _python_show_warning(message, category, filename, lineno, file, line)
 

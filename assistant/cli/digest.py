@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.config import DigestSettings
 from assistant.exit_codes import EXIT_DELIVERY_FAILED
 from clustering.tracking import MATCH_THRESHOLD
@@ -48,11 +48,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
                           webhook=args.webhook, top=args.top, window=args.window,
                           match_threshold=args.match_threshold, settings=options.theme_settings(args),
                           load_settings=options.loading(args))
-    print(result.summary())
+    echo(result.summary())
     for failure in result.digest.drafts_failed:
-        print(f"failed: {failure}", file=sys.stderr)
+        echo(f"failed: {failure}", err=True)
     if result.exit_code == EXIT_DELIVERY_FAILED:
-        print(f"error: webhook {result.delivery}; the digest files were written", file=sys.stderr)
+        echo(f"error: webhook {result.delivery}; the digest files were written", err=True)
     return result.exit_code
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.cli.themes import split_labels
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
@@ -57,12 +58,12 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
              "yes" if d.agrees else ("" if d.kind != "rca" else "no"), str(d.citations_kept),
              str(d.citations_outside), str(d.figures_unverified), str(d.prompt_tokens), str(d.completion_tokens),
              f"{d.seconds:.1f}"] for d in evaluation.drafts]
-    print(text_table(["planted theme", "theme", "kind", "schema-valid", "expected", "drafted", "agrees", "cited",
+    echo(text_table(["planted theme", "theme", "kind", "schema-valid", "expected", "drafted", "agrees", "cited",
                       "outside", "figures?", "prompt tok", "compl tok", "s"], rows, right=set(range(7, 13))))
     f = evaluation.figures()
     agreement = "n/a" if f["root_cause_agreement"] is None else (
         f"{pct(f['root_cause_agreement'], 0)} ({sum(d.agrees for d in evaluation.rcas)} of {len(evaluation.rcas)})")
-    print(f"\n{f['drafts']} drafts by {f['model']} (structured output: {f['structured_output']}) on run "
+    echo(f"\n{f['drafts']} drafts by {f['model']} (structured output: {f['structured_output']}) on run "
           f"{evaluation.run_id}\n"
           f"root-cause agreement: {agreement}\n"
           f"schema-valid on the first answer: {pct(f['valid_first_answer'], 0)}, after the repair: "
@@ -73,7 +74,7 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
           f"completion tokens, {f['seconds_per_draft']:.1f} s")
     if args.out:
         write_evaluation(evaluation, args.out)
-        print(f"written: {args.out}")
+        echo(f"written: {args.out}")
     return EXIT_PARTIAL if f["failed"] else EXIT_OK
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from assistant.cli.output import echo
 from assistant.config import Settings, load_settings
 from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace
 from clustering.files import check_writable
@@ -114,6 +114,6 @@ def load(args: argparse.Namespace) -> LoadResult:
     """Load `args.file`, printing warnings (skipped rows, truncated fields) to stderr."""
     result = load_cases(args.file, loading(args))
     if result.warnings:
-        print(f"{len(result.warnings):,} warning(s):", file=sys.stderr)
-        print(format_problems(result.warnings, args.max_errors), file=sys.stderr)
+        echo(f"{len(result.warnings):,} warning(s):", err=True)
+        echo(format_problems(result.warnings, args.max_errors), err=True)
     return result

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from assistant.views.formatting import NOT_AVAILABLE, pct
 from assistant.views.text import text_table
-from assistant.workspace.registry import Registry
+from assistant.workspace.registry import ActionRow, Registry, RegistryTheme
 from assistant.workspace.theme_status import ThemeStatus
 from clustering.effect import Effect
+from clustering.printable import printable
 from clustering.theme_model import ThemeRun
 
 
@@ -52,3 +53,21 @@ def links_table(run: ThemeRun, registry: Registry) -> str:
             how += " (known: its cases assigned first)"
         rows.append([link.run_theme_id or "-", link.theme_id, name, how])
     return text_table(["theme", "registry", "name", "lineage"], rows)
+
+
+def theme_line(theme: RegistryTheme, names: dict[str, str] | None = None) -> str:
+    """`K3 'Wine: age gate' (known, investigating, owner Policy EU; active) version 12`, on one line."""
+    known = f"known, {theme.status or 'new'}, owner {printable(theme.owner or '-')}" if theme.known else "not known"
+    name = (names or {}).get(theme.theme_id, theme.display_name)
+    return f"{theme.theme_id} '{printable(name)}' ({known}; {theme.state}) version {theme.version}"
+
+
+def action_line(action: ActionRow) -> str:
+    """`action 4 on K3: 2026-11-16 policy clarification: <text>`, on one line."""
+    return f"action {action.action_id} on {action.theme_id}: {action.date} {action.kind}: {printable(action.text)}"
+
+
+def history_table(history: list[dict]) -> str:
+    """A theme's history rows (`Registry.history`): id, when, who, what, the details as JSON; one row a line."""
+    rows = [[str(h["history_id"]), h["at"], h["actor"], h["action"], h["detail_json"]] for h in history]
+    return text_table(["id", "at", "who", "action", "details"], rows, right={0})

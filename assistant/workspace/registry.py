@@ -21,6 +21,7 @@ from pathlib import Path
 from assistant.workspace import sqlite
 from assistant.workspace.store import now
 from clustering.known import KnownTheme, Spread
+from clustering.printable import printable
 
 STATUSES = ("new", "investigating", "action taken", "fixed", "monitoring", "won't fix")
 ACTION_KINDS = ("policy clarification", "model retrained", "moderator training", "other")
@@ -134,8 +135,8 @@ class RegistryConflict(ValueError):
     def __init__(self, current: RegistryTheme, based_on: int):
         self.current, self.based_on = current, based_on
         super().__init__(f"theme {current.theme_id} changed since version {based_on}: it is now version "
-                         f"{current.version} (name {current.display_name!r}, known {current.known}, status "
-                         f"{current.status or '-'}, owner {current.owner or '-'}, {current.state}). "
+                         f"{current.version} (name '{printable(current.display_name)}', known {current.known}, "
+                         f"status {current.status or '-'}, owner {printable(current.owner or '-')}, {current.state}). "
                          "Nothing was changed.")
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
 from assistant.workspace import sqlite
+from clustering.printable import printable
 
 STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
 SELECT_DRAFTS = ("SELECT d.*, (SELECT MAX(h.history_id) FROM draft_history h WHERE h.draft_id = d.draft_id) "
@@ -71,7 +72,7 @@ class DraftConflict(ValueError):
         text = current.content.model_dump_json() if current.content is not None else f"(no content: {current.error})"
         super().__init__(f"draft {current.draft_id} changed since version {based_on}: it is now version "
                          f"{current.version}, {current.status}"
-                         + (f" by {current.reviewer}" if current.reviewer else "")
+                         + (f" by {printable(current.reviewer)}" if current.reviewer else "")
                          + f". Nothing was changed. The newer text: {text}")
 
 
