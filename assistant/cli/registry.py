@@ -57,11 +57,14 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     s.add_argument("theme_id")
     s.add_argument("--run", default="latest", help="run id, 'latest' (default) or a run folder")
     _change(s)
-    s = verbs.add_parser("mark", help="mark a theme known, with a status and an owner")
+    s = verbs.add_parser("mark", help="mark a theme known, with a status and an owner",
+                         description="Mark a theme known (its cases are then assigned to it first), with a status "
+                                     "and an owner. Only what is given changes: --status keeps the owner, --owner "
+                                     "keeps the status; a theme marked known for the first time is 'new'.")
     s.add_argument("theme_id")
-    s.add_argument("--status", choices=STATUSES, default="new")
-    s.add_argument("--owner")
-    s.add_argument("--unknown", action="store_true", help="mark the theme not known")
+    s.add_argument("--status", choices=STATUSES, help="its status (default: unchanged; 'new' when first marked)")
+    s.add_argument("--owner", help="who owns it (default: unchanged; '' clears it)")
+    s.add_argument("--unknown", action="store_true", help="mark the theme not known (status and owner are kept)")
     _change(s)
     s = verbs.add_parser("action", help="record a dated action on a theme")
     s.add_argument("theme_id")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,7 +186,9 @@ class Registry:
         return theme_row(row)
 
     def history(self, theme_id: str) -> list[dict]:
+        """A theme's history rows, oldest first; KeyError for a theme the registry does not have."""
         with self.connect() as db:
+            self.get(theme_id, db)
             rows = db.execute("SELECT * FROM registry_history WHERE theme_id = ? ORDER BY history_id", (theme_id,))
             return [dict(r) | {"detail": json.loads(r["detail_json"])} for r in rows]
 
@@ -248,13 +251,16 @@ class Registry:
         db.execute("INSERT INTO registry_history (theme_id, at, actor, action, detail_json) VALUES (?,?,?,?,?)",
                    (theme_id, now(), actor, action, json.dumps(detail, sort_keys=True)))
 
-    def _update(self, theme_id: str, who: str, based_on: int | None, action: str, changes: dict) -> RegistryTheme:
+    def _update(self, theme_id: str, who: str, based_on: int | None, action: str, changes: dict,
+                also: Callable[[RegistryTheme], dict] | None = None) -> RegistryTheme:
+        """Change the columns in `changes` (and those `also` derives from the theme as it is inside the write)."""
         who = _who(who)
         with self.write() as db:
             current = self.checked(db, theme_id, based_on)
             if current.state != "active":
                 into = f" into {current.merged_into}" if current.merged_into else ""
                 raise ValueError(f"theme {theme_id} is {current.state}{into}: change that one")
+            changes = {**(also(current) if also else {}), **changes}
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE registry_themes SET {sets}, updated_at = ? WHERE theme_id = ?",
                        (*changes.values(), now(), theme_id))
@@ -265,17 +271,32 @@ class Registry:
         """Give a theme the analyst's name (shown in place of its drafted label); an empty name clears it."""
         return self._update(theme_id, who, based_on, "renamed", {"name": name.strip() or None})
 
-    def mark(self, theme_id: str, who: str, status: str = "new", owner: str | None = None, known: bool = True,
-             based_on: int | None = None) -> RegistryTheme:
-        """Mark a theme known (or not) with a status and an owner."""
-        if status not in STATUSES:
+    def mark(self, theme_id: str, who: str, status: str | None = None, owner: str | None = None,
+             known: bool | None = True, based_on: int | None = None) -> RegistryTheme:
+        """Mark a theme known (or not), with a status and an owner. Only what is given changes: a status alone
+        keeps the owner, an owner alone keeps the status (None: unchanged; an empty owner clears it). A theme
+        marked known for the first time without a status is `new`."""
+        if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
-        return self._update(theme_id, who, based_on, "marked",
-                            {"known": int(known), "status": status, "owner": (owner or "").strip() or None})
+        changes: dict = {}
+        if known is not None:
+            changes["known"] = int(known)
+        if status is not None:
+            changes["status"] = status
+        if owner is not None:
+            changes["owner"] = owner.strip() or None
+        if not changes:
+            raise ValueError("nothing to change: give a status, an owner, or mark the theme known or not known")
+
+        def first_status(current: RegistryTheme) -> dict:
+            return {"status": "new"} if known and current.status is None else {}
+
+        return self._update(theme_id, who, based_on, "marked", changes, first_status)
 
     def merge(self, keep: str, other: str, who: str, based_on: tuple[int, int] | None = None) -> RegistryTheme:
         """Merge `other` into `keep`: keep takes other's centres as aliases (a run theme near either is `keep`),
-        other becomes `merged` and its actions move to keep. based_on: the versions of (keep, other)."""
+        other becomes `merged` and its actions move to keep; keep is known if either was, and takes other's status
+        and owner where it has none. based_on: the versions of (keep, other)."""
         who = _who(who)
         if keep == other:
             raise ValueError("a theme cannot be merged with itself")
@@ -287,8 +308,9 @@ class Registry:
                     raise ValueError(f"theme {theme.theme_id} is {theme.state}; only active themes can be merged")
             aliases = kept.aliases + [gone.centroid] + gone.aliases
             stamp = now()
-            db.execute("UPDATE registry_themes SET aliases_json = ?, known = MAX(known, ?), updated_at = ? "
-                       "WHERE theme_id = ?", (json.dumps(aliases), int(gone.known), stamp, keep))
+            db.execute("UPDATE registry_themes SET aliases_json = ?, known = MAX(known, ?), "
+                       "status = COALESCE(status, ?), owner = COALESCE(owner, ?), updated_at = ? WHERE theme_id = ?",
+                       (json.dumps(aliases), int(gone.known), gone.status, gone.owner, stamp, keep))
             db.execute("UPDATE registry_themes SET state = 'merged', merged_into = ?, updated_at = ? "
                        "WHERE theme_id = ?", (keep, stamp, other))
             db.execute("UPDATE actions SET theme_id = ? WHERE theme_id = ?", (keep, other))

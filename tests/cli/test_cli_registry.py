@@ -104,3 +104,48 @@ def test_an_accepted_policy_clarification_is_an_action_on_its_theme(workspace, c
     actions = registry.actions(theme_id)
     assert [(a.kind, a.who, a.draft_id) for a in actions] == [("policy clarification", "ana", policy.draft_id)]
     assert policy.content.policy in actions[0].text
+
+
+def test_mark_changes_only_what_it_is_given(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--status", "investigating", "--owner", "Policy EU",
+                       "--who", "ana", *ws)
+    assert code == 0 and "known, investigating, owner Policy EU" in out
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--status", "fixed", "--who", "ana", *ws)
+    assert code == 0 and "known, fixed, owner Policy EU" in out  # the owner is kept
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--owner", "Trust team", "--who", "bo", *ws)
+    assert code == 0 and "known, fixed, owner Trust team" in out  # the status is kept, not reset to new
+    theme = Registry(workspace.store_path).get("K1")
+    assert (theme.known, theme.status, theme.owner) == (True, "fixed", "Trust team")
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--unknown", "--who", "bo", *ws)
+    assert code == 0 and "not known" in out
+    theme = Registry(workspace.store_path).get("K1")
+    assert (theme.known, theme.status, theme.owner) == (False, "fixed", "Trust team")
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--owner", "", "--who", "bo", *ws)
+    assert code == 0 and "known, fixed, owner -" in out  # an empty owner clears it, and marks it known again
+    # the history records what each mark changed, and only that
+    details = [h["detail"] for h in Registry(workspace.store_path).history("K1") if h["action"] == "marked"]
+    assert details == [{"known": 1, "owner": "Policy EU", "status": "investigating"}, {"known": 1, "status": "fixed"},
+                       {"known": 1, "owner": "Trust team"}, {"known": 0}, {"known": 1, "owner": None}]
+    # a theme marked known for the first time with no status is new
+    code, out, _ = cli(capsys, "themes", "mark", "K2", "--owner", "bo", "--who", "bo", *ws)
+    assert code == 0 and "known, new, owner bo" in out
+
+
+def test_a_merge_keeps_the_status_and_owner_of_the_theme_merged_in(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    cli(capsys, "themes", "mark", "K2", "--status", "investigating", "--owner", "Policy EU", "--who", "ana", *ws)
+    code, out, _ = cli(capsys, "themes", "merge", "K1", "K2", "--who", "ana", *ws)
+    assert code == 0 and "known, investigating, owner Policy EU" in out
+    cli(capsys, "themes", "mark", "K3", "--status", "fixed", "--owner", "bo", "--who", "ana", *ws)
+    code, out, _ = cli(capsys, "themes", "merge", "K1", "K3", "--who", "ana", *ws)
+    assert "known, investigating, owner Policy EU" in out  # keep's own status and owner win
+
+
+def test_history_of_an_unknown_theme_is_refused(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, out, err = cli(capsys, "themes", "history", "K999", *ws)
+    assert code == 2 and out == "" and "no registry theme K999" in err
