@@ -2,7 +2,8 @@
 
 One module per command group adds its sub-commands to the parser (`register(sub, load_opts)`) and names the
 function of each (`COMMANDS`); `main` runs the chosen one and turns the errors a user can fix into exit code 2
-(`assistant.exit_codes`) with a one-line message instead of a traceback.
+(`assistant.exit_codes`), and a file that could not be written (a full disk) into exit code 5, with a one-line
+message instead of a traceback.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import warnings
 from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, registry, serve, themes
 from assistant.cli.output import echo
 from assistant.drafting.backends.base import BackendError
-from assistant.exit_codes import EXIT_BAD_INPUT
-from clustering.files import DamagedCacheWarning
+from assistant.exit_codes import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE
+from clustering.files import CannotWrite, DamagedCacheWarning, no_room
 from clustering.problems import LoadError, ValidationError, format_problems
 
 GROUPS = (input, themes, registry, drafts, eval_drafts, digest, config, demo, serve)  # in the order `--help` lists them
@@ -47,9 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         echo(f"error: {exc.path}: {exc.total:,} problem(s) in {exc.bad_rows:,} row(s); nothing was loaded. "
               "Fix them, or use --lenient to skip bad rows.", err=True)
         return EXIT_BAD_INPUT
+    except CannotWrite as exc:
+        echo(f"error: {exc}", err=True)
+        return EXIT_CANNOT_WRITE
     except (LoadError, ValueError, FileNotFoundError, KeyError, BackendError) as exc:
         echo(f"error: {_message(exc)}", err=True)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # the rest the system refused (a full disk outside the atomic writes, a permission)
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"error: {where}{exc.strerror or exc}", err=True)
+        return EXIT_CANNOT_WRITE if no_room(exc) else EXIT_BAD_INPUT
 
 
 _python_show_warning = warnings.showwarning
