@@ -38,3 +38,31 @@ def test_a_read_only_workspace_is_refused(tmp_path, capsys):
     finally:
         workspace.chmod(0o755)
     assert "cannot write there" in capsys.readouterr().err
+
+
+@pytest.fixture
+def read_only_workspace(drafted_workspace, tmp_path):
+    """A copy of a drafted workspace on a file system mounted read-only (a tmpfs remounted; skipped where mounting
+    is not allowed)."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        shutil.copytree(drafted_workspace.root, mount / "ws")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield mount / "ws"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("command", [["drafts", "list"], ["themes", "status"], ["tree", "latest"],
+                                     ["themes", "history", "K1"]])
+def test_a_read_only_workspace_gets_advice_that_keeps_every_review(command, read_only_workspace, capsys):
+    assert main([*command, "--workspace", str(read_only_workspace)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "cannot be written" in err and "Copy the workspace folder" in err
+    assert "move it aside" not in err and "do not move drafts.sqlite aside" in err
