@@ -17,7 +17,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
+from clustering.settings import MAX_INPUT_BYTES, Similarity, ThemeSettings
+from clustering.tracking import MATCH_THRESHOLD
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
 ENV_PREFIX = "ERROR_THEMES_"
@@ -90,6 +91,8 @@ class DigestSettings(BaseModel):
 
     top: int = Field(5, ge=1, description="themes shown in full (new and growing ones are added)")
     window: int = Field(6, ge=1, description="ISO weeks analysed, ending at the digest's week")
+    match_threshold: Similarity = Field(MATCH_THRESHOLD, description="centroid cosine similarity (-1 to 1) from "
+                                                                     "which a theme is last week's theme")
     noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
                                                          "beyond noise")
     cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")

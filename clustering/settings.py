@@ -6,7 +6,7 @@ a settings file and the environment (see `assistant.config`).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,12 @@ DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME 
 # gigabytes): a larger file is refused as bad input. The web app's `ui.max_input_bytes` starts from it and must
 # be at least its upload limit (`ui.max_file_size`).
 MAX_INPUT_BYTES = 1 << 30
+
+# A cosine similarity bar (a setting, a command-line option): a finite number from -1 to 1. NaN would compare false
+# with everything and a bar above 1 can never be reached: both are refused where they are read.
+Similarity = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+# A random seed, as numpy takes one.
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 class EmbedSettings(BaseModel):
@@ -105,7 +111,7 @@ class ReduceSettings(BaseModel):
     init: Literal["spectral", "pca", "random"] = "spectral"
     fit_sample: int = Field(
         20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
-    seed: int = 42
+    seed: Seed = 42
 
 
 # HDBSCAN's default min_samples is a quarter of the smallest theme but at least this many neighbours: with 3 (the
@@ -130,7 +136,7 @@ class ClusterSettings(BaseModel):
     evoc_layer: int | None = Field(
         None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")
     evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
-    seed: int = Field(42, description="evoc: random state (the same seed gives the same themes)")
+    seed: Seed = Field(42, description="evoc: random state (the same seed gives the same themes)")
     purity: Literal["auto", "global", "spread", "fixed", "off"] = Field(
         "auto", description="a member is left unthemed when its similarity to its nearest fellow members is below "
                             "member_similarity (fixed), or below the median of all members' (global) or of its "
@@ -139,10 +145,11 @@ class ClusterSettings(BaseModel):
                             "quality table's six sets), global for any other model (a fixed cosine means nothing "
                             "there)")
     purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
-    member_similarity: float = Field(0.48, description="fixed: the cosine similarity a member must reach")
+    member_similarity: Similarity = Field(0.48, description="fixed: the cosine similarity a member must reach")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
-    attach_outliers: float | None = Field(
-        None, description="attach an unthemed case to its nearest theme when its similarity is at least this; flagged")
+    attach_outliers: Similarity | None = Field(
+        None, description="attach an unthemed case to its nearest theme when its cosine similarity is at least this "
+                          "(-1 to 1); flagged")
 
 
 class DescribeSettings(BaseModel):
@@ -185,7 +192,7 @@ class KnownSettings(BaseModel):
     spread_z: float = Field(
         2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
-    absorb_similarity: float | None = Field(
+    absorb_similarity: Similarity | None = Field(
         0.8, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
                          "that did not reach the bar one by one but are the same theme together); None: never")
 

@@ -9,7 +9,6 @@ from assistant.cli import options
 from assistant.cli.output import echo
 from assistant.config import DigestSettings
 from assistant.exit_codes import EXIT_DELIVERY_FAILED
-from clustering.tracking import MATCH_THRESHOLD
 
 DEFAULTS = DigestSettings()
 
@@ -35,8 +34,9 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                    help=f"themes shown in full, by impact; new and growing ones are added (default {DEFAULTS.top})")
     p.add_argument("--window", type=int, default=DEFAULTS.window, metavar="WEEKS",
                    help=f"ISO weeks analysed, ending at --week (default {DEFAULTS.window})")
-    p.add_argument("--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="SIM",
-                   help=f"centroid similarity from which a theme is last week's theme (default {MATCH_THRESHOLD})")
+    p.add_argument("--match-threshold", type=options.similarity, metavar="SIM",
+                   help="centroid cosine similarity (-1 to 1) from which a theme is last week's theme (default "
+                        f"{DEFAULTS.match_threshold}, digest.match_threshold)")
     p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
 
 

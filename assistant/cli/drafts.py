@@ -32,7 +32,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(p)
     p.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
     p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of draft (repeatable)")
-    p.add_argument("--top", type=int, metavar="N", help="only the N themes with the largest impact")
+    p.add_argument("--top", type=options.positive_int, metavar="N", help="only the N themes with the largest impact")
     p.add_argument("--parents", action="store_true",
                    help="also draft a label for every parent theme (--theme P01 drafts one)")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")

@@ -13,6 +13,7 @@ from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
 from assistant.views.formatting import pct
 from assistant.views.text import text_table
 from assistant.workspace.runs import Workspace
+from clustering.files import check_writable
 
 FORMS = ("auto", "json_schema", "json_object_schema", "json_object", "off")
 
@@ -35,7 +36,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                    help="kinds of draft to evaluate (repeatable; default rca, which names the root cause)")
     p.add_argument("--theme", action="append", metavar="PLANTED",
                    help="only this planted theme (repeatable), e.g. --theme cbd_market_rules")
-    p.add_argument("--limit", type=int, metavar="N",
+    p.add_argument("--limit", type=options.positive_int, metavar="N",
                    help="only the N largest planted themes (most planted cases): for a slow backend")
     p.add_argument("--structured-output", choices=FORMS, help="override llm.structured_output for this evaluation")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
@@ -46,6 +47,10 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
     from eval_sets.drafts_eval import evaluate_drafts, read_expected, write_evaluation
     from eval_sets.scorer import read_labels
 
+    if args.out is not None:  # checked before any drafting, not after it
+        if args.out.is_dir():
+            raise ValueError(f"--out expects a file to write, e.g. eval.json; {args.out} is a folder")
+        check_writable([args.out.parent], [args.out])
     path, column = split_labels(args.labels)
     llm = options.settings(args).llm
     if args.structured_output:

@@ -62,7 +62,7 @@ from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, q
 from clustering.settings import ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
-from clustering.tracking import MATCH_THRESHOLD, MatchResult, match_centroids, theme_status
+from clustering.tracking import MatchResult, match_centroids, theme_status
 from clustering.weeks import parse_week, shift_week, span, week_dates, window_weeks
 
 # ---------------------------------------------------------------- runs: reuse or analyse
@@ -224,14 +224,14 @@ def headline_text(digest: Digest) -> str:
 
 def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path, out: str | Path | None = None,
                  config: str | Path | None = None, webhook: str | None = None, top: int | None = None,
-                 window: int | None = None, match_threshold: float = MATCH_THRESHOLD,
+                 window: int | None = None, match_threshold: float | None = None,
                  settings: ThemeSettings | None = None, load_settings: LoadSettings | None = None,
                  llm_settings: LLMSettings | None = None, digest_settings: DigestSettings | None = None
                  ) -> DigestResult:
     """Build and write the digest of one ISO week of a cases file, and deliver it; see the module docstring.
 
     Settings not given come from the settings file `config` (and the environment): the theme sections, `llm`
-    and `digest`; `top` and `window` override the digest section's.
+    and `digest`; `top`, `window` and `match_threshold` override the digest section's.
 
     Raises ValueError (bad week, window, top, webhook URL or `out`, bad settings file), BackendError (an LLM
     backend without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file)
@@ -244,8 +244,9 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     if top is not None and top < 1:
         raise ValueError(f"--top must be at least 1, got {top}")
     app = load_app_settings(config) if None in (settings, llm_settings, digest_settings) else None
-    options = (digest_settings or app.digest).model_copy(update={k: v for k, v in (("top", top), ("window", window))
-                                                                if v is not None})
+    overrides = {k: v for k, v in (("top", top), ("window", window), ("match_threshold", match_threshold))
+                 if v is not None}
+    options = DigestSettings.model_validate({**(digest_settings or app.digest).model_dump(), **overrides})
     window_weeks(week, options.window)  # a bad window stops here
     workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     llm = llm_settings or app.llm
@@ -253,7 +254,8 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
 
     theme = settings or app.theme
     theme = theme.theme if isinstance(theme, Settings) else theme  # what a run saves, and a reused run must match
-    result = build_digest(path, week, workspace, theme, load_settings, llm, backend, options, match_threshold)
+    result = build_digest(path, week, workspace, theme, load_settings, llm, backend, options,
+                          options.match_threshold)
     return deliver.deliver(result, workspace, out, webhook, options)
 
 

@@ -69,7 +69,7 @@ def test_registry_names_owners_actions_and_reviewers_are_shown_escaped(workspace
         # a stale change shows the newer state, owner and name included, in its error
         cli(capsys, "themes", "rename", "K1", "x", "--who", "ana", "--based-on", "1", *ws),
     ]
-    for code, out, err in outputs:
+    for _, out, err in outputs:
         assert_safe(out)
         assert_safe(err)
     codes = [code for code, _, _ in outputs]
