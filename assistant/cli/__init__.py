@@ -9,8 +9,10 @@ message instead of a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
+from pathlib import Path
 
 from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, registry, serve, themes
 from assistant.cli.output import echo
@@ -38,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(registry.route(sys.argv[1:] if argv is None else argv))
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(registry.route(argv))
+    not_utf8 = undecodable(args, argv)
+    if not_utf8:
+        echo(f"error: {not_utf8}", err=True)
+        return EXIT_BAD_INPUT
     warnings.showwarning = _show_warning
     try:
         return COMMANDS[args.command](args)
@@ -58,6 +65,27 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         echo(f"error: {where}{exc.strerror or exc}", err=True)
         return EXIT_CANNOT_WRITE if no_room(exc) else EXIT_BAD_INPUT
+
+
+def undecodable(args: argparse.Namespace, argv: list[str]) -> str | None:
+    """What is wrong with the first argument that is not UTF-8 (the option or argument, and its bytes), or None.
+    Python keeps such bytes as lone surrogates, which no store, file or terminal here can take."""
+    for dest, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | Path) and not _utf8(str(item)):
+                flag = "--" + dest.replace("_", "-")
+                where = flag if any(a == flag or a.startswith(f"{flag}=") for a in argv) else dest.upper()
+                return (f"{where} is not valid UTF-8: {os.fsencode(str(item))!r}; give text and file names in "
+                        "UTF-8 (rename the file, or convert the text with iconv)")
+    return None
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _python_show_warning = warnings.showwarning

@@ -108,3 +108,23 @@ def test_eval_drafts_refuses_an_out_folder_before_drafting(small_run, tmp_path, 
                            f"{DEMO_CASES}:theme", "--expected", str(expected), "--out",
                            str(blocker / "eval.json")])
     assert "cannot write there" in err
+
+
+@pytest.mark.parametrize("args,named", [
+    ([b"themes", b"rename", b"K1", b"caf\xe9", b"--who", b"ana", b"--workspace", b"WS"], "NAME"),
+    ([b"themes", b"rename", b"K1", b"x", b"--who", b"\xff", b"--workspace", b"WS"], "--who"),
+    ([b"themes", b"rename", b"K1", b"x", b"--who=an\xe4", b"--workspace", b"WS"], "--who"),
+    ([b"validate", b"/tmp/caf\xe9.csv"], "FILE"),
+])
+def test_an_argument_that_is_not_utf8_is_named(args, named, tmp_path):
+    """As a shell passes Latin-1 bytes: the error names the option or argument, and its bytes."""
+    import subprocess
+    import sys
+
+    args = [str(tmp_path / "ws").encode() if a == b"WS" else a for a in args]
+    result = subprocess.run([sys.executable.encode(), b"-m", b"assistant.cli", *args], capture_output=True,
+                            timeout=120)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == EXIT_BAD_INPUT, err
+    assert err.startswith(f"error: {named} is not valid UTF-8: b'") and "Traceback" not in err
+    assert not (tmp_path / "ws").exists()
