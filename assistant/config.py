@@ -21,6 +21,18 @@ from clustering.settings import MAX_INPUT_BYTES, Similarity, ThemeSettings
 from clustering.tracking import MATCH_THRESHOLD
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
+# The longest text a person gives the workspace, refused beyond (bad input) so that a pasted megabyte cannot bloat
+# the store and every table that shows it: a name (a registry theme's name, an owner, who made a change, a
+# reviewer) and a note (an action's text, a review comment; an accepted draft's action text is cut to it).
+MAX_NAME_CHARS = 200
+MAX_NOTE_CHARS = 5000
+
+
+def check_length(text: str | None, what: str, limit: int) -> str | None:
+    """`text` unchanged when it is at most `limit` characters long (None passes); ValueError naming `what`."""
+    if text is not None and len(text) > limit:
+        raise ValueError(f"{what} is {len(text):,} characters long; at most {limit:,} are kept. Nothing was changed")
+    return text
 ENV_PREFIX = "ERROR_THEMES_"
 SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}  # as Gradio reads max_file_size
 

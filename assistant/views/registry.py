@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.views.drafts import short
 from assistant.views.formatting import NOT_AVAILABLE, pct
 from assistant.views.text import text_table
 from assistant.workspace.registry import ActionRow, Registry, RegistryTheme
@@ -9,6 +10,8 @@ from assistant.workspace.theme_status import ThemeStatus
 from clustering.effect import Effect
 from clustering.printable import printable
 from clustering.theme_model import ThemeRun
+
+ACTION_WIDTH = 80  # a theme's last action in the status table
 
 
 def effect_text(effect: Effect | None, denominator: str = "audited decisions") -> str:
@@ -30,13 +33,13 @@ def effect_text(effect: Effect | None, denominator: str = "audited decisions") -
 
 def status_table(statuses: list[ThemeStatus], names: dict[str, str] | None = None) -> str:
     """One row per registry theme: id, name (`assistant.views.names.registry_names`), known status, owner, last
-    action, verdict."""
+    action (cut to ACTION_WIDTH characters: `themes history` shows it whole), verdict."""
     rows = []
     for s in statuses:
         t, action = s.theme, s.last_action
         name = (names or {}).get(t.theme_id, t.display_name)
         rows.append([t.theme_id, name, (t.status or "new") if t.known else "-", t.owner or "-",
-                     f"{action.date} {action.kind}: {action.text}" if action else "-",
+                     short(f"{action.date} {action.kind}: {action.text}", ACTION_WIDTH) if action else "-",
                      effect_text(s.effect, s.denominator) if action else "-"])
     return text_table(["id", "name", "known: status", "owner", "last action", "did it work?"], rows)
 

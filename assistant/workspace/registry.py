@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS, check_length
 from assistant.workspace import sqlite
 from assistant.workspace.store import now
 from clustering.known import KnownTheme, Spread
@@ -269,7 +270,8 @@ class Registry:
 
     def rename(self, theme_id: str, name: str, who: str, based_on: int | None = None) -> RegistryTheme:
         """Give a theme the analyst's name (shown in place of its drafted label); an empty name clears it."""
-        return self._update(theme_id, who, based_on, "renamed", {"name": name.strip() or None})
+        name = check_length(name.strip(), "the name", MAX_NAME_CHARS)
+        return self._update(theme_id, who, based_on, "renamed", {"name": name or None})
 
     def mark(self, theme_id: str, who: str, status: str | None = None, owner: str | None = None,
              known: bool | None = True, based_on: int | None = None) -> RegistryTheme:
@@ -284,7 +286,7 @@ class Registry:
         if status is not None:
             changes["status"] = status
         if owner is not None:
-            changes["owner"] = owner.strip() or None
+            changes["owner"] = check_length(owner.strip(), "the owner", MAX_NAME_CHARS) or None
         if not changes:
             raise ValueError("nothing to change: give a status, an owner, or mark the theme known or not known")
 
@@ -324,6 +326,10 @@ class Registry:
         if kind not in ACTION_KINDS:
             raise ValueError(f"unknown action kind {kind!r}; one of: {', '.join(ACTION_KINDS)}")
         who = _who(who)
+        text = text.strip()
+        if draft_id is not None and len(text) > MAX_NOTE_CHARS:  # the draft keeps the whole text
+            text = text[:MAX_NOTE_CHARS - 1] + "…"
+        check_length(text, "the action's text", MAX_NOTE_CHARS)
         with self.write() as db:
             current = self.get(theme_id, db)
             if current.state == "merged":
@@ -332,8 +338,8 @@ class Registry:
                                                    (draft_id,)).fetchone():
                 return None
             cursor = db.execute("INSERT INTO actions (theme_id, kind, text, date, who, draft_id, created_at) "
-                                "VALUES (?,?,?,?,?,?,?)", (theme_id, kind, text.strip(), date, who, draft_id, now()))
-            self.record(db, theme_id, who, "action", {"kind": kind, "text": text.strip(), "date": date})
+                                "VALUES (?,?,?,?,?,?,?)", (theme_id, kind, text, date, who, draft_id, now()))
+            self.record(db, theme_id, who, "action", {"kind": kind, "text": text, "date": date})
             action_id = int(cursor.lastrowid)
         return next(a for a in self.actions(theme_id) if a.action_id == action_id)
 
@@ -341,4 +347,4 @@ class Registry:
 def _who(who: str) -> str:
     if not who or not who.strip():
         raise ValueError("a name (who made the change) is required")
-    return who.strip()
+    return check_length(who.strip(), "the name of who made the change", MAX_NAME_CHARS)

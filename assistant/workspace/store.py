@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS, check_length
 from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
 from assistant.workspace import sqlite
 from clustering.printable import printable
@@ -218,6 +219,8 @@ class DraftStore:
                 comment: str | None, based_on: int | None) -> DraftRow:
         if not reviewer or not reviewer.strip():
             raise ValueError("a reviewer name is required")
+        check_length(reviewer.strip(), "the reviewer's name", MAX_NAME_CHARS)
+        check_length(comment, "the comment", MAX_NOTE_CHARS)
         stamp = now()
         with self._write() as db:  # read, check and write in one transaction: no other writer in between
             found = db.execute(f"{SELECT_DRAFTS} WHERE d.draft_id = ?", (draft_id,)).fetchone()

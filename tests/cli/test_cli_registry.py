@@ -149,3 +149,52 @@ def test_history_of_an_unknown_theme_is_refused(workspace, capsys):
     cli(capsys, "themes", "status", *ws)
     code, out, err = cli(capsys, "themes", "history", "K999", *ws)
     assert code == 2 and out == "" and "no registry theme K999" in err
+
+
+def test_names_and_notes_have_a_limit_and_a_megabyte_is_refused(workspace, capsys):
+    from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS
+
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    draft = next(r for r in DraftStore(workspace.store_path).list(kind="label") if r.content is not None)
+    megabyte = "x" * 1_000_000
+    too_long = [
+        (["themes", "rename", "K1", megabyte, "--who", "ana"], "the name is 1,000,000 characters long"),
+        (["themes", "rename", "K1", "n" * (MAX_NAME_CHARS + 1), "--who", "ana"], f"at most {MAX_NAME_CHARS}"),
+        (["themes", "rename", "K1", "Beer", "--who", megabyte], "the name of who made the change"),
+        (["themes", "mark", "K1", "--owner", megabyte, "--who", "ana"], "the owner is 1,000,000"),
+        (["themes", "action", "K1", "--kind", "other", "--text", "t" * (MAX_NOTE_CHARS + 1), "--who", "ana"],
+         f"at most {MAX_NOTE_CHARS:,}"),
+        (["drafts", "accept", str(draft.draft_id), "--reviewer", megabyte], "the reviewer's name"),
+        (["drafts", "reject", str(draft.draft_id), "--reviewer", "ana", "--comment", megabyte], "the comment"),
+    ]
+    for argv, message in too_long:
+        code, out, err = cli(capsys, *argv, *ws)
+        assert code == 2 and message in err and "Nothing was changed" in err, (argv[:2], err[:300])
+        assert len(err) < 1000
+    assert [h["action"] for h in Registry(workspace.store_path).history("K1")] == ["created"]
+    assert DraftStore(workspace.store_path).get(draft.draft_id).status == draft.status
+    # at the limit it is kept, and the status table stays a table
+    code, _, _ = cli(capsys, "themes", "rename", "K1", "n" * MAX_NAME_CHARS, "--who", "ana", *ws)
+    assert code == 0
+    code, _, _ = cli(capsys, "themes", "action", "K1", "--kind", "other", "--text", "t" * MAX_NOTE_CHARS,
+                     "--who", "ana", *ws)
+    assert code == 0
+    _, out, _ = cli(capsys, "themes", "status", *ws)
+    assert max(map(len, out.splitlines())) < MAX_NAME_CHARS + 400  # the action cut to its column
+
+
+def test_an_accepted_clarification_longer_than_a_note_is_cut_in_its_action(workspace, capsys):
+    from assistant.config import MAX_NOTE_CHARS
+
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    store = DraftStore(workspace.store_path)
+    policy = next(r for r in store.list(kind="policy") if r.content is not None)
+    long = policy.content.model_dump() | {"proposed_wording": "w" * (MAX_NOTE_CHARS + 500)}
+    store.edit(policy.draft_id, long, "ana")
+    code, _, err = cli(capsys, "drafts", "accept", str(policy.draft_id), "--reviewer", "ana", *ws)
+    assert code == 0, err
+    action = next(a for a in Registry(workspace.store_path).actions() if a.draft_id == policy.draft_id)
+    assert len(action.text) == MAX_NOTE_CHARS and action.text.endswith("…")
+    assert store.get(policy.draft_id).content.proposed_wording == "w" * (MAX_NOTE_CHARS + 500)  # kept whole
