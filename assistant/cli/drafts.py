@@ -99,7 +99,7 @@ def _read_content(path: Path | None) -> dict:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
-    workspace = Workspace(args.workspace)
+    workspace = options.existing_workspace(args.workspace)
     store = DraftStore(workspace.store_path)
     if args.action == "list":
         run = workspace.run_dir(args.run).name if args.run else None

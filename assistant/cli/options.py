@@ -67,6 +67,15 @@ def add_workspace(p: argparse.ArgumentParser, help: str = "workspace folder (def
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help=help)
 
 
+def existing_workspace(path: Path) -> Workspace:
+    """The workspace at `path` for a command that reads or changes what is in it; FileNotFoundError (exit 2) when
+    there is no such folder, rather than making one (a mistyped --workspace would leave a new empty store)."""
+    if not Path(path).is_dir():
+        raise FileNotFoundError(f"{path}: no workspace there; check --workspace, or make one with `error-themes "
+                                "themes FILE --workspace FOLDER`")
+    return Workspace(path)
+
+
 def writable_workspace(path: Path, *also: Path) -> Workspace:
     """The workspace at `path`, refused (ValueError, exit 2) before any work when it or a folder of `also`
     cannot be written."""

@@ -17,7 +17,7 @@ from assistant.views.names import registry_names
 from assistant.views.registry import action_line, history_table, status_table, theme_line
 from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry
 from assistant.workspace.registry_sync import split_theme
-from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.runs import load_run
 from assistant.workspace.theme_status import theme_statuses
 
 COMMAND = "theme-registry"
@@ -79,7 +79,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    workspace = Workspace(args.workspace)
+    workspace = options.existing_workspace(args.workspace)
     registry = Registry(workspace.store_path)
     if args.verb == "status":
         statuses = theme_statuses(workspace, registry)

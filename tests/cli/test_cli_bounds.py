@@ -128,3 +128,12 @@ def test_an_argument_that_is_not_utf8_is_named(args, named, tmp_path):
     assert result.returncode == EXIT_BAD_INPUT, err
     assert err.startswith(f"error: {named} is not valid UTF-8: b'") and "Traceback" not in err
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize("command", [["themes", "status"], ["themes", "history", "K1"], ["drafts", "list"],
+                                     ["drafts", "show", "1"], ["themes", "rename", "K1", "x", "--who", "ana"]])
+def test_a_mistyped_workspace_is_refused_not_made(command, tmp_path, capsys):
+    typo = tmp_path / "worksapce"
+    err = refused(capsys, [*command, "--workspace", str(typo)])
+    assert f"{typo}: no workspace there" in err
+    assert not typo.exists()
