@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.cli import config, demo, digest, drafts, eval_drafts, input, options, registry, serve, themes
@@ -39,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (None: the process's own arguments, and a stop by a signal
+    ends the process at once once cleaned up, see `Stopped`)."""
+    own_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(registry.route(argv))
     not_utf8 = undecodable(args, argv)
@@ -48,7 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     warnings.showwarning = _show_warning
     try:
-        return COMMANDS[args.command](args)
+        with _stopped_cleanly(args.command != "ui"):  # the web server stops itself on Ctrl-C
+            return COMMANDS[args.command](args)
+    except Stopped as exc:
+        echo(f"error: stopped by {exc.name}; nothing half-written was kept (a run, a cache entry, a digest file or a "
+             "store change is written whole or not at all)", err=True)
+        if own_process:  # native worker threads (the embedding runtimes) may still run: Python's shutdown would
+            sys.stdout.flush()  # abort on them ("FATAL: exception not rethrown"); what was ours is cleaned up
+            sys.stderr.flush()
+            os._exit(128 + exc.signum)
+        return 128 + exc.signum
     except ValidationError as exc:
         max_errors = getattr(args, "max_errors", options.DEFAULT_MAX_ERRORS)
         echo(format_problems(exc.problems, max_errors, exc.total), err=True)
@@ -65,6 +80,33 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         echo(f"error: {where}{exc.strerror or exc}", err=True)
         return EXIT_CANNOT_WRITE if no_room(exc) else EXIT_BAD_INPUT
+
+
+class Stopped(BaseException):
+    """The command was stopped by a signal (Ctrl-C, or `timeout`/`kill` sending SIGTERM to a cron job)."""
+
+    def __init__(self, signum: int):
+        self.signum, self.name = signum, signal.Signals(signum).name
+        super().__init__(self.name)
+
+
+@contextmanager
+def _stopped_cleanly(enabled: bool = True) -> Iterator[None]:
+    """SIGINT and SIGTERM raise `Stopped`, so the writes under way clean up after themselves (a temporary run
+    folder, a claimed run id, an open transaction) instead of the process dying with them half-done. The handlers
+    of before are put back on leaving; outside the main thread nothing is changed."""
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def undecodable(args: argparse.Namespace, argv: list[str]) -> str | None:

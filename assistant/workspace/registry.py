@@ -330,6 +330,8 @@ class Registry:
         if draft_id is not None and len(text) > MAX_NOTE_CHARS:  # the draft keeps the whole text
             text = text[:MAX_NOTE_CHARS - 1] + "…"
         check_length(text, "the action's text", MAX_NOTE_CHARS)
+        if not text:
+            raise ValueError("an action needs a text saying what was done")
         with self.write() as db:
             current = self.get(theme_id, db)
             if current.state == "merged":

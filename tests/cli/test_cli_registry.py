@@ -198,3 +198,11 @@ def test_an_accepted_clarification_longer_than_a_note_is_cut_in_its_action(works
     action = next(a for a in Registry(workspace.store_path).actions() if a.draft_id == policy.draft_id)
     assert len(action.text) == MAX_NOTE_CHARS and action.text.endswith("…")
     assert store.get(policy.draft_id).content.proposed_wording == "w" * (MAX_NOTE_CHARS + 500)  # kept whole
+
+
+def test_an_action_without_text_is_refused(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, _, err = cli(capsys, "themes", "action", "K1", "--kind", "other", "--text", "  ", "--who", "ana", *ws)
+    assert code == 2 and "needs a text" in err
+    assert Registry(workspace.store_path).actions("K1") == []

@@ -49,3 +49,22 @@ def test_two_themes_commands_at_once_both_complete(small_demo_csv, small_run, tm
     assert len(runs) == 3 and len({r.run_id for _, r in runs}) == 3
     assert all((d / CASES_FILE).exists() for d, _ in runs)
     assert not [p for p in workspace.runs.iterdir() if p.name.startswith(".")]
+
+
+def test_a_run_stopped_by_sigterm_leaves_nothing_half_written(small_demo_csv, tmp_path):
+    """A cron job's `timeout` sends SIGTERM: the command says so and exits 143, no temporary folder, no claim."""
+    import signal
+    import time
+
+    workspace = Workspace(tmp_path / "ws")
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "themes", str(small_demo_csv), "--workspace",
+                             str(workspace.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not workspace.cache.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)  # until it embeds (the cache is cold): well inside the command
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, err[-2000:]
+    assert "stopped by SIGTERM" in err and "Traceback" not in err
+    leftovers = [p for p in workspace.root.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
