@@ -76,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     except (LoadError, ValueError, FileNotFoundError, KeyError, BackendError) as exc:
         echo(f"error: {_message(exc)}", err=True)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `error-themes ... | head`: the reader has gone; say nothing more, as `cat` would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python's own flush at exit would fail)
+        return 128 + signal.SIGPIPE
     except OSError as exc:  # the rest the system refused (a full disk outside the atomic writes, a permission)
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{exc.filename}: " if exc.filename else ("the output: " if no_room(exc) else "")
         echo(f"error: {where}{exc.strerror or exc}", err=True)
         return EXIT_CANNOT_WRITE if no_room(exc) else EXIT_BAD_INPUT
 

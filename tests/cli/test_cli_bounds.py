@@ -137,3 +137,18 @@ def test_a_mistyped_workspace_is_refused_not_made(command, tmp_path, capsys):
     err = refused(capsys, [*command, "--workspace", str(typo)])
     assert f"{typo}: no workspace there" in err
     assert not typo.exists()
+
+
+def test_output_to_a_closed_pipe_or_a_full_device_ends_without_a_traceback(small_demo_csv):
+    """`error-themes validate FILE | head -0`, and stdout on /dev/full."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "assistant.cli", "validate", str(small_demo_csv)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == ""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 5 and result.stderr == "error: the output: No space left on device\n"
