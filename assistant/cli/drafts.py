@@ -99,6 +99,10 @@ def _read_content(path: Path | None) -> dict:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
+    if args.action != "list" and args.draft_id is None:
+        raise ValueError(f"drafts {args.action} needs a draft id")
+    if args.action not in ("list", "show") and not args.reviewer:
+        raise ValueError(f"drafts {args.action} needs --reviewer NAME")
     workspace = options.existing_workspace(args.workspace)
     store = DraftStore(workspace.store_path)
     if args.action == "list":
@@ -106,13 +110,9 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         rows = store.list(run, args.theme, args.kind, args.status, args.policy)
         echo(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
         return EXIT_OK
-    if args.draft_id is None:
-        raise ValueError(f"drafts {args.action} needs a draft id")
     if args.action == "show":
         echo(render_drafts.draft_text(store.get(args.draft_id), store.history(args.draft_id)))
         return EXIT_OK
-    if not args.reviewer:
-        raise ValueError(f"drafts {args.action} needs --reviewer NAME")
     if args.action == "edit":
         row = store.edit(args.draft_id, _read_content(args.file), args.reviewer, args.comment, args.based_on)
     elif args.action == "accept":
