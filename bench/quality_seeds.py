@@ -112,8 +112,8 @@ def summarise_curve(points: list[dict]) -> list[dict]:
     out = []
     for (set_name, backend, criterion, param), group in groups.items():
         point = {"set": set_name, "backend": backend, "criterion": criterion, "param": param, "seeds": len(group)}
-        for k in ("labelled_out", "oneoff_out", "ari", "mean_f1", "clusters"):
-            s = spread([g[k] for g in group])
+        for k in ("labelled_out", "oneoff_out", "ari", "ari_all", "mean_f1", "clusters"):
+            s = spread([g.get(k) for g in group])
             point[k] = s.mean
             point[f"{k}_sd"] = s.sd
         point["clusters"] = round(point["clusters"]) if point["clusters"] is not None else 0

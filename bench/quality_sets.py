@@ -20,10 +20,14 @@ from eval_sets.scorer import NOISE, read_labels
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MARKETPLACE_CASES = ROOT / "eval_sets" / "marketplace" / "cases.csv"
+FIELDNOTES_CASES = ROOT / "eval_sets" / "fieldnotes" / "cases.csv"
+PLANTED = {"demo": DEMO_CASES, "marketplace": MARKETPLACE_CASES, "fieldnotes": FIELDNOTES_CASES}
 CLINC_SPLITS = {"clinc_test": ("test", "oos_test"),
                 "clinc_full": ("train", "val", "test", "oos_train", "oos_val", "oos_test")}
 XSID_MIN_PER_LANGUAGE = 6
-SET_NAMES = ("demo", "marketplace", "clinc_test", "clinc_full", "hwu64", "xsid")
+SET_NAMES = ("demo", "marketplace", "fieldnotes", "clinc_test", "clinc_full", "hwu64", "xsid")
+# Held-out sets: reported only, never used to choose a default (no fitting, tuning or choosing on them).
+HELD_OUT = frozenset({"fieldnotes"})
 ATTRIBUTION = {
     "clinc_test": "CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0",
     "clinc_full": "CLINC150: Larson et al., EMNLP-IJCNLP 2019, CC BY 3.0",
@@ -40,6 +44,11 @@ class LabelledSet:
     cases: pd.DataFrame
     labels: pd.Series
     multilingual: bool
+
+    @property
+    def held_out(self) -> bool:
+        """Whether the set is held out: reported, never used to choose a default."""
+        return self.name in HELD_OUT
 
     @property
     def languages(self) -> pd.Series | None:
@@ -88,16 +97,14 @@ def _xsid() -> LabelledSet:
 
 
 def available_sets() -> list[str]:
-    """The sets whose files are here (the marketplace set may not be)."""
-    return [name for name in SET_NAMES if name != "marketplace" or MARKETPLACE_CASES.exists()]
+    """The sets whose files are here (a planted set's file may not be)."""
+    return [name for name in SET_NAMES if name not in PLANTED or PLANTED[name].exists()]
 
 
 def load_set(name: str) -> LabelledSet:
     """One labelled set by name (see `SET_NAMES`)."""
-    if name == "demo":
-        return _planted("demo", DEMO_CASES)
-    if name == "marketplace":
-        return _planted("marketplace", MARKETPLACE_CASES)
+    if name in PLANTED:
+        return _planted(name, PLANTED[name])
     if name in CLINC_SPLITS:
         return _clinc(name)
     if name == "hwu64":

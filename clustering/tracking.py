@@ -9,6 +9,9 @@ steer it (the pairing maximises the total similarity of the accepted pairs). The
 - a matched theme takes its own weekly trend word (`growing`, `shrinking`, `steady`; a theme whose trend says
   `new` but that matched last week's run is `growing`, one whose trend says `gone` is `shrinking`);
 - a previous theme with no match is `gone`.
+
+The threshold is `same_theme_threshold`: by default relative to how spread the run's themes are (a cosine distance
+of `tracking.same_theme_spreads` median within-theme spreads), so that it means the same in any model's space.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-MATCH_THRESHOLD = 0.8  # cosine similarity of centroids from which two themes are "the same theme"
+from clustering.settings import TrackingSettings
+
 STATUSES = ("new", "growing", "shrinking", "steady", "gone")
 
 
@@ -63,8 +67,25 @@ def similarity_matrix(current: Sequence[Sequence[float]], previous: Sequence[Seq
     return _unit_rows(current) @ _unit_rows(previous).T
 
 
+def same_theme_threshold(spreads: Sequence[float], settings: TrackingSettings) -> float:
+    """The cosine similarity from which two theme centres are one theme: `match_similarity` when set, else one minus
+    `same_theme_spreads` x the median within-theme spread (1 - cohesion) of `spreads` (1.0, nothing but identical
+    centres, when there is no theme to measure)."""
+    if settings.match_similarity is not None:
+        return float(settings.match_similarity)
+    known = np.asarray([s for s in spreads if s is not None and np.isfinite(s)], dtype=np.float64)
+    if not len(known):
+        return 1.0
+    return float(1.0 - settings.same_theme_spreads * np.median(np.clip(known, 0.0, 2.0)))
+
+
+def run_threshold(themes: Sequence, settings: TrackingSettings) -> float:
+    """`same_theme_threshold` of a run's themes (anything with a `cohesion`)."""
+    return same_theme_threshold([1.0 - t.cohesion for t in themes], settings)
+
+
 def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[str, Sequence[float]],
-                    threshold: float = MATCH_THRESHOLD) -> MatchResult:
+                    threshold: float) -> MatchResult:
     """Match themes one-to-one by centroid cosine similarity; pairs below `threshold` are not matches.
 
     `current` and `previous` map theme ids to centroids (any length-normalisable vectors of one dimension).
@@ -136,7 +157,7 @@ class LineageResult:
 
 
 def lineage(current: Mapping[str, Sequence[float]], kept: Mapping[str, Sequence[float]],
-            threshold: float = MATCH_THRESHOLD) -> LineageResult:
+            threshold: float) -> LineageResult:
     """Each current theme's lineage against kept themes: the one-to-one match of `match_centroids`, then splits
     (a second current theme close, at `threshold`, to a matched kept theme) and merges (a matched current theme
     also close to kept themes left unmatched). Kept themes neither matched nor absorbed are `gone`."""

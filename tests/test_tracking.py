@@ -43,8 +43,8 @@ def test_pairs_below_the_threshold_do_not_steer_the_assignment():
 
 
 def test_empty_sides():
-    assert match_centroids({}, {"P": [1.0, 0.0]}).gone == ("P",)
-    assert match_centroids({"C": [1.0, 0.0]}, {}).new == ("C",)
+    assert match_centroids({}, {"P": [1.0, 0.0]}, 0.8).gone == ("P",)
+    assert match_centroids({"C": [1.0, 0.0]}, {}, 0.8).new == ("C",)
 
 
 @pytest.mark.parametrize(("trend", "matched", "has_previous", "status"), [
@@ -64,5 +64,18 @@ def test_theme_status(trend, matched, has_previous, status):
 
 
 def test_centroids_of_different_models_match_nothing():
-    result = match_centroids({"T01": [1.0, 0.0, 0.0]}, {"T01": [1.0, 0.0]})
+    result = match_centroids({"T01": [1.0, 0.0, 0.0]}, {"T01": [1.0, 0.0]}, 0.8)
     assert (result.matches, result.new, result.gone) == ((), ("T01",), ("T01",))
+
+
+def test_the_same_theme_bar_follows_the_spread_of_the_themes_not_a_fixed_cosine():
+    from clustering.settings import TrackingSettings
+    from clustering.tracking import same_theme_threshold
+
+    settings = TrackingSettings(same_theme_spreads=0.5)
+    # MiniLM-like themes (members ~0.6 from their centre) and a multilingual model's (~0.88): the bar moves with them
+    loose, tight = same_theme_threshold([0.4, 0.35, 0.45], settings), same_theme_threshold([0.12, 0.1, 0.14], settings)
+    assert loose == 1 - 0.5 * 0.4 and tight == 1 - 0.5 * 0.12
+    assert tight > 0.9 > loose
+    assert same_theme_threshold([], settings) == 1.0  # nothing to measure: only identical centres
+    assert same_theme_threshold([0.4], TrackingSettings(match_similarity=0.8)) == 0.8  # a fixed bar when set

@@ -34,10 +34,14 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                    help=f"themes shown in full, by impact; new and growing ones are added (default {DEFAULTS.top})")
     p.add_argument("--window", type=int, default=DEFAULTS.window, metavar="WEEKS",
                    help=f"ISO weeks analysed, ending at --week (default {DEFAULTS.window})")
-    p.add_argument("--match-threshold", type=options.similarity, metavar="SIM",
-                   help="centroid cosine similarity (-1 to 1) from which a theme is last week's theme (default "
-                        f"{DEFAULTS.match_threshold}, digest.match_threshold)")
-    p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
+    p.add_argument("--match-threshold", type=options.similarity, default=None, metavar="SIM",
+                   help="a fixed centroid cosine (-1 to 1) from which a theme is last week's theme (default: the "
+                        "run's "
+                        "same-theme bar, relative to its themes' spread; see the tracking settings)")
+    p.add_argument("--webhook", metavar="URL",
+                   help="also post a summary to this Slack-compatible incoming webhook (http or https; a user and "
+                        "password in the URL are sent as basic auth and never shown; a redirect is not followed "
+                        "and counts as a failed delivery; digest.webhook_timeout_s bounds the whole delivery)")
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

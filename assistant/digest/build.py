@@ -62,7 +62,7 @@ from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, q
 from clustering.settings import ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
-from clustering.tracking import MatchResult, match_centroids, theme_status
+from clustering.tracking import MatchResult, match_centroids, run_threshold, theme_status
 from clustering.weeks import parse_week, shift_week, span, week_dates, window_weeks
 
 # ---------------------------------------------------------------- runs: reuse or analyse
@@ -231,7 +231,8 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     """Build and write the digest of one ISO week of a cases file, and deliver it; see the module docstring.
 
     Settings not given come from the settings file `config` (and the environment): the theme sections, `llm`
-    and `digest`; `top`, `window` and `match_threshold` override the digest section's.
+    and `digest`; `top` and `window` override the digest section's. `match_threshold`: a fixed centroid cosine
+    from which a theme is last week's; None = the run's same-theme bar (`tracking` settings).
 
     Raises ValueError (bad week, window, top, webhook URL or `out`, bad settings file), BackendError (an LLM
     backend without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file)
@@ -244,9 +245,8 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     if top is not None and top < 1:
         raise ValueError(f"--top must be at least 1, got {top}")
     app = load_app_settings(config) if None in (settings, llm_settings, digest_settings) else None
-    overrides = {k: v for k, v in (("top", top), ("window", window), ("match_threshold", match_threshold))
-                 if v is not None}
-    options = DigestSettings.model_validate({**(digest_settings or app.digest).model_dump(), **overrides})
+    options = (digest_settings or app.digest).model_copy(update={k: v for k, v in (("top", top), ("window", window))
+                                                                if v is not None})
     window_weeks(week, options.window)  # a bad window stops here
     workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     llm = llm_settings or app.llm
@@ -254,14 +254,13 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
 
     theme = settings or app.theme
     theme = theme.theme if isinstance(theme, Settings) else theme  # what a run saves, and a reused run must match
-    result = build_digest(path, week, workspace, theme, load_settings, llm, backend, options,
-                          options.match_threshold)
+    result = build_digest(path, week, workspace, theme, load_settings, llm, backend, options, match_threshold)
     return deliver.deliver(result, workspace, out, webhook, options)
 
 
 def build_digest(path: str | Path, week: str, workspace: Workspace, settings: ThemeSettings,
                  load_settings: LoadSettings | None, llm: LLMSettings, backend: DraftingBackend,
-                 options: DigestSettings, match_threshold: float) -> DigestResult:
+                 options: DigestSettings, match_threshold: float | None) -> DigestResult:
     """The digest of a week, not yet written: with the runs reused, the draft outcomes and the exit code so far."""
     weeks = window_weeks(week, options.window)
     previous_week = shift_week(week, -1)
@@ -331,6 +330,9 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     # themes, matched and ranked
     themes, gone = [], []
     if run is not None:
+        if match_threshold is None:
+            match_threshold = run_threshold(run.themes, run.settings.tracking)
+        digest.match_threshold = match_threshold
         themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
     choose_detailed(themes, options.top)
     digest.themes, digest.gone = themes, gone

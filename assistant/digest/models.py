@@ -16,7 +16,6 @@ from assistant.config import DigestSettings
 from clustering.effect import Effect
 from clustering.metrics import Rate
 from clustering.theme_model import WeekCount
-from clustering.tracking import MATCH_THRESHOLD
 
 DIGEST_SCHEMA_VERSION = 1
 
@@ -209,7 +208,9 @@ class Digest(BaseModel):
     this_week: WeekFigures | None = None
     last_week: WeekFigures | None = None
     metrics: list[RateChange] = Field(default_factory=list)
-    match_threshold: float = MATCH_THRESHOLD
+    match_threshold: float | None = Field(
+        None, description="the centroid cosine from which a theme was last week's theme (the run's same-theme bar, "
+                          "or --match-threshold); None when there was no run to match")
     top: int = Field(description="themes shown in full by impact (new and growing ones are added)")
     noise_p: float = Field(DigestSettings.model_fields["noise_p"].default,
                            description="the p-value below which a change is beyond noise")

@@ -75,7 +75,7 @@ def match_text(t: DigestTheme, d: Digest) -> str:
         return f"same theme as last week's {t.matched_previous} (similarity {t.similarity:.2f})"
     if not d.has_previous:
         return "no previous week to compare with"
-    if (t.nearest_previous is not None and t.nearest_matched_to is not None
+    if (t.nearest_previous is not None and t.nearest_matched_to is not None and d.match_threshold is not None
             and t.nearest_similarity >= d.match_threshold):
         text = (f"not matched: last week's closest theme, {t.nearest_previous} (similarity "
                 f"{t.nearest_similarity:.2f}), is the same theme as this week's {t.nearest_matched_to}; "
@@ -94,7 +94,7 @@ def gone_text(g: GoneTheme, d: Digest) -> str:
     """What became of a gone theme: merged into a matched theme, or just the closest one."""
     if g.nearest_current is None:
         return ""
-    if g.nearest_matched_to is not None and g.nearest_similarity >= d.match_threshold:
+    if g.nearest_matched_to is not None and d.match_threshold is not None and g.nearest_similarity >= d.match_threshold:
         return (f"; closest theme this week: {g.nearest_current} (similarity {g.nearest_similarity:.2f}), "
                 f"already the same theme as last week's {g.nearest_matched_to}: likely merged into it")
     return f"; closest theme this week: {g.nearest_current} (similarity {g.nearest_similarity:.2f})"
@@ -133,7 +133,8 @@ def changes(d: Digest) -> list[tuple[str, str]]:
             text = f"{t.theme_id} {theme_title(t)}: {plural(t.this_week, 'case')} in {d.week}"
             if t.previous_week is not None:
                 text += f" ({t.previous_week} in {d.previous_week})"
-            if status == "new" and t.nearest_matched_to and (t.nearest_similarity or 0) >= d.match_threshold:
+            if (status == "new" and t.nearest_matched_to and d.match_threshold is not None
+                    and (t.nearest_similarity or 0) >= d.match_threshold):
                 text += f"; likely split from last week's {t.nearest_previous}"
             out.append((status, text))
     out += [("gone", f"{g.theme_id} of last week's run: {gone_name(g)}: {g.last_week or 0} cases in "
@@ -172,8 +173,8 @@ def coverage_items(d: Digest) -> list[tuple[str, str]]:
         items.append(("drafted by", ", ".join(c.drafting_models)))
     if c.prompts:
         items.append(("prompts", ", ".join(c.prompts)))
-    items.append(("settings", f"window {plural(len(d.window), 'week')}, top {d.top}, match threshold "
-                              f"{d.match_threshold:.2f}"))
+    threshold = f", match threshold {d.match_threshold:.2f}" if d.match_threshold is not None else ""
+    items.append(("settings", f"window {plural(len(d.window), 'week')}, top {d.top}{threshold}"))
     return items
 
 
@@ -309,7 +310,7 @@ def digest_view(d: Digest, settings: DigestSettings) -> DigestView:
     themes = [_theme_row(t, d, settings.cited_cases_shown) for t in d.themes]
     detailed = [row for row in themes if row.theme.detailed]
     matched = (f"Matched one-to-one to {d.previous_week}'s themes by centroid similarity (at least "
-               f"{d.match_threshold:.2f}). " if d.has_previous else "")
+               f"{d.match_threshold:.2f}). " if d.has_previous and d.match_threshold is not None else "")
     waiting = d.waiting_for_review
     return DigestView(
         d=d, subtitle=subtitle(d), subtitle_with_time=subtitle(d, with_time=True), week_short=short_week(d.week),

@@ -21,7 +21,7 @@ from assistant.workspace.runs import Workspace, load_run, saved_runs
 from assistant.workspace.store import now
 from clustering.known import spread_of
 from clustering.theme_model import Theme, ThemeRun
-from clustering.tracking import MATCH_THRESHOLD, lineage, similarity_matrix
+from clustering.tracking import lineage, run_threshold, similarity_matrix
 
 ALIAS = "#"  # an anchor key `K3#0` is the first centre merged into K3
 LABEL_KEYWORDS = 3
@@ -69,8 +69,11 @@ def _insert_links(db: sqlite3.Connection, links: list[Link]) -> None:
 
 
 def sync_run(registry: Registry, run: ThemeRun, assignments: pd.DataFrame,
-             threshold: float = MATCH_THRESHOLD) -> list[Link]:
-    """Link a saved run's themes to the registry (once; a synced run returns its links)."""
+             threshold: float | None = None) -> list[Link]:
+    """Link a saved run's themes to the registry (once; a synced run returns its links). `threshold`: the centroid
+    cosine from which a theme continues a kept one; None = the run's same-theme bar (`tracking` settings)."""
+    if threshold is None:
+        threshold = run_threshold(run.themes, run.settings.tracking)
     spreads = _spreads(run, assignments)
     with registry.write() as db:
         if db.execute("SELECT 1 FROM registry_runs WHERE run_id = ?", (run.run_id,)).fetchone():

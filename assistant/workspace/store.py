@@ -140,8 +140,12 @@ class DraftStore:
     def __init__(self, path: str | Path):
         """Open (or create) the store; ValueError naming the file when it is not a usable SQLite store."""
         self.path = Path(path)
-        sqlite.create(self.path, SCHEMA, "draft store", "; if the file is damaged, move it aside (drafts are then "
-                      "drafted again) or restore it from a backup")
+        sqlite.create(self.path, SCHEMA, "draft store")
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store can only be read (a read-only workspace): every change is refused (ReadOnlyStore)."""
+        return sqlite.is_read_only(self.path)
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlite.connect(self.path)

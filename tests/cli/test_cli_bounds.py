@@ -70,8 +70,8 @@ def test_counts_and_bars_out_of_range_are_refused_naming_the_option(argv, option
 @pytest.mark.parametrize("environ,key", [
     ({"ERROR_THEMES_CLUSTER__ATTACH_OUTLIERS": "5"}, "cluster.attach_outliers"),
     ({"ERROR_THEMES_CLUSTER__ATTACH_OUTLIERS": "nan"}, "cluster.attach_outliers"),
-    ({"ERROR_THEMES_DIGEST__MATCH_THRESHOLD": "nan"}, "digest.match_threshold"),
-    ({"ERROR_THEMES_DIGEST__MATCH_THRESHOLD": "1.5"}, "digest.match_threshold"),
+    ({"ERROR_THEMES_TRACKING__MATCH_SIMILARITY": "nan"}, "tracking.match_similarity"),
+    ({"ERROR_THEMES_TRACKING__MATCH_SIMILARITY": "1.5"}, "tracking.match_similarity"),
     ({"ERROR_THEMES_KNOWN__ABSORB_SIMILARITY": "nan"}, "known.absorb_similarity"),
     ({"ERROR_THEMES_REDUCE__SEED": "-1"}, "reduce.seed"),
 ])
@@ -80,13 +80,13 @@ def test_the_settings_file_and_environment_follow_the_same_rules(environ, key):
         load_settings(None, environ)
 
 
-def test_a_match_threshold_from_the_settings_is_used_and_the_option_beats_it(tmp_path):
+def test_a_match_threshold_out_of_range_in_the_settings_file_is_refused(tmp_path):
     from assistant.digest.build import write_digest
     from eval_sets import DEMO_CASES
 
     config = tmp_path / "settings.yaml"
-    config.write_text("digest:\n  match_threshold: 2\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="match_threshold"):
+    config.write_text("tracking:\n  match_similarity: .nan\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="match_similarity"):
         write_digest(DEMO_CASES, "2026-W47", tmp_path / "ws", config=config)
     assert not (tmp_path / "ws").exists()
 

@@ -59,10 +59,12 @@ def read_only_workspace(drafted_workspace, tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-@pytest.mark.parametrize("command", [["drafts", "list"], ["themes", "status"], ["tree", "latest"],
-                                     ["themes", "history", "K1"]])
-def test_a_read_only_workspace_gets_advice_that_keeps_every_review(command, read_only_workspace, capsys):
-    assert main([*command, "--workspace", str(read_only_workspace)]) == EXIT_BAD_INPUT
+def test_a_read_only_workspace_is_read_and_a_change_gets_advice_that_keeps_every_review(read_only_workspace,
+                                                                                          capsys):
+    ws = ["--workspace", str(read_only_workspace)]
+    for command in (["drafts", "list"], ["tree", "latest"], ["drafts", "show", "1"]):
+        assert main([*command, *ws]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["drafts", "accept", "1", "--reviewer", "ana", *ws]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
-    assert "cannot be written" in err and "Copy the workspace folder" in err
-    assert "move it aside" not in err and "do not move drafts.sqlite aside" in err
+    assert "read-only" in err and "move it aside" not in err and "Traceback" not in err
