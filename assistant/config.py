@@ -22,8 +22,20 @@ from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
 DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the drafting endpoint when llm.base_url is not set
+# The longest text a person gives the workspace, refused beyond (bad input) so that a pasted megabyte cannot bloat
+# the store and every table that shows it: a name (a registry theme's name, an owner, who made a change, a
+# reviewer) and a note (an action's text, a review comment; an accepted draft's action text is cut to it).
+MAX_NAME_CHARS = 200
+MAX_NOTE_CHARS = 5000
 ENV_PREFIX = "ERROR_THEMES_"
 SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}  # as Gradio reads max_file_size
+
+
+def check_length(text: str | None, what: str, limit: int) -> str | None:
+    """`text` unchanged when it is at most `limit` characters long (None passes); ValueError naming `what`."""
+    if text is not None and len(text) > limit:
+        raise ValueError(f"{what} is {len(text):,} characters long; at most {limit:,} are kept. Nothing was changed")
+    return text
 
 
 def size_bytes(size: str | int) -> int:

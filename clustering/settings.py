@@ -6,7 +6,7 @@ a settings file and the environment (see `assistant.config`).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,12 @@ MAX_INPUT_BYTES = 1 << 30
 # The most columns of a cases file: a cases export has tens; a file of 100,000 columns is refused as bad input
 # before any work per column (the loader is linear in columns, but each column costs pandas a fixed overhead).
 MAX_COLUMNS = 1_000
+
+# A cosine similarity bar (a setting, a command-line option): a finite number from -1 to 1. NaN would compare false
+# with everything and a bar above 1 can never be reached: both are refused where they are read.
+Similarity = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
+# A random seed, as numpy takes one.
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 class EmbedSettings(BaseModel):
@@ -121,7 +127,7 @@ class ReduceSettings(BaseModel):
     init: Literal["spectral", "pca", "random"] = "spectral"
     fit_sample: int = Field(
         20_000, ge=100, description="above this many cases, UMAP is fitted on a sample and transforms the rest")
-    seed: int = 42
+    seed: Seed = 42
 
 
 # HDBSCAN's default min_samples is a quarter of the smallest theme but at least this many neighbours: with 3 (the
@@ -146,7 +152,7 @@ class ClusterSettings(BaseModel):
     evoc_layer: int | None = Field(
         None, ge=0, description="evoc: which layer of EVoC's hierarchy (0 = finest); None = its most persistent one")
     evoc_min_cluster_size: int = Field(5, ge=2, description="evoc: the smallest cluster of its finest layer")
-    seed: int = Field(42, description="evoc: random state (the same seed gives the same themes)")
+    seed: Seed = Field(42, description="evoc: random state (the same seed gives the same themes)")
     purity: Literal["auto", "global", "spread", "fixed", "off"] = Field(
         "auto", description="a member is left unthemed when its similarity to its nearest fellow members is below "
                             "member_similarity (fixed), or below the median of all members' (global) or of its "
@@ -155,11 +161,13 @@ class ClusterSettings(BaseModel):
                             "fixed for notes embedded by the packaged all-MiniLM-L6-v2, where that measured better "
                             "(a fixed cosine means nothing in another model's space)")
     purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
-    member_similarity: float = Field(0.4, description="fixed: the cosine similarity a member must reach (0.4: "
-                                                      "MiniLM's bar chosen leave-one-set-out, bench/purity_loso.py)")
+    member_similarity: Similarity = Field(
+        0.4, description="fixed: the cosine similarity a member must reach (0.4: MiniLM's bar chosen "
+                         "leave-one-set-out, bench/purity_loso.py)")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
-    attach_outliers: float | None = Field(
-        None, description="attach an unthemed case to its nearest theme when its similarity is at least this; flagged")
+    attach_outliers: Similarity | None = Field(
+        None, description="attach an unthemed case to its nearest theme when its cosine similarity is at least this "
+                          "(-1 to 1); flagged")
 
 
 class DescribeSettings(BaseModel):
@@ -206,8 +214,8 @@ class TrackingSettings(BaseModel):
         SAME_THEME_SPREADS, gt=0, description="two centres are one theme when their cosine distance is at most this "
                                               "many times the median within-theme spread (1 - cohesion) of the "
                                               "run's themes (bench/matching.py)")
-    match_similarity: float | None = Field(
-        None, ge=-1, le=1, description="a fixed cosine similarity instead (0.8 was the bar for MiniLM before the "
+    match_similarity: Similarity | None = Field(
+        None, description="a fixed cosine similarity instead (0.8 was the bar for MiniLM before the "
                                        "bar followed the spread); None = the relative bar")
 
 
@@ -223,7 +231,7 @@ class KnownSettings(BaseModel):
     spread_z: float = Field(
         2.0, gt=0, description="... and at least the members' median minus this many robust spreads (1.4826 x MAD)")
     min_members: int = Field(5, ge=2, description="a known theme measured on fewer members takes no cases first")
-    absorb_similarity: float | Literal["auto"] | None = Field(
+    absorb_similarity: Similarity | Literal["auto"] | None = Field(
         None, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
                           "that did not reach the bar one by one but are the same theme together); auto: the "
                           "same-theme bar of `tracking`; None (the default): never. Off since the multilingual "

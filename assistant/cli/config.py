@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.exit_codes import EXIT_OK
 from assistant.urls import masked
 
@@ -23,13 +24,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 def cmd_config(args: argparse.Namespace) -> int:
     settings = options.settings(args)
-    print("# settings in force (defaults, then the settings file, then ERROR_THEMES_* variables)")
+    echo("# settings in force (defaults, then the settings file, then ERROR_THEMES_* variables)")
     shown = settings.model_dump(mode="json")
     if shown["llm"]["base_url"]:
         shown["llm"]["base_url"] = masked(shown["llm"]["base_url"])  # a password in it is not shown either
-    print(yaml.safe_dump(shown, sort_keys=False).rstrip())
+    echo(yaml.safe_dump(shown, sort_keys=False).rstrip())
     key_set = bool(os.environ.get(settings.llm.api_key_env))
-    print(f"# API key: {'set' if key_set else 'not set'} in ${settings.llm.api_key_env} (never shown)")
+    echo(f"# API key: {'set' if key_set else 'not set'} in ${settings.llm.api_key_env} (never shown)")
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from assistant.drafting.models import RcaNarrative, ThemeLabel
 from assistant.views.markdown import md
 from assistant.views.text import text_table
 from assistant.workspace.store import DraftRow
+from clustering.printable import printable
 
 OFFLINE_LABEL = "[offline drafter: written by rules from the evidence, no LLM]"
 NAME_WIDTH = 40  # a theme's name in a text table
@@ -51,19 +52,20 @@ def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
     """A draft in full: what it says, its provenance, its flags and (optionally) its history."""
     out = [f"draft {row.draft_id}: {row.kind} of theme {row.theme_id} in run {row.run_id}, status {row.status}, "
            f"version {row.version}",
-           f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence {row.evidence_hash[:12]}; "
-           f"tokens {row.prompt_tokens}+{row.completion_tokens}; attempts {row.attempts}"
-           + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
-           + (f"; reviewer {row.reviewer}" if row.reviewer else ""), ""]
+           printable(f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence "
+                     f"{row.evidence_hash[:12]}; tokens {row.prompt_tokens}+{row.completion_tokens}; attempts "
+                     f"{row.attempts}" + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
+                     + (f"; reviewer {row.reviewer}" if row.reviewer else "")), ""]
     if row.content:
         out.append(json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False))
     else:
-        out += [f"error: {row.error}", "raw output:", row.raw_output or "(none)"]
+        out += [f"error: {printable(row.error)}", "raw output:", row.raw_output or "(none)"]
     if row.flags:
-        out += ["", "flags:", *(f"- {f}" for f in row.flags)]
+        out += ["", "flags:", *(f"- {printable(f)}" for f in row.flags)]
     if history:
-        out += ["", "history:", *(f"- {h['at']} {h['actor']}: {h['action']} -> {h['status']}"
-                                   + (f" ({h['comment']})" if h.get("comment") else "") for h in history)]
+        out += ["", "history:", *("- " + printable(f"{h['at']} {h['actor']}: {h['action']} -> {h['status']}"
+                                                   + (f" ({h['comment']})" if h.get("comment") else ""))
+                                   for h in history)]
     return "\n".join(out)
 
 

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from clustering.files import CannotWrite, no_room
+
 BUSY_TIMEOUT_S = 30  # how long a writer waits for another one before giving up
 DAMAGED_ADVICE = ("; restore it from a backup. Do not delete it or move it aside: it holds every review and registry "
                   "change of the workspace")
@@ -54,6 +56,9 @@ def create(path: Path, schema: str, what: str, advice: str = DAMAGED_ADVICE) -> 
             db.executescript(schema)
     except (sqlite3.OperationalError, OSError) as exc:
         unwritable = not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+        full = None if unwritable else disk_full(path, exc)
+        if full is not None:
+            raise full from exc
         if unwritable and path.is_file() and _open_read_only(path, schema):  # not a lock or a full disk: read-only
             return
         if unwritable and not path.exists() and path.parent.is_dir():  # a read-only workspace with no store yet
@@ -132,14 +137,36 @@ def connect(path: Path, writable: bool = False) -> Iterator[sqlite3.Connection]:
 @contextmanager
 def write(path: Path) -> Iterator[sqlite3.Connection]:
     """One immediate transaction: read, check and write with no other writer in between (ReadOnlyStore for a file
-    opened read-only)."""
+    opened read-only). When SQLite cannot write (a full disk), nothing of the transaction is saved and
+    `CannotWrite` names the file."""
     if is_read_only(path):
         raise ReadOnlyStore(path)
-    with connect(path) as db:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    try:
+        with connect(path) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk among them)
+                    db.execute("ROLLBACK")
+                raise
+    except sqlite3.OperationalError as exc:
+        full = disk_full(path, exc)
+        if full is not None:
+            raise full from exc
+        raise
+
+
+def disk_full(path: Path, exc: BaseException) -> CannotWrite | None:
+    """`CannotWrite` naming the file when `exc` says the disk is full (SQLite says "database or disk is full", or
+    "disk I/O error" when it cannot grow its shared-memory file: then the file system has no room left), else
+    None."""
+    try:
+        no_space = os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        no_space = False
+    if no_room(exc) or no_space:
+        return CannotWrite(path, "the disk is full", "nothing of this change was saved; what was saved before is "
+                                                     "intact. Free some space and run the command again")
+    return None
