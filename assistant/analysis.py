@@ -12,6 +12,7 @@ from assistant.workspace.registry import Registry
 from assistant.workspace.registry_sync import sync_run
 from assistant.workspace.runs import METRICS_FILE, Workspace, file_sha256
 from clustering.embed import models_label
+from clustering.files import CannotWrite
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.schema import FACETS
@@ -78,7 +79,11 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
     metrics = metrics_payload(loaded)
     run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
                                  {METRICS_FILE: json.dumps(metrics, indent=1, default=str)})
-    sync_run(registry, run, result.assignments)  # after the save: a run the registry links is a complete run
+    try:
+        sync_run(registry, run, result.assignments)  # after the save: a run the registry links is a complete run
+    except CannotWrite as exc:
+        raise CannotWrite(exc.path, exc.reason, f"run {run.run_id} was saved in {run_dir}, but the theme registry "
+                          "could not link it; `themes status` links it once there is room") from exc
     return run_dir, run
 
 

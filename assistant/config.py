@@ -17,11 +17,25 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.urls import check_url
 from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
+DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the drafting endpoint when llm.base_url is not set
+# The longest text a person gives the workspace, refused beyond (bad input) so that a pasted megabyte cannot bloat
+# the store and every table that shows it: a name (a registry theme's name, an owner, who made a change, a
+# reviewer) and a note (an action's text, a review comment; an accepted draft's action text is cut to it).
+MAX_NAME_CHARS = 200
+MAX_NOTE_CHARS = 5000
 ENV_PREFIX = "ERROR_THEMES_"
 SIZE_UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}  # as Gradio reads max_file_size
+
+
+def check_length(text: str | None, what: str, limit: int) -> str | None:
+    """`text` unchanged when it is at most `limit` characters long (None passes); ValueError naming `what`."""
+    if text is not None and len(text) > limit:
+        raise ValueError(f"{what} is {len(text):,} characters long; at most {limit:,} are kept. Nothing was changed")
+    return text
 
 
 def size_bytes(size: str | int) -> int:
@@ -39,15 +53,17 @@ def size_bytes(size: str | int) -> int:
 class LLMSettings(BaseModel):
     """Which backend drafts, and how it is called."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)  # a base_url may hold a password
 
     backend: Literal["offline", "openai"] = Field(
         "offline", description="offline = drafts from the theme's figures, no network; openai = any "
                                "OpenAI-compatible endpoint")
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint; None = api.openai.com")
+    base_url: str | None = Field(None, description=f"OpenAI-compatible endpoint (http or https); None = "
+                                                   f"{DEFAULT_BASE_URL}. Redirects are not followed")
     model: str | None = Field(None, description="the endpoint's model name (required by backend openai)")
     api_key_env: str = Field("OPENAI_API_KEY", description="environment variable holding the API key (never the file)")
-    timeout_s: float = Field(60.0, gt=0, description="seconds one request may take")
+    timeout_s: float = Field(60.0, gt=0, description="the longest one attempt of a request may take, from "
+                                                    "connecting to the answer's last byte")
     max_retries: int = Field(3, ge=0, description="retries of a request that failed with 408, 409, 429, 5xx, a "
                                                    "time-out or a connection error; the openai SDK waits between them "
                                                    "(its back-off from 0.5 s, doubling to 8 s, or the server's "
@@ -78,6 +94,11 @@ class LLMSettings(BaseModel):
     offline_min_score: float = Field(0.15, ge=0, description="offline drafter: when no root-cause category scores at "
                                                              "least this, the RCA's category is 'other'")
 
+    @field_validator("base_url")
+    @classmethod
+    def _usable_url(cls, value: str | None) -> str | None:
+        return check_url(value, "llm.base_url")
+
     @model_validator(mode="after")
     def _older_json_mode(self) -> LLMSettings:
         if self.json_mode not in (None, "auto") and "structured_output" not in self.model_fields_set:
@@ -95,7 +116,8 @@ class DigestSettings(BaseModel):
     noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
                                                          "beyond noise")
     cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")
-    webhook_timeout_s: float = Field(10.0, gt=0, description="seconds the webhook post may take")
+    webhook_timeout_s: float = Field(10.0, gt=0, description="the longest the webhook delivery may take as a whole "
+                                                            "(connect, send, the answer); redirects are not followed")
     slack_section_chars: int = Field(2900, ge=100, le=3000,
                                      description="Slack refuses section texts over 3,000 characters")
 
@@ -115,10 +137,22 @@ class UISettings(BaseModel):
         default_factory=list, description="folders whose files the Run tab may open by path, besides the workspace's "
                                           "inbox/ (`--data-dir`); no other file on the server can be opened")
     max_file_size: str | int = Field("500mb", description="largest upload (bytes, or e.g. 500mb)")
-    max_input_bytes: int = Field(MAX_INPUT_BYTES, ge=1, description="most bytes of a cases file read into memory, "
-                                                                    "after gzip; at least max_file_size")
-    login_attempts: int = Field(5, ge=1, description="failed logins of one client or one user name before it must "
-                                                     "wait (429)")
+    max_input_bytes: int | None = Field(
+        None, ge=1, description="most bytes of a cases file read into memory, after gzip decompression or Parquet "
+                                "decoding; None = the upload limit max_file_size (a small .gz or Parquet file may not "
+                                "hold more than a plain upload could); if set, at least max_file_size")
+    login_attempts: int = Field(5, ge=1, description="failed logins of one client (address) on one user name before "
+                                                     "that client must wait to try that name again (429)")
+    login_client_attempts: int = Field(20, ge=1, description="failed logins of one client on any user names before "
+                                                             "it must wait")
+    login_user_attempts: int = Field(20, ge=1, description="failed logins on one user name from anywhere before "
+                                                           "each client that failed on it may try it only once per "
+                                                           "login_lockout_s (a pace, never a lock: a client that has "
+                                                           "not failed on the name is not held back)")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="addresses (or networks) of reverse proxies whose X-Forwarded-For names the "
+                                          "client; from any other address the header is ignored, so that it cannot "
+                                          "dodge the login limit")
     login_lockout_s: float = Field(30.0, gt=0, description="the first wait after login_attempts failures; it doubles "
                                                            "with each further failure")
     login_lockout_max_s: float = Field(900.0, gt=0, description="the longest wait; failures older than this are "
@@ -128,15 +162,20 @@ class UISettings(BaseModel):
     runs_cached: int = Field(4, ge=1, description="runs kept in memory by the app")
     concurrency: int = Field(4, ge=1, description="requests of one event answered at once")
 
-    @field_validator("allowed_hosts", "data_dirs", mode="before")
+    @field_validator("allowed_hosts", "data_dirs", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value):
         """A list may be given as one comma-separated string (as an environment variable must)."""
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
+    @property
+    def input_limit(self) -> int:
+        """The most bytes of a file the app reads into memory: max_input_bytes, else the upload limit."""
+        return self.max_input_bytes or size_bytes(self.max_file_size) or MAX_INPUT_BYTES
+
     @model_validator(mode="after")
     def _input_limit_covers_uploads(self) -> UISettings:
-        if self.max_input_bytes < size_bytes(self.max_file_size):
+        if self.max_input_bytes is not None and self.max_input_bytes < size_bytes(self.max_file_size):
             raise ValueError(f"max_input_bytes ({self.max_input_bytes:,}) is below the upload limit max_file_size "
                              f"({self.max_file_size}): a file the app accepts could not be read")
         return self
@@ -144,6 +183,9 @@ class UISettings(BaseModel):
 
 class Settings(ThemeSettings):
     """Every setting of the product: the theme pipeline's sections and the assistant's."""
+
+    # errors name the key and say what is wrong without echoing the value: llm.base_url may hold a password
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     llm: LLMSettings = LLMSettings()
     digest: DigestSettings = DigestSettings()

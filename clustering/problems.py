@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from clustering.printable import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding about an input file, formatted as `file:row:field: message`.
+    """One finding about an input file, formatted as `file:row:field: message` on one line (a value it echoes is
+    shown with its control characters escaped, `clustering.printable`).
 
     `row` is the row as the user sees it (see `clustering.load`); it is None for a problem with the
     whole file or a whole column, and `field` is None for a problem with the whole file or row.
@@ -26,7 +29,7 @@ class Problem:
             where.append(str(self.row))
         if self.field is not None:
             where.append(self.field)
-        return f"{':'.join(where)}: {self.message}"
+        return printable(f"{':'.join(where)}: {self.message}")
 
 
 class LoadError(Exception):

@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,10 @@ import pandas as pd
 
 from clustering.csv_rows import swallowed_rows, unclosed_quote
 from clustering.problems import LoadError, Problem, file_problem
-from clustering.settings import MAX_INPUT_BYTES
+from clustering.settings import MAX_COLUMNS, MAX_INPUT_BYTES
 
 CHUNK_BYTES = 1 << 20  # a compressed file is decompressed this much at a time, up to the limit
+PARQUET_BATCH_ROWS = 8_192  # a Parquet file is decoded this many rows at a time, up to the limit
 
 FORMATS = {
     ".csv": "csv",
@@ -62,18 +64,23 @@ def file_format(path: Path) -> tuple[str, bool]:
     return FORMATS[ext], compressed
 
 
-def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> RawTable:
+def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, max_columns: int = MAX_COLUMNS) -> RawTable:
     """Read a cases file into a RawTable; raise LoadError when the file cannot be read at all.
 
     max_bytes bounds what is read into memory, after gzip decompression (a small .gz can decompress to
-    gigabytes): a larger file is refused as bad input, naming the limit."""
+    gigabytes) and Parquet decoding: a larger file is refused as bad input, naming the limit. A file of more than
+    max_columns columns is refused before its rows are parsed."""
     path = Path(path)
     fmt, compressed = file_format(path)
-    if not path.exists():
-        raise file_problem(path, "no such file")
-    if path.is_dir():
+    try:
+        kind = path.stat().st_mode
+    except FileNotFoundError:
+        raise file_problem(path, "no such file") from None
+    except OSError as exc:  # a name too long, a folder that cannot be entered, a loop of links
+        raise file_problem(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(kind):
         raise file_problem(path, "is a folder, not a file")
-    if not path.is_file():  # a pipe or a device would block or never end
+    if not stat.S_ISREG(kind):  # a pipe or a device would block or never end
         raise file_problem(path, "is not a regular file")
     try:
         data = _read_bounded(path, compressed, max_bytes)
@@ -82,11 +89,20 @@ def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> RawTable:
     if not data.strip():
         raise file_problem(path, "the file is empty")
     if fmt == "parquet":
-        return _read_parquet(path, data, max_bytes)
+        return _read_parquet(path, data, max_bytes, max_columns)
     text, bad_at = _decode(data)
     if fmt == "jsonl":
-        return _read_jsonl(path, text, bad_at is not None)
-    return _read_delimited(path, text, bad_at, "\t" if fmt == "tsv" else ",", fmt)
+        return _read_jsonl(path, text, bad_at is not None, max_columns)
+    sep = "\t" if fmt == "tsv" else ","
+    header = next((r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r), [])
+    _check_columns(path, len(header), max_columns)
+    return _read_delimited(path, text, bad_at, sep, fmt)
+
+
+def _check_columns(path: Path, count: int, max_columns: int) -> None:
+    if count > max_columns:
+        raise file_problem(path, f"the file has {count:,} columns, more than {max_columns:,} (max_columns); a cases "
+                                 "export has tens: leave out the columns the analysis does not use")
 
 
 def _too_large(path: Path, what: str, max_bytes: int) -> LoadError:
@@ -185,8 +201,9 @@ def _json_cell(value: object) -> object:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
+def _read_jsonl(path: Path, text: str, bad_bytes: bool, max_columns: int = MAX_COLUMNS) -> RawTable:
     records: list[dict] = []
+    keys: set[str] = set()
     rows: list[int] = []
     problems: list[Problem] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -206,6 +223,8 @@ def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
         if not isinstance(obj, dict):
             problems.append(Problem(str(path), lineno, None, f"expected a JSON object, found {type(obj).__name__}"))
             continue
+        keys.update(obj)
+        _check_columns(path, len(keys), max_columns)
         records.append({k: _json_cell(v) for k, v in obj.items()})
         rows.append(lineno)
     if not records and not problems:
@@ -217,15 +236,25 @@ def _read_jsonl(path: Path, text: str, bad_bytes: bool) -> RawTable:
     return RawTable(str(path), "jsonl", frame, np.asarray(rows, dtype=np.int64), bad_bytes, problems)
 
 
-def _read_parquet(path: Path, data: bytes, max_bytes: int) -> RawTable:
+def _read_parquet(path: Path, data: bytes, max_bytes: int, max_columns: int = MAX_COLUMNS) -> RawTable:
+    """The sizes in a Parquet file's metadata are the writer's word, and dictionary pages decode to far more than
+    they take: the file is decoded a batch of rows at a time and refused once the decoded batches pass max_bytes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        parquet = pq.ParquetFile(pa.BufferReader(data))
+        meta = parquet.metadata
+        _check_columns(path, meta.num_columns, max_columns)
         if sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)) > max_bytes:
             raise _too_large(path, "the file's columns decompress to", max_bytes)
-        table = pq.read_table(pa.BufferReader(data))
+        batches, decoded = [], 0
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            decoded += batch.nbytes
+            if decoded > max_bytes:
+                raise _too_large(path, "the file's columns decode to", max_bytes)
+            batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=parquet.schema_arrow)
     except (pa.ArrowException, OSError) as exc:
         raise file_problem(path, f"not a readable Parquet file: {exc}") from exc
     if table.num_rows == 0:

@@ -20,7 +20,7 @@ from clustering.describe import background, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
-from clustering.language import language_dominance
+from clustering.language import language_dominance, reads_many_languages
 from clustering.parents import describe_parents
 from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
@@ -164,7 +164,8 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
                                settings.hierarchy, context) if themes else []
     timings["hierarchy"] = time.perf_counter() - start
 
-    dominance = language_dominance(clusters.labels, case_languages(ordered))
+    dominance = language_dominance(clusters.labels, case_languages(ordered),
+                                   reads_many_languages(settings.embed.for_channel("note").model))
     assigned = ordered.copy()
     assigned["theme_id"] = pd.array([ids.get(int(lab)) if lab != UNTHEMED else None for lab in clusters.labels],
                                     dtype="string")

@@ -84,6 +84,14 @@ def run_threshold(themes: Sequence, settings: TrackingSettings) -> float:
     return same_theme_threshold([1.0 - t.cohesion for t in themes], settings)
 
 
+def related_threshold(themes: Sequence, spread_factor: float) -> float:
+    """The cosine from which two theme centres are related (a split, a merge): close enough to be siblings under
+    one parent theme, the hierarchy's cut (`hierarchy.spread_factor` median within-theme spreads), which is looser
+    than the same-theme bar. 1.0 when there is no theme to measure."""
+    spreads = [1.0 - t.cohesion for t in themes]
+    return float(1.0 - spread_factor * np.median(spreads)) if spreads else 1.0
+
+
 def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[str, Sequence[float]],
                     threshold: float) -> MatchResult:
     """Match themes one-to-one by centroid cosine similarity; pairs below `threshold` are not matches.
@@ -157,10 +165,11 @@ class LineageResult:
 
 
 def lineage(current: Mapping[str, Sequence[float]], kept: Mapping[str, Sequence[float]],
-            threshold: float) -> LineageResult:
+            threshold: float, related: float | None = None) -> LineageResult:
     """Each current theme's lineage against kept themes: the one-to-one match of `match_centroids`, then splits
-    (a second current theme close, at `threshold`, to a matched kept theme) and merges (a matched current theme
-    also close to kept themes left unmatched). Kept themes neither matched nor absorbed are `gone`."""
+    (a second current theme close, at `threshold`, to a matched kept theme; or, given `related`, at that looser bar
+    to a kept theme another current theme continues) and merges (a matched current theme also close, at
+    `threshold`, to kept themes left unmatched). Kept themes neither matched nor absorbed are `gone`."""
     result = match_centroids(current, kept, threshold)
     cur_ids, kept_ids = list(current), list(kept)
     if not cur_ids or not kept_ids or len(current[cur_ids[0]]) != len(kept[kept_ids[0]]):
@@ -170,7 +179,10 @@ def lineage(current: Mapping[str, Sequence[float]], kept: Mapping[str, Sequence[
     absorbed: set[str] = set()
     out = []
     for r, cur in enumerate(cur_ids):
-        close = [kept_ids[c] for c in np.argsort(-sims[r], kind="stable") if sims[r, c] >= threshold]
+        ranked = np.argsort(-sims[r], kind="stable")
+        close = [kept_ids[c] for c in ranked if sims[r, c] >= threshold]
+        if related is not None and not close:  # a part of a kept theme that another current theme continues
+            close = [kept_ids[c] for c in ranked if sims[r, c] >= related and kept_ids[c] in matched_kept][:1]
         nearest = round(float(sims[r].max()), 4)
         match = result.of_current(cur)
         if match is not None:

@@ -31,6 +31,10 @@ def parse_week(text: str) -> tuple[int, int]:
         date.fromisocalendar(year, week, 1)
     except ValueError as exc:
         raise ValueError(f"{text} is not a week of {year} ({exc})") from exc
+    try:
+        date.fromisocalendar(year, week, 7)
+    except ValueError as exc:  # 9999-W52 ends in the year 10000
+        raise ValueError(f"{text} ends after the last date this program knows, {date.max}") from exc
     return year, week
 
 
@@ -42,7 +46,7 @@ def week_monday(week: str) -> date:
 def week_name(day: date) -> str:
     """The ISO week of a date as `YYYY-Www`."""
     iso = day.isocalendar()
-    return f"{iso[0]}-W{iso[1]:02d}"
+    return f"{iso[0]:04d}-W{iso[1]:02d}"
 
 
 def week_names(times: pd.Series) -> pd.Series:
@@ -53,8 +57,14 @@ def week_names(times: pd.Series) -> pd.Series:
 
 
 def shift_week(week: str, weeks: int) -> str:
-    """The ISO week `weeks` weeks after (negative: before) `week`; crosses years correctly."""
-    return week_name(week_monday(week) + timedelta(weeks=weeks))
+    """The ISO week `weeks` weeks after (negative: before) `week`; crosses years correctly. ValueError when that
+    week is outside the calendar (before 0001-W01, after 9999-W51)."""
+    try:
+        return week_name(week_monday(week) + timedelta(weeks=weeks))
+    except OverflowError:
+        side = "before" if weeks < 0 else "after"
+        raise ValueError(f"{week}: the week {abs(weeks)} week(s) {side} it is outside the calendar "
+                         f"({date.min} to {date.max}); choose a later week") from None
 
 
 def window_weeks(week: str, window: int) -> list[str]:

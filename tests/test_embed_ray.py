@@ -41,7 +41,7 @@ def export_dir(tmp_path_factory):
 
 
 def test_ray_vectors_equal_the_local_paths(ray_cluster, export_dir):
-    local = EmbedSettings(progress=False, export_dir=export_dir)
+    local = EmbedSettings(model="minilm", progress=False, export_dir=export_dir)
     expected = embed_texts(TEXTS, local)
     one_batch = local.model_copy(update={"engine": "ray", "ray_batch_size": len(TEXTS)})
     assert np.array_equal(embed_texts(TEXTS, one_batch), expected)  # the same batch function on the same batch
@@ -52,7 +52,7 @@ def test_ray_vectors_equal_the_local_paths(ray_cluster, export_dir):
 
 
 def test_ray_fills_and_reads_the_same_cache(ray_cluster, export_dir, tmp_path):
-    settings = EmbedSettings(progress=False, export_dir=export_dir, engine="ray", ray_batch_size=8)
+    settings = EmbedSettings(model="minilm", progress=False, export_dir=export_dir, engine="ray", ray_batch_size=8)
     cache = EmbeddingCache(tmp_path / "embeddings" / model_key(settings))
     first = EmbedStats()
     vectors = embed_texts(TEXTS, settings, cache, first)

@@ -6,6 +6,7 @@ from assistant import exit_codes
 from assistant.exit_codes import (
     DESCRIPTIONS,
     EXIT_BAD_INPUT,
+    EXIT_CANNOT_WRITE,
     EXIT_DELIVERY_FAILED,
     EXIT_NO_DATA,
     EXIT_OK,
@@ -14,7 +15,8 @@ from assistant.exit_codes import (
 
 
 def test_values_are_the_documented_ones():
-    assert (EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_DELIVERY_FAILED) == (0, 1, 2, 3, 4)
+    assert (EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_NO_DATA, EXIT_DELIVERY_FAILED, EXIT_CANNOT_WRITE) == (
+        0, 1, 2, 3, 4, 5)
 
 
 def test_every_code_is_described_once():

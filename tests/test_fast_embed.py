@@ -30,7 +30,7 @@ def export_dir(tmp_path_factory):
 
 
 def settings(backend: str, root) -> EmbedSettings:
-    return EmbedSettings(backend=backend, export_dir=str(root), progress=False, device="cpu")
+    return EmbedSettings(model="minilm", backend=backend, export_dir=str(root), progress=False, device="cpu")
 
 
 def test_torch_truncates_the_long_text():
@@ -99,7 +99,8 @@ def test_other_pooling_is_refused(tmp_path):
 
 
 def test_fp32_runtimes_share_the_cache_int8_does_not():
-    keys = {b: model_key(EmbedSettings(backend=b)) for b in ("auto", "torch", "onnx", "openvino", "onnx-int8")}
+    keys = {b: model_key(EmbedSettings(model="minilm", backend=b))
+            for b in ("auto", "torch", "onnx", "openvino", "onnx-int8")}
     assert len({keys[b] for b in ("auto", "torch", "onnx", "openvino")}) == 1
     assert keys["onnx-int8"] != keys["torch"]
     assert model_key(EmbedSettings(model="/models/x", backend="onnx-int8")) == model_key(

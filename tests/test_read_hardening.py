@@ -175,3 +175,44 @@ def test_a_number_or_a_far_date_as_decided_at_is_a_problem_not_a_crash(tmp_path)
                              "decided_at": pa.array([253402214400_000_000], pa.timestamp("us"))}), far)
     with pytest.raises(ValidationError, match="far.parquet:1:decided_at: a date beyond the years 1677-2262"):
         load_cases(far)
+
+
+def test_a_name_too_long_for_the_system_is_bad_input_not_a_traceback(tmp_path):
+    for path in (tmp_path / ("a" * 300 + ".csv"), tmp_path / ("a/" * 3000 + "x.csv")):
+        with pytest.raises(LoadError) as caught:
+            load_cases(path)
+        assert "cannot read the file: File name too long" in str(caught.value)
+
+
+def test_a_file_of_100_000_columns_is_refused_naming_the_file_and_the_limit(tmp_path):
+    """Refused on its header, before any work per column or row (the loader is linear in columns as well:
+    bench/load_columns.py measures it)."""
+    names = [*HEADER, *(f"x{i}" for i in range(100_000))]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(names) + "\n" + ",".join(["C1", "ad", "note", "reject", "approve", "alcohol"]
+                                                        + [""] * (len(names) - 6)) + "\n", encoding="utf-8")
+    keys = tmp_path / "wide.jsonl"
+    keys.write_text(json.dumps({**case("C1"), **{f"x{i}": 1 for i in range(100_000)}}) + "\n", encoding="utf-8")
+    parquet = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({**{k: [v] for k, v in case("C1").items()}, **{f"x{i}": [1] for i in range(1_000)}}),
+                   parquet)
+    for path, count in ((wide, len(names)), (keys, 100_000 + len(HEADER)), (parquet, 1_000 + len(HEADER))):
+        with pytest.raises(LoadError) as caught:
+            load_cases(path)
+        problem = caught.value.problems[0]
+        assert problem.path == str(path)
+        assert f"the file has {count:,} columns, more than 1,000 (max_columns)" in problem.message
+    assert load_cases(parquet, LoadSettings(max_columns=2_000)).columns_found[-1] == "x999"
+
+
+def test_a_dictionary_encoded_parquet_is_bounded_by_what_it_decodes_to_not_its_metadata(tmp_path):
+    rows = [case(f"C{n}") for n in range(40_000)]
+    table = pa.table({k: [r[k] for r in rows] for k in rows[0]} | {"ad_text": ["x" * 1_000] * len(rows)})
+    path = tmp_path / "small.parquet"
+    pq.write_table(table, path, use_dictionary=True, compression="zstd")
+    meta = pq.ParquetFile(path).metadata
+    stated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    assert path.stat().st_size < 1_000_000 and stated < 5_000_000  # 40 MB of text once decoded
+    with pytest.raises(LoadError) as caught:
+        load_cases(path, LoadSettings(max_input_bytes=5_000_000))
+    assert "the file's columns decode to more than 5,000,000 bytes" in str(caught.value)

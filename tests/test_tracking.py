@@ -79,3 +79,40 @@ def test_the_same_theme_bar_follows_the_spread_of_the_themes_not_a_fixed_cosine(
     assert tight > 0.9 > loose
     assert same_theme_threshold([], settings) == 1.0  # nothing to measure: only identical centres
     assert same_theme_threshold([0.4], TrackingSettings(match_similarity=0.8)) == 0.8  # a fixed bar when set
+
+
+def test_in_the_multilingual_default_space_the_relative_bar_tells_themes_apart_where_a_fixed_cosine_cannot():
+    """The demo's planted themes (ads in several languages), each cut into two halves as if two weeks, embedded by the
+    default model (real multilingual-e5): each half matches its own other half and no other theme at the bar relative
+    to the themes' spread, while MiniLM's old fixed 0.8 finds every pair of unrelated themes 'the same theme'."""
+    from clustering.compose import compose
+    from clustering.load import load_cases
+    from clustering.settings import ComposeSettings, EmbedSettings, TrackingSettings
+    from clustering.tracking import same_theme_threshold
+    from eval_sets import DEMO_CASES
+    from eval_sets.scorer import NOISE, read_labels
+
+    cases = load_cases(DEMO_CASES).cases
+    misjudged = cases.loc[cases["misjudged"]].reset_index(drop=True)
+    labels = read_labels(DEMO_CASES, "theme").loc[misjudged["case_id"].astype(str)].reset_index(drop=True)
+    planted = (labels != NOISE).to_numpy()
+    misjudged, labels = misjudged[planted].reset_index(drop=True), labels[planted].reset_index(drop=True)
+    vectors = compose(misjudged, ComposeSettings(), EmbedSettings(progress=False)).vectors
+    first = np.arange(len(misjudged)) % 2 == 0
+    names = sorted(labels.unique())
+
+    def centres(half):
+        out, spreads = [], []
+        for name in names:
+            members = vectors[half & (labels == name).to_numpy()]
+            centre = members.mean(axis=0) / np.linalg.norm(members.mean(axis=0))
+            out.append(centre)
+            spreads.append(1.0 - float((members @ centre).mean()))
+        return np.array(out), spreads
+
+    (a, _), (b, spreads) = centres(first), centres(~first)
+    sims = b @ a.T
+    same, other = np.diagonal(sims), sims[~np.eye(len(names), dtype=bool)]
+    bar = same_theme_threshold(spreads, TrackingSettings())
+    assert same.min() >= bar > other.max()  # every theme is itself and nothing else
+    assert (other >= 0.8).all()  # a fixed cosine chosen for MiniLM calls every unrelated pair one theme here

@@ -1,4 +1,5 @@
-"""`config`: the settings in force, from defaults, the settings file and the environment (never an API key)."""
+"""`config`: the settings in force, from defaults, the settings file and the environment (never an API key, nor
+credentials in llm.base_url)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 import yaml
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.exit_codes import EXIT_OK
+from assistant.urls import masked
 
 
 def register(sub, load_opts: argparse.ArgumentParser) -> None:
@@ -21,10 +24,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 def cmd_config(args: argparse.Namespace) -> int:
     settings = options.settings(args)
-    print("# settings in force (defaults, then the settings file, then ERROR_THEMES_* variables)")
-    print(yaml.safe_dump(settings.model_dump(mode="json"), sort_keys=False).rstrip())
+    echo("# settings in force (defaults, then the settings file, then ERROR_THEMES_* variables)")
+    shown = settings.model_dump(mode="json")
+    if shown["llm"]["base_url"]:
+        shown["llm"]["base_url"] = masked(shown["llm"]["base_url"])  # a password in it is not shown either
+    echo(yaml.safe_dump(shown, sort_keys=False).rstrip())
     key_set = bool(os.environ.get(settings.llm.api_key_env))
-    print(f"# API key: {'set' if key_set else 'not set'} in ${settings.llm.api_key_env} (never shown)")
+    echo(f"# API key: {'set' if key_set else 'not set'} in ${settings.llm.api_key_env} (never shown)")
     return EXIT_OK
 
 

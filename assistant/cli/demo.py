@@ -16,6 +16,7 @@ from assistant.analysis import analyse
 from assistant.cli import options
 from assistant.cli.drafts import draft_and_report
 from assistant.cli.input import print_metrics
+from assistant.cli.output import echo
 from assistant.cli.themes import score_report
 from assistant.drafting.models import KINDS
 from assistant.views import text as render
@@ -81,44 +82,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     workspace = options.writable_workspace(args.workspace)
     result = load_cases(DEMO_CASES)
-    print("== 1. Validate: shipped audited cases with planted error themes ==")
-    print(render.load_summary(result) + "\n")
-    print("== 2. Quality metrics ==")
+    echo("== 1. Validate: shipped audited cases with planted error themes ==")
+    echo(render.load_summary(result) + "\n")
+    echo("== 2. Quality metrics ==")
     print_metrics(result, ["week", "decision_source"], None)
-    print("\n== 3. Error themes (embedding, UMAP, HDBSCAN; the first run takes a minute or two) ==")
+    echo("\n== 3. Error themes (embedding, UMAP, HDBSCAN; the first run takes a minute or two) ==")
     run_dir, run = analyse(DEMO_CASES, workspace, options.theme_settings(args))
-    print(render.themes_table(run))
+    echo(render.themes_table(run))
     if run.parents:
-        print("\n" + tree_text(run))
-    print(f"\nSaved run {run.run_id} in {run_dir}")
-    print("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
+        echo("\n" + tree_text(run))
+    echo(f"\nSaved run {run.run_id} in {run_dir}")
+    echo("\n== 4. Score against the planted themes (the pipeline never reads them) ==")
     _, assignments = load_run(run_dir)
     score = score_run(assignments, read_labels(DEMO_CASES, "theme"))
-    print(score_report(score))
-    print("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
+    echo(score_report(score))
+    echo("\n== 5. Drafts: theme labels, RCA narratives, policy clarifications ==")
     code = draft_and_report(workspace, run_dir, options.settings(args).llm, None, KINDS, None, parents=True)
     drafted = {r.theme_id: r.content.root_cause_category
                for r in DraftStore(workspace.store_path).list(run_id=run_dir.name, kind="rca") if r.content}
     matches = root_cause_agreement(score, {k: v["root_cause"] for k, v in PLANTED_THEMES.items()}, drafted)
-    print(f"\nRCA root causes agree with the planted ones for {sum(m.agrees for m in matches)} of "
+    echo(f"\nRCA root causes agree with the planted ones for {sum(m.agrees for m in matches)} of "
           f"{len(matches)} planted themes")
     for m in matches:
         if not m.agrees:
-            print(f"  {m.planted}: expected {m.expected}, drafted {m.drafted} (theme {m.theme_id})")
-    print(f"\n== 6. Actions the team took ({DEMO_ACTIONS.relative_to(DEMO_ACTIONS.parents[2])}), recorded in the "
+            echo(f"  {m.planted}: expected {m.expected}, drafted {m.drafted} (theme {m.theme_id})")
+    echo(f"\n== 6. Actions the team took ({DEMO_ACTIONS.relative_to(DEMO_ACTIONS.parents[2])}), recorded in the "
           "theme registry ==")
     best = {m.planted: m.best_theme for m in score.planted}
     for line in record_actions(workspace, run.run_id, best, read_actions(DEMO_ACTIONS)):
-        print(f"  {line}")
-    print(f"\n== 7. Weekly digest of the last week, {DEMO_WEEK} (themes matched to the week before) ==")
+        echo(f"  {line}")
+    echo(f"\n== 7. Weekly digest of the last week, {DEMO_WEEK} (themes matched to the week before) ==")
     digest = write_digest(DEMO_CASES, DEMO_WEEK, workspace, config=args.config, settings=options.theme_settings(args))
-    print(digest.summary())
-    print("\nDid the fixes work?")
+    echo(digest.summary())
+    echo("\nDid the fixes work?")
     for fix in map(fix_row, digest.digest.fixes):
-        print(f"  {fix.title}: {fix.action}\n    {fix.says}")
+        echo(f"  {fix.title}: {fix.action}\n    {fix.says}")
     splits = [text for status, text in changes(digest.digest) if "split from" in text]
-    print("Split this week:" + ("".join(f"\n  {text}" for text in splits) if splits else " none"))
-    print(f"Open {digest.paths['digest.html']} in a browser (self-contained; works offline).")
+    echo("Split this week:" + ("".join(f"\n  {text}" for text in splits) if splits else " none"))
+    echo(f"Open {digest.paths['digest.html']} in a browser (self-contained; works offline).")
     return code or digest.exit_code
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.config import DigestSettings
 from assistant.exit_codes import EXIT_DELIVERY_FAILED
 
@@ -37,10 +37,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     p.add_argument("--window", type=int, metavar="WEEKS",
                    help="ISO weeks analysed, ending at --week (default: the settings' digest.window, "
                         f"{DEFAULTS.window})")
-    p.add_argument("--match-threshold", type=float, default=None, metavar="SIM",
-                   help="a fixed centroid cosine from which a theme is last week's theme (default: the run's "
-                        "same-theme bar, relative to its themes' spread; see the tracking settings)")
-    p.add_argument("--webhook", metavar="URL", help="also post a summary to this Slack-compatible incoming webhook")
+    p.add_argument("--match-threshold", type=options.similarity, default=None, metavar="SIM",
+                   help="a fixed centroid cosine (-1 to 1) from which a theme is last week's theme (default: the "
+                        "run's same-theme bar, relative to its themes' spread; see the tracking settings)")
+    p.add_argument("--webhook", metavar="URL",
+                   help="also post a summary to this Slack-compatible incoming webhook (http or https; a user and "
+                        "password in the URL are sent as basic auth and never shown; a redirect is not followed "
+                        "and counts as a failed delivery; digest.webhook_timeout_s bounds the whole delivery)")
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -51,11 +54,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
                           webhook=args.webhook, top=args.top, window=args.window,
                           match_threshold=args.match_threshold, settings=options.theme_settings(args),
                           load_settings=options.loading(args))
-    print(result.summary())
+    echo(result.summary())
     for failure in result.digest.drafts_failed:
-        print(f"failed: {failure}", file=sys.stderr)
+        echo(f"failed: {failure}", err=True)
     if result.exit_code == EXIT_DELIVERY_FAILED:
-        print(f"error: webhook {result.delivery}; the digest files were written", file=sys.stderr)
+        echo(f"error: webhook {result.delivery}; the digest files were written", err=True)
     return result.exit_code
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
@@ -17,6 +17,7 @@ from assistant.views.names import names_of_drafts
 from assistant.workspace.review import accept_draft
 from assistant.workspace.runs import Workspace
 from assistant.workspace.store import STATUSES, DraftStore
+from clustering.printable import printable
 
 OUTCOMES = ("created", "reused", "skipped", "failed")
 
@@ -31,7 +32,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(p)
     p.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
     p.add_argument("--kind", action="append", choices=KINDS, help="only this kind of draft (repeatable)")
-    p.add_argument("--top", type=int, metavar="N", help="only the N themes with the largest impact")
+    p.add_argument("--top", type=options.positive_int, metavar="N", help="only the N themes with the largest impact")
     p.add_argument("--parents", action="store_true",
                    help="also draft a label for every parent theme (--theme P01 drafts one)")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
@@ -66,17 +67,17 @@ def draft_and_report(workspace: Workspace, run_dir: Path, settings: LLMSettings,
     counts = {k: sum(o.outcome == k for o in outcomes) for k in OUTCOMES}
     store, model_id = drafter.store, drafter.backend.model_id
     rows = sorted(store.list(run_id=run_dir.name), key=lambda r: (r.theme_id, r.kind))
-    print(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
+    echo(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
     usage = store.usage(run_dir.name)
-    print(f"\n{len(outcomes)} drafts by {model_id} in {seconds:.1f} s: "
+    echo(f"\n{len(outcomes)} drafts by {model_id} in {seconds:.1f} s: "
           + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
           + f"; tokens used by this run's drafts: {usage['prompt_tokens']:,} in, {usage['completion_tokens']:,} out")
     if model_id.startswith("offline"):
-        print(render_drafts.OFFLINE_LABEL)
-    print(f"Review them: error-themes drafts list --workspace {workspace.root} --run {run_dir.name}")
+        echo(render_drafts.OFFLINE_LABEL)
+    echo(f"Review them: error-themes drafts list --workspace {workspace.root} --run {run_dir.name}")
     for o in outcomes:
         if o.outcome == "failed":
-            print(f"failed: theme {o.theme_id} {o.kind}: {o.error}", file=sys.stderr)
+            echo(f"failed: theme {o.theme_id} {o.kind}: {printable(o.error)}", err=True)
     return EXIT_PARTIAL if counts["failed"] else EXIT_OK
 
 
@@ -98,27 +99,27 @@ def _read_content(path: Path | None) -> dict:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
-    workspace = Workspace(args.workspace)
+    if args.action != "list" and args.draft_id is None:
+        raise ValueError(f"drafts {args.action} needs a draft id")
+    if args.action not in ("list", "show") and not args.reviewer:
+        raise ValueError(f"drafts {args.action} needs --reviewer NAME")
+    workspace = options.existing_workspace(args.workspace)
     store = DraftStore(workspace.store_path)
     if args.action == "list":
         run = workspace.run_dir(args.run).name if args.run else None
         rows = store.list(run, args.theme, args.kind, args.status, args.policy)
-        print(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
+        echo(render_drafts.drafts_table(rows, names_of_drafts(workspace.store_path, rows)))
         return EXIT_OK
-    if args.draft_id is None:
-        raise ValueError(f"drafts {args.action} needs a draft id")
     if args.action == "show":
-        print(render_drafts.draft_text(store.get(args.draft_id), store.history(args.draft_id)))
+        echo(render_drafts.draft_text(store.get(args.draft_id), store.history(args.draft_id)))
         return EXIT_OK
-    if not args.reviewer:
-        raise ValueError(f"drafts {args.action} needs --reviewer NAME")
     if args.action == "edit":
         row = store.edit(args.draft_id, _read_content(args.file), args.reviewer, args.comment, args.based_on)
     elif args.action == "accept":
         row = accept_draft(store, args.draft_id, args.reviewer, args.comment, args.based_on)
     else:
         row = store.reject(args.draft_id, args.reviewer, args.comment, args.based_on)
-    print(f"draft {row.draft_id} is now {row.status} (by {row.reviewer}), version {row.version}")
+    echo(f"draft {row.draft_id} is now {row.status} (by {printable(row.reviewer)}), version {row.version}")
     return EXIT_OK
 
 

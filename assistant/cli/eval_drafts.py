@@ -6,12 +6,14 @@ import argparse
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.cli.themes import split_labels
 from assistant.drafting.models import KINDS
 from assistant.exit_codes import EXIT_OK, EXIT_PARTIAL
 from assistant.views.formatting import pct
 from assistant.views.text import text_table
 from assistant.workspace.runs import Workspace
+from clustering.files import check_writable
 
 FORMS = ("auto", "json_schema", "json_object_schema", "json_object", "off")
 
@@ -34,7 +36,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                    help="kinds of draft to evaluate (repeatable; default rca, which names the root cause)")
     p.add_argument("--theme", action="append", metavar="PLANTED",
                    help="only this planted theme (repeatable), e.g. --theme cbd_market_rules")
-    p.add_argument("--limit", type=int, metavar="N",
+    p.add_argument("--limit", type=options.positive_int, metavar="N",
                    help="only the N largest planted themes (most planted cases): for a slow backend")
     p.add_argument("--structured-output", choices=FORMS, help="override llm.structured_output for this evaluation")
     p.add_argument("--config", type=Path, help="settings file (YAML) with an llm section")
@@ -46,6 +48,10 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
     from eval_sets.root_causes import read_expected
     from eval_sets.scorer import read_labels
 
+    if args.out is not None:  # checked before any drafting, not after it
+        if args.out.is_dir():
+            raise ValueError(f"--out expects a file to write, e.g. eval.json; {args.out} is a folder")
+        check_writable([args.out.parent], [args.out])
     path, column = split_labels(args.labels)
     llm = options.settings(args).llm
     if args.structured_output:
@@ -58,12 +64,12 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
              "yes" if d.agrees else ("" if d.kind != "rca" else "no"), str(d.citations_kept),
              str(d.citations_outside), str(d.figures_unverified), str(d.prompt_tokens), str(d.completion_tokens),
              f"{d.seconds:.1f}"] for d in evaluation.drafts]
-    print(text_table(["planted theme", "theme", "kind", "schema-valid", "expected", "drafted", "agrees", "cited",
+    echo(text_table(["planted theme", "theme", "kind", "schema-valid", "expected", "drafted", "agrees", "cited",
                       "outside", "figures?", "prompt tok", "compl tok", "s"], rows, right=set(range(7, 13))))
     f = evaluation.figures()
     agreement = "n/a" if f["root_cause_agreement"] is None else (
         f"{pct(f['root_cause_agreement'], 0)} ({sum(d.agrees for d in evaluation.rcas)} of {len(evaluation.rcas)})")
-    print(f"\n{f['drafts']} drafts by {f['model']} (structured output: {f['structured_output']}) on run "
+    echo(f"\n{f['drafts']} drafts by {f['model']} (structured output: {f['structured_output']}) on run "
           f"{evaluation.run_id}\n"
           f"root-cause agreement: {agreement}\n"
           f"schema-valid on the first answer: {pct(f['valid_first_answer'], 0)}, after the repair: "
@@ -74,7 +80,7 @@ def cmd_eval_drafts(args: argparse.Namespace) -> int:
           f"completion tokens, {f['seconds_per_draft']:.1f} s")
     if args.out:
         write_evaluation(evaluation, args.out)
-        print(f"written: {args.out}")
+        echo(f"written: {args.out}")
     return EXIT_PARTIAL if f["failed"] else EXIT_OK
 
 

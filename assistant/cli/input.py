@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.exit_codes import EXIT_BAD_INPUT, EXIT_OK
 from assistant.views import text as render
 from clustering.load import LoadResult
@@ -33,30 +33,30 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     result = options.load(args)
-    print(render.load_summary(result))
-    print("OK: the file is usable.")
+    echo(render.load_summary(result))
+    echo("OK: the file is usable.")
     return EXIT_OK
 
 
 def print_metrics(result: LoadResult, facets: list[str], out: Path | None) -> None:
     """The overall metrics, then one table per facet; written to `out` as well when given."""
     overall = quality_metrics(result.cases, result.has_correct_rows)
-    print(render.metrics_table(overall))
+    echo(render.metrics_table(overall))
     by = {facet: metrics_by(result.cases, facet, result.has_correct_rows) for facet in facets}
     for facet, reports in by.items():
-        print(f"\nBy {facet}:")
-        print(render.facet_table(reports))
+        echo(f"\nBy {facet}:")
+        echo(render.facet_table(reports))
     if out is not None:
         render.write_metrics(out, overall, by)
-        print(f"\nWrote {out}")
+        echo(f"\nWrote {out}")
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.suffix.lower() not in METRICS_SUFFIXES:
-        print(f"error: --out must end in .json or .csv, got '{args.out.name}'", file=sys.stderr)
+        echo(f"error: --out must end in .json or .csv, got '{args.out.name}'", err=True)
         return EXIT_BAD_INPUT
     result = options.load(args)
-    print(render.load_summary(result) + "\n")
+    echo(render.load_summary(result) + "\n")
     print_metrics(result, args.by, args.out)
     return EXIT_OK
 

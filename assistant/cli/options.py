@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import NonNegativeInt, PositiveInt, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from assistant.cli.output import echo
 from assistant.config import Settings, load_settings
 from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace
 from clustering.files import check_writable
@@ -18,9 +22,29 @@ from clustering.load import (
     read_column_map,
 )
 from clustering.problems import format_problems
-from clustering.settings import ThemeSettings
+from clustering.settings import ClusterSettings, Seed, Similarity, ThemeSettings
 
 DEFAULT_MAX_ERRORS = 20
+
+
+def _checked(kind, wanted: str):
+    """An argparse type that reads a value as the pydantic type `kind` (the settings' own rule), or refuses it
+    saying what is wanted; argparse names the option and exits 2 before any work."""
+    adapter = TypeAdapter(kind)
+
+    def parse(text: str):
+        try:
+            return adapter.validate_python(text)
+        except PydanticValidationError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+
+    return parse
+
+
+MIN_CLUSTER_SIZE = ClusterSettings.model_fields["min_cluster_size"]
+positive_int = _checked(PositiveInt, "a whole number of at least 1")
+non_negative_int = _checked(NonNegativeInt, "a whole number of at least 0")
+similarity = _checked(Similarity, "a cosine similarity from -1 to 1")
 
 
 def load_options() -> argparse.ArgumentParser:
@@ -32,15 +56,24 @@ def load_options() -> argparse.ArgumentParser:
     group.add_argument("--mapping", metavar="FILE", help="column mapping file (YAML or JSON: their_column: field)")
     group.add_argument("--lenient", action="store_true",
                        help="skip bad rows with a warning each instead of failing the whole file")
-    group.add_argument("--max-field-chars", type=int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
+    group.add_argument("--max-field-chars", type=positive_int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
                        help=f"truncate longer field values, with a warning (default {DEFAULT_MAX_FIELD_CHARS:,})")
-    group.add_argument("--max-errors", type=int, default=DEFAULT_MAX_ERRORS, metavar="N",
+    group.add_argument("--max-errors", type=non_negative_int, default=DEFAULT_MAX_ERRORS, metavar="N",
                        help=f"show at most N problems (default {DEFAULT_MAX_ERRORS}); the total is always given")
     return parent
 
 
 def add_workspace(p: argparse.ArgumentParser, help: str = "workspace folder (default ./workspace)") -> None:
     p.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE, help=help)
+
+
+def existing_workspace(path: Path) -> Workspace:
+    """The workspace at `path` for a command that reads or changes what is in it; FileNotFoundError (exit 2) when
+    there is no such folder, rather than making one (a mistyped --workspace would leave a new empty store)."""
+    if not Path(path).is_dir():
+        raise FileNotFoundError(f"{path}: no workspace there; check --workspace, or make one with `error-themes "
+                                "themes FILE --workspace FOLDER`")
+    return Workspace(path)
 
 
 def writable_workspace(path: Path, *also: Path) -> Workspace:
@@ -74,11 +107,14 @@ def add_theme_overrides(group) -> None:
     group.add_argument("--ray-address", metavar="ADDR",
                        help="engine ray: the cluster to join, e.g. auto (after `ray start --head`) or "
                             "ray://head:10001; default: start a local one")
-    group.add_argument("--min-cluster-size", type=int, metavar="N",
+    group.add_argument("--min-cluster-size", type=_checked(Annotated[(int, *MIN_CLUSTER_SIZE.metadata)],
+                                                           "a whole number of at least 2"), metavar="N",
                        help="smallest theme (default: 0.36%% of the cases, at least 14)")
-    group.add_argument("--attach-outliers", type=float, metavar="SIM",
-                       help="attach unthemed cases to their nearest theme at cosine similarity >= SIM (flagged)")
-    group.add_argument("--seed", type=int, help="random seed of the reduction")
+    group.add_argument("--attach-outliers", type=similarity, metavar="SIM",
+                       help="attach unthemed cases to their nearest theme at cosine similarity >= SIM, -1 to 1 "
+                            "(flagged)")
+    group.add_argument("--seed", type=_checked(Seed, f"a whole number from 0 to {2**32 - 1}"),
+                       help="random seed of the reduction")
 
 
 def settings(args: argparse.Namespace) -> Settings:
@@ -115,6 +151,6 @@ def load(args: argparse.Namespace) -> LoadResult:
     """Load `args.file`, printing warnings (skipped rows, truncated fields) to stderr."""
     result = load_cases(args.file, loading(args))
     if result.warnings:
-        print(f"{len(result.warnings):,} warning(s):", file=sys.stderr)
-        print(format_problems(result.warnings, args.max_errors), file=sys.stderr)
+        echo(f"{len(result.warnings):,} warning(s):", err=True)
+        echo(format_problems(result.warnings, args.max_errors), err=True)
     return result

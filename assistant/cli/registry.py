@@ -11,12 +11,13 @@ import argparse
 from datetime import date
 
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.exit_codes import EXIT_OK
 from assistant.views.names import registry_names
-from assistant.views.registry import status_table
-from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry, RegistryTheme
+from assistant.views.registry import action_line, history_table, status_table, theme_line
+from assistant.workspace.registry import ACTION_KINDS, STATUSES, Registry
 from assistant.workspace.registry_sync import split_theme
-from assistant.workspace.runs import Workspace, load_run
+from assistant.workspace.runs import load_run
 from assistant.workspace.theme_status import theme_statuses
 
 COMMAND = "theme-registry"
@@ -56,11 +57,14 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     s.add_argument("theme_id")
     s.add_argument("--run", default="latest", help="run id, 'latest' (default) or a run folder")
     _change(s)
-    s = verbs.add_parser("mark", help="mark a theme known, with a status and an owner")
+    s = verbs.add_parser("mark", help="mark a theme known, with a status and an owner",
+                         description="Mark a theme known (its cases are then assigned to it first), with a status "
+                                     "and an owner. Only what is given changes: --status keeps the owner, --owner "
+                                     "keeps the status; a theme marked known for the first time is 'new'.")
     s.add_argument("theme_id")
-    s.add_argument("--status", choices=STATUSES, default="new")
-    s.add_argument("--owner")
-    s.add_argument("--unknown", action="store_true", help="mark the theme not known")
+    s.add_argument("--status", choices=STATUSES, help="its status (default: unchanged; 'new' when first marked)")
+    s.add_argument("--owner", help="who owns it (default: unchanged; '' clears it)")
+    s.add_argument("--unknown", action="store_true", help="mark the theme not known (status and owner are kept)")
     _change(s)
     s = verbs.add_parser("action", help="record a dated action on a theme")
     s.add_argument("theme_id")
@@ -74,40 +78,33 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(s)
 
 
-def _line(theme: RegistryTheme, names: dict[str, str] | None = None) -> str:
-    known = f"known, {theme.status}, owner {theme.owner or '-'}" if theme.known else "not known"
-    name = (names or {}).get(theme.theme_id, theme.display_name)
-    return f"{theme.theme_id} {name!r} ({known}; {theme.state}) version {theme.version}"
-
-
 def cmd_registry(args: argparse.Namespace) -> int:
-    workspace = Workspace(args.workspace)
+    workspace = options.existing_workspace(args.workspace)
     registry = Registry(workspace.store_path)
     if args.verb == "status":
         statuses = theme_statuses(workspace, registry)
-        print(status_table(statuses, registry_names(workspace, registry)) if statuses
+        echo(status_table(statuses, registry_names(workspace, registry)) if statuses
               else f"no registry themes in {workspace.root} yet: run `themes FILE`")
     elif args.verb == "rename":
-        print(_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
+        echo(theme_line(registry.rename(args.theme_id, args.name, args.who, _one(args.based_on))))
     elif args.verb == "merge":
         kept = registry.merge(args.keep, args.other, args.who, tuple(args.based_on) if args.based_on else None)
-        print(_line(kept, registry_names(workspace, registry)))
+        echo(theme_line(kept, registry_names(workspace, registry)))
     elif args.verb == "split":
         run, cases = load_run(workspace.run_dir(args.run))
         children = split_theme(registry, args.theme_id, run, cases, args.who, _one(args.based_on))
         names = registry_names(workspace, registry)
         for child in children:
-            print(_line(child, names))
+            echo(theme_line(child, names))
     elif args.verb == "mark":
-        print(_line(registry.mark(args.theme_id, args.who, args.status, args.owner, not args.unknown,
+        echo(theme_line(registry.mark(args.theme_id, args.who, args.status, args.owner, not args.unknown,
                                   _one(args.based_on))))
     elif args.verb == "action":
         day = date.fromisoformat(args.date).isoformat() if args.date else date.today().isoformat()
         action = registry.add_action(args.theme_id, args.kind, args.text, day, args.who)
-        print(f"action {action.action_id} on {action.theme_id}: {action.date} {action.kind}: {action.text}")
+        echo(action_line(action))
     else:
-        for h in registry.history(args.theme_id):
-            print(f"{h['history_id']:>5}  {h['at']}  {h['actor']:<12} {h['action']:<12} {h['detail_json']}")
+        echo(history_table(registry.history(args.theme_id)))
     return EXIT_OK
 
 

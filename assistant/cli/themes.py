@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from assistant.analysis import analyse
 from assistant.cli import options
+from assistant.cli.output import echo
 from assistant.exit_codes import EXIT_OK
 from assistant.views import text as render
 from assistant.views.formatting import pct
@@ -19,6 +20,7 @@ from assistant.views.registry import links_table
 from assistant.views.tree import tree_text
 from assistant.workspace.registry import Registry
 from assistant.workspace.runs import Workspace, load_run, load_themes
+from clustering.printable import printable
 
 if TYPE_CHECKING:  # for the annotation only; never imported at run time
     from eval_sets.scorer import Score
@@ -52,12 +54,12 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 def cmd_themes(args: argparse.Namespace) -> int:
     workspace = options.writable_workspace(args.workspace)
     run_dir, run = analyse(args.file, workspace, options.theme_settings(args), options.loading(args), args.week)
-    print(render.themes_table(run))
+    echo(render.themes_table(run))
     if run.parents:
-        print("\n" + tree_text(run))
-    print("\nThe registry's themes (kept across runs; `themes status`, `themes rename|merge|split|mark|action`):")
-    print(links_table(run, Registry(workspace.store_path)))
-    print(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")
+        echo("\n" + tree_text(run))
+    echo("\nThe registry's themes (kept across runs; `themes status`, `themes rename|merge|split|mark|action`):")
+    echo(links_table(run, Registry(workspace.store_path)))
+    echo(f"\nSaved run {run.run_id} in {run_dir} (cases.parquet, themes.json, summary.md)")
     return EXIT_OK
 
 
@@ -65,8 +67,8 @@ def cmd_tree(args: argparse.Namespace) -> int:
     workspace = Workspace(args.workspace)
     run = load_themes(workspace.run_dir(args.run))
     labels = theme_names(workspace.store_path, run.run_id)
-    print(f"run {run.run_id}: {run.input.path}")
-    print(tree_text(run, labels))
+    echo(f"run {run.run_id}: {printable(run.input.path)}")
+    echo(tree_text(run, labels))
     return EXIT_OK
 
 
@@ -84,8 +86,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     path, column = split_labels(args.labels)
     run_dir = Workspace(args.workspace).run_dir(args.run)
     _, assignments = load_run(run_dir)
-    print(f"run {run_dir.name} against {path}:{column}")
-    print(score_report(score_run(assignments, read_labels(path, column))))
+    echo(f"run {run_dir.name} against {path}:{column}")
+    echo(score_report(score_run(assignments, read_labels(path, column))))
     return EXIT_OK
 
 

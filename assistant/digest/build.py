@@ -62,7 +62,7 @@ from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, q
 from clustering.settings import ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
-from clustering.tracking import MatchResult, match_centroids, run_threshold, theme_status
+from clustering.tracking import MatchResult, match_centroids, related_threshold, run_threshold, theme_status
 from clustering.weeks import parse_week, shift_week, span, week_dates, window_weeks
 
 # ---------------------------------------------------------------- runs: reuse or analyse
@@ -333,6 +333,8 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
         if match_threshold is None:
             match_threshold = run_threshold(run.themes, run.settings.tracking)
         digest.match_threshold = match_threshold
+        digest.related_threshold = min(match_threshold,
+                                       related_threshold(run.themes, run.settings.hierarchy.spread_factor))
         themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
     choose_detailed(themes, options.top)
     digest.themes, digest.gone = themes, gone

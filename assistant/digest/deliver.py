@@ -2,21 +2,23 @@
 
 The files go to `out` (default `WORKSPACE/digests/<week>/`); the workspace keeps a copy of every digest even
 when `out` is elsewhere, since the next digest reads what the earlier ones listed. The webhook gets a
-Slack-compatible summary; a failed delivery is reported (exit code EXIT_DELIVERY_FAILED), never raised.
+Slack-compatible summary; a failed delivery (an error, no complete answer within `digest.webhook_timeout_s`, or a
+redirect, which is not followed) is reported (exit code EXIT_DELIVERY_FAILED), never raised.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+import httpx2
+
+from assistant.bounded_http import bounded_client
 from assistant.config import DigestSettings
 from assistant.digest import render
 from assistant.digest.models import Digest, DigestResult
 from assistant.exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
+from assistant.urls import check_url, masked, printable, scrubbed
 from assistant.workspace.runs import Workspace
 from clustering.files import write_atomic
 
@@ -24,9 +26,8 @@ DIGEST_FILES = ("digest.md", "digest.html", "digest.json")
 
 
 def check_webhook(url: str | None) -> None:
-    """ValueError unless the URL is http(s)."""
-    if url is not None and not re.match(r"^https?://[^\s/]+", url):
-        raise ValueError(f"--webhook expects an http:// or https:// URL, got '{url}'")
+    """ValueError naming `--webhook` unless the URL is http(s) with a valid host and port (shown masked)."""
+    check_url(url, "--webhook")
 
 
 def check_out(out: str | Path | None) -> None:
@@ -36,19 +37,27 @@ def check_out(out: str | Path | None) -> None:
 
 
 def post_webhook(url: str, payload: dict, timeout: float) -> tuple[bool, str]:
-    """POST the JSON payload; (delivered?, what happened). Never raises for network or HTTP failures."""
+    """POST the JSON payload; (delivered?, what happened). Never raises for network or HTTP failures.
+
+    `timeout` bounds the whole delivery (connect, send, the answer's headers). No redirect is followed: a 3xx is
+    not a delivery. User information in the URL is sent as HTTP basic auth; messages show URLs masked.
+    """
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "User-Agent": "error-themes-digest"})
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "error-themes-digest"}
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return True, f"delivered (HTTP {response.status})"
-    except urllib.error.HTTPError as exc:
-        return False, f"delivery failed: HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return False, f"delivery failed: {reason}"
+        with bounded_client(url, timeout) as client, client.stream("POST", url, content=body,
+                                                                   headers=headers) as response:
+            status, reason, location = response.status_code, response.reason_phrase, response.headers.get("location")
+    except httpx2.TimeoutException:
+        return False, f"delivery failed: no complete answer within {timeout:g} s"
+    except (httpx2.HTTPError, httpx2.InvalidURL, OSError, ValueError) as exc:
+        return False, f"delivery failed: {printable(scrubbed(str(exc) or type(exc).__name__, url))}"
+    if 300 <= status < 400:
+        where = f"to {masked(location)}" if location else "without a Location"
+        return False, f"not delivered: redirected (HTTP {status}) {where}; redirects are not followed"
+    if status >= 400:
+        return False, f"delivery failed: HTTP {status} {printable(reason)}".rstrip()
+    return True, f"delivered (HTTP {status})"
 
 
 def default_out(workspace: Workspace, week: str) -> Path:

@@ -211,6 +211,9 @@ class Digest(BaseModel):
     match_threshold: float | None = Field(
         None, description="the centroid cosine from which a theme was last week's theme (the run's same-theme bar, "
                           "or --match-threshold); None when there was no run to match")
+    related_threshold: float | None = Field(
+        None, description="the centroid cosine from which an unmatched theme is 'likely split from' (or a gone one "
+                          "'likely merged into') a matched one: the parent themes' cut; None: the match threshold")
     top: int = Field(description="themes shown in full by impact (new and growing ones are added)")
     noise_p: float = Field(DigestSettings.model_fields["noise_p"].default,
                            description="the p-value below which a change is beyond noise")

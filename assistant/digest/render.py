@@ -136,19 +136,25 @@ def _slack(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _mrkdwn(text: str) -> dict:
+    """A Slack mrkdwn text object that is shown verbatim: a URL in data (a theme named by a model that read an ad)
+    is not turned into a link, and names of channels or users are not linked either."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def slack_payload(d: Digest, html_path: str | Path | None = None, settings: DigestSettings | None = None) -> dict:
     """`{"text": ..., "blocks": [...]}` for a Slack-compatible incoming webhook; texts cut to the section limit."""
     chars = (settings or DigestSettings()).slack_section_chars
     title = f"Error-theme digest {d.week}"[:150]
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": title}},
-                          {"type": "section", "text": {"type": "mrkdwn", "text": _slack(d.headline)}}]
+                          {"type": "section", "text": _mrkdwn(_slack(d.headline))}]
     for note in d.notes:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack(note)[:chars]}]})
+        blocks.append({"type": "context", "elements": [_mrkdwn(_slack(note)[:chars])]})
     if d.status == "ok":
         metric_lines = [f"*{m.name}* {pct(m.current.value)} ({interval(m.current) or 'n/a'})"
                         + (f", {pp(m.change_pp, 1)} pp, {m.verdict}" if m.change_pp is not None else "")
                         for m in d.metrics]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _slack("\n".join(metric_lines))}})
+        blocks.append({"type": "section", "text": _mrkdwn(_slack("\n".join(metric_lines)))})
         theme_lines = []
         for t in d.themes:
             if t.detailed:
@@ -158,12 +164,13 @@ def slack_payload(d: Digest, html_path: str | Path | None = None, settings: Dige
         theme_lines += [f"• *{g.theme_id}* [gone] {gone_name(g, keywords=3)}" for g in d.gone]
         if theme_lines:
             text = _slack("\n".join(theme_lines))[:chars]
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+            blocks.append({"type": "section", "text": _mrkdwn(text)})
         review = (f"{len(d.policies_accepted)} policy clarification(s) accepted since the previous digest; "
                   f"{len(d.waiting_for_review)} draft(s) waiting for review.")
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _slack(review)}})
+        blocks.append({"type": "section", "text": _mrkdwn(_slack(review))})
     context = f"run {d.coverage.run_id}" if d.coverage.run_id else f"file {d.coverage.path}"
     if html_path is not None:
         context += f" · full digest: {html_path}"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack(context)[:chars]}]})
-    return {"text": _slack(d.headline), "blocks": blocks}
+    blocks.append({"type": "context", "elements": [_mrkdwn(_slack(context)[:chars])]})
+    # Slack fetches no preview of a URL in the data (it would call an address an advertiser chose)
+    return {"text": _slack(d.headline), "blocks": blocks, "unfurl_links": False, "unfurl_media": False}

@@ -69,14 +69,19 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
+def related(d: Digest) -> float | None:
+    """The bar of the digest's split and merge hints (digests written before it: the match threshold)."""
+    return d.related_threshold if d.related_threshold is not None else d.match_threshold
+
+
 def match_text(t: DigestTheme, d: Digest) -> str:
     """How a theme relates to last week's run, in words."""
     if t.matched_previous:
         return f"same theme as last week's {t.matched_previous} (similarity {t.similarity:.2f})"
     if not d.has_previous:
         return "no previous week to compare with"
-    if (t.nearest_previous is not None and t.nearest_matched_to is not None and d.match_threshold is not None
-            and t.nearest_similarity >= d.match_threshold):
+    if (t.nearest_previous is not None and t.nearest_matched_to is not None and related(d) is not None
+            and t.nearest_similarity >= related(d)):
         text = (f"not matched: last week's closest theme, {t.nearest_previous} (similarity "
                 f"{t.nearest_similarity:.2f}), is the same theme as this week's {t.nearest_matched_to}; "
                 "likely split from it")
@@ -94,7 +99,7 @@ def gone_text(g: GoneTheme, d: Digest) -> str:
     """What became of a gone theme: merged into a matched theme, or just the closest one."""
     if g.nearest_current is None:
         return ""
-    if g.nearest_matched_to is not None and d.match_threshold is not None and g.nearest_similarity >= d.match_threshold:
+    if g.nearest_matched_to is not None and related(d) is not None and g.nearest_similarity >= related(d):
         return (f"; closest theme this week: {g.nearest_current} (similarity {g.nearest_similarity:.2f}), "
                 f"already the same theme as last week's {g.nearest_matched_to}: likely merged into it")
     return f"; closest theme this week: {g.nearest_current} (similarity {g.nearest_similarity:.2f})"
@@ -133,8 +138,8 @@ def changes(d: Digest) -> list[tuple[str, str]]:
             text = f"{t.theme_id} {theme_title(t)}: {plural(t.this_week, 'case')} in {d.week}"
             if t.previous_week is not None:
                 text += f" ({t.previous_week} in {d.previous_week})"
-            if (status == "new" and t.nearest_matched_to and d.match_threshold is not None
-                    and (t.nearest_similarity or 0) >= d.match_threshold):
+            if (status == "new" and t.nearest_matched_to and related(d) is not None
+                    and (t.nearest_similarity or 0) >= related(d)):
                 text += f"; likely split from last week's {t.nearest_previous}"
             out.append((status, text))
     out += [("gone", f"{g.theme_id} of last week's run: {gone_name(g)}: {g.last_week or 0} cases in "

@@ -21,11 +21,23 @@ from assistant.drafting.evidence import build_pack, pack_json
 from assistant.drafting.grounding import ground
 from assistant.drafting.models import KINDS, PROMPT_OF_KIND, parse_draft
 from assistant.drafting.prompting import load_prompt, render_messages, repair_messages
-from assistant.drafting.redact import redact_pack
+from assistant.drafting.redact import redact_pack, run_names
 from assistant.workspace.runs import Workspace, load_run
 from assistant.workspace.store import DraftStore
 from clustering.describe import MISSING
 from clustering.theme_model import ParentTheme, Theme
+
+NAMES_CACHED = 8  # runs whose learnt names are kept (a saved run never changes; learning takes seconds at 100k cases)
+_NAMES: dict[str, frozenset[str]] = {}
+
+
+def learnt_names(run_id: str, cases) -> frozenset[str]:
+    """The names a run's texts give (`redact.run_names`), learnt once per run."""
+    if run_id not in _NAMES:
+        while len(_NAMES) >= NAMES_CACHED:
+            _NAMES.pop(next(iter(_NAMES)), None)
+        _NAMES[run_id] = run_names(cases)
+    return _NAMES[run_id]
 
 
 @dataclass
@@ -68,6 +80,11 @@ class Drafter:
         self.run, self.cases = load_run(run_dir)
         self.store, self.backend, self.settings = store, backend, settings
         self.redact = settings.redact == "always" or (settings.redact == "auto" and backend.leaves_machine)
+        # what redaction learns from the whole run: the names its texts give (a keyword drawn from every note of a
+        # theme may name someone the pack's own notes do not), and its moderator ids
+        self._names = learnt_names(self.run.run_id, self.cases) if self.redact else frozenset()
+        self._moderators = (sorted(set(self.cases["moderator_id"].dropna().astype(str)))
+                            if self.redact and "moderator_id" in self.cases.columns else [])
         self._members = self.cases.groupby("theme_id")["case_id"].agg(lambda s: set(map(str, s))).to_dict()
 
     def jobs(self, theme_ids: list[str] | None, kinds: tuple[str, ...], top: int | None,
@@ -127,7 +144,7 @@ class Drafter:
                                       evidence_json=pack_json(pack), reused_from=earlier.draft_id)
             return DraftOutcome(theme.theme_id, kind, "reused", draft_id, flags=earlier.flags)
         started = time.perf_counter()
-        sent = redact_pack(pack) if self.redact else pack
+        sent = redact_pack(pack, self._names, self._moderators) if self.redact else pack
         _, messages = render_messages(kind, sent)
         raw, tokens, attempts, error, draft = "", {"prompt_tokens": 0, "completion_tokens": 0}, 0, None, None
         answers, form = 0, None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -81,10 +82,16 @@ class EvidencePack(BaseModel):
         return len(self.model_dump_json()) // chars_per_token
 
 
+def visible(text: str) -> str:
+    """The text without invisible format characters (zero-width spaces and joiners, bidi controls, Unicode tag
+    characters): an advertiser can hide instructions for the model in them that no reviewer sees."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _trim(value, limit: int) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(visible(str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -154,9 +161,9 @@ def build_pack(run: ThemeRun, cases: pd.DataFrame, theme_id: str, settings: LLMS
 
 def _assemble(run: ThemeRun, theme: Theme, by_id: pd.DataFrame, member_ids: list[str], scale: float,
               n_contrasts: int) -> EvidencePack:
-    facets = {name: [{"value": v.value, "count": v.count, "share": v.share, "lift": v.lift} for v in values[:3]]
-              for name, values in theme.facets.items()}
-    over = [f"{name}={v.value} (lift {v.lift:.1f}, {v.count} cases)" for name, values in theme.facets.items()
+    facets = {name: [{"value": visible(v.value), "count": v.count, "share": v.share, "lift": v.lift}
+                     for v in values[:3]] for name, values in theme.facets.items()}
+    over = [f"{name}={visible(v.value)} (lift {v.lift:.1f}, {v.count} cases)" for name, values in theme.facets.items()
             for v in values if v.over_represented]
     contrasts = []
     for other, similarity in _nearest(theme, run, n_contrasts):

@@ -25,6 +25,7 @@ from assistant.drafting.drafter import Drafter
 from assistant.drafting.models import cited_ids
 from assistant.workspace.runs import load_run
 from assistant.workspace.store import DraftStore
+from clustering.files import write_atomic
 from eval_sets.scorer import score_run
 
 REMOVED = "removed case id "
@@ -144,7 +145,7 @@ def evaluate_drafts(run_dir: str | Path, labels: pd.Series, expected: dict[str, 
 
 
 def write_evaluation(evaluation: DraftsEvaluation, path: str | Path) -> None:
-    """The evaluation as JSON: the figures and every draft's score."""
+    """The evaluation as JSON (written atomically): the figures and every draft's score."""
     data = {"run_id": evaluation.run_id, "figures": evaluation.figures(),
             "drafts": [d.model_dump() for d in evaluation.drafts]}
-    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -4,10 +4,13 @@ theme is shown by, from its label drafts (one rule for the CLI, the web app and 
 from __future__ import annotations
 
 import json
+import re
 
 from assistant.drafting.models import RcaNarrative, ThemeLabel
+from assistant.views.markdown import md
 from assistant.views.text import text_table
 from assistant.workspace.store import DraftRow
+from clustering.printable import printable
 
 OFFLINE_LABEL = "[offline drafter: written by rules from the evidence, no LLM]"
 NAME_WIDTH = 40  # a theme's name in a text table
@@ -49,47 +52,52 @@ def draft_text(row: DraftRow, history: list[dict] | None = None) -> str:
     """A draft in full: what it says, its provenance, its flags and (optionally) its history."""
     out = [f"draft {row.draft_id}: {row.kind} of theme {row.theme_id} in run {row.run_id}, status {row.status}, "
            f"version {row.version}",
-           f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence {row.evidence_hash[:12]}; "
-           f"tokens {row.prompt_tokens}+{row.completion_tokens}; attempts {row.attempts}"
-           + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
-           + (f"; reviewer {row.reviewer}" if row.reviewer else ""), ""]
+           printable(f"{source_label(row)} prompt {row.prompt_name} v{row.prompt_version}; evidence "
+                     f"{row.evidence_hash[:12]}; tokens {row.prompt_tokens}+{row.completion_tokens}; attempts "
+                     f"{row.attempts}" + (f"; reused from draft {row.reused_from}" if row.reused_from else "")
+                     + (f"; reviewer {row.reviewer}" if row.reviewer else "")), ""]
     if row.content:
         out.append(json.dumps(row.content.model_dump(), indent=2, ensure_ascii=False))
     else:
-        out += [f"error: {row.error}", "raw output:", row.raw_output or "(none)"]
+        out += [f"error: {printable(row.error)}", "raw output:", row.raw_output or "(none)"]
     if row.flags:
-        out += ["", "flags:", *(f"- {f}" for f in row.flags)]
+        out += ["", "flags:", *(f"- {printable(f)}" for f in row.flags)]
     if history:
-        out += ["", "history:", *(f"- {h['at']} {h['actor']}: {h['action']} -> {h['status']}"
-                                   + (f" ({h['comment']})" if h.get("comment") else "") for h in history)]
+        out += ["", "history:", *("- " + printable(f"{h['at']} {h['actor']}: {h['action']} -> {h['status']}"
+                                                   + (f" ({h['comment']})" if h.get("comment") else ""))
+                                   for h in history)]
     return "\n".join(out)
 
 
 def draft_body_md(row: DraftRow) -> str:
-    """What a draft says, as Markdown (the web app's draft view)."""
+    """What a draft says, as Markdown (the web app's draft view). Every value is the model's (or a reviewer's) text,
+    and the model read ad texts written by advertisers: each goes through `views.markdown`, so a draft holding an
+    image or a link shows it as text."""
     c = row.content
     if c is None:
-        return f"**The drafter failed:** {row.error or 'no content'}\n\nRaw output:\n\n```\n{row.raw_output or ''}\n```"
+        raw = row.raw_output or ""
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", raw)), default=0) + 1)
+        return f"**The drafter failed:** {md(row.error or 'no content')}\n\nRaw output:\n\n{fence}\n{raw}\n{fence}"
     if isinstance(c, ThemeLabel):
-        return f"#### {c.name}\n\n{c.sentence}\n\nCites: {', '.join(c.cited_case_ids)}"
+        return f"#### {md(c.name)}\n\n{md(c.sentence)}\n\nCites: {md(', '.join(c.cited_case_ids))}"
     if isinstance(c, RcaNarrative):
-        lines = [f"#### {c.title}", "", c.summary, "",
-                 f"**Root cause** ({c.root_cause_category}): {c.root_cause}", "",
+        lines = [f"#### {md(c.title)}", "", md(c.summary), "",
+                 f"**Root cause** ({md(c.root_cause_category)}): {md(c.root_cause)}", "",
                  "**Evidence**"]
         for claim in c.evidence:
-            figures = f"; figures {', '.join(claim.figures)}" if claim.figures else ""
-            lines.append(f"- {claim.claim} ({', '.join(claim.case_ids)}{figures})")
-        lines += ["", f"**Impact:** {c.impact}", "", "**Actions**"]
-        lines += [f"- {a.action} (owner: {a.owner})" for a in c.actions]
-        lines += ["", f"**Confidence:** {c.confidence}"]
+            figures = f"; figures {md(', '.join(claim.figures))}" if claim.figures else ""
+            lines.append(f"- {md(claim.claim)} ({md(', '.join(claim.case_ids))}{figures})")
+        lines += ["", f"**Impact:** {md(c.impact)}", "", "**Actions**"]
+        lines += [f"- {md(a.action)} (owner: {md(a.owner)})" for a in c.actions]
+        lines += ["", f"**Confidence:** {md(c.confidence)}"]
         if c.open_questions:
-            lines += ["", "**Open questions**", *(f"- {q}" for q in c.open_questions)]
+            lines += ["", "**Open questions**", *(f"- {md(q)}" for q in c.open_questions)]
         return "\n".join(lines)
-    lines = [f"#### Policy: {c.policy}", "", f"**Ambiguity:** {c.ambiguity}", "",
-             "**Proposed wording**", "", f"> {c.proposed_wording}", "", "**Allowed examples**",
-             *(f"- {e}" for e in c.allowed_examples), "", "**Disallowed examples**",
-             *(f"- {e}" for e in c.disallowed_examples), "", f"**Rationale:** {c.rationale}",
-             "", f"Cites: {', '.join(c.cited_case_ids)}"]
+    lines = [f"#### Policy: {md(c.policy)}", "", f"**Ambiguity:** {md(c.ambiguity)}", "",
+             "**Proposed wording**", "", f"> {md(c.proposed_wording)}", "", "**Allowed examples**",
+             *(f"- {md(e)}" for e in c.allowed_examples), "", "**Disallowed examples**",
+             *(f"- {md(e)}" for e in c.disallowed_examples), "", f"**Rationale:** {md(c.rationale)}",
+             "", f"Cites: {md(', '.join(c.cited_case_ids))}"]
     return "\n".join(lines)
 
 

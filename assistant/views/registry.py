@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from assistant.views.drafts import short
 from assistant.views.formatting import NOT_AVAILABLE, pct
 from assistant.views.text import text_table
-from assistant.workspace.registry import Registry
+from assistant.workspace.registry import ActionRow, Registry, RegistryTheme
 from assistant.workspace.theme_status import ThemeStatus
 from clustering.effect import Effect
+from clustering.printable import printable
 from clustering.theme_model import ThemeRun
+
+ACTION_WIDTH = 80  # a theme's last action in the status table
 
 
 def effect_text(effect: Effect | None, denominator: str = "audited decisions") -> str:
@@ -29,13 +33,13 @@ def effect_text(effect: Effect | None, denominator: str = "audited decisions") -
 
 def status_table(statuses: list[ThemeStatus], names: dict[str, str] | None = None) -> str:
     """One row per registry theme: id, name (`assistant.views.names.registry_names`), known status, owner, last
-    action, verdict."""
+    action (cut to ACTION_WIDTH characters: `themes history` shows it whole), verdict."""
     rows = []
     for s in statuses:
         t, action = s.theme, s.last_action
         name = (names or {}).get(t.theme_id, t.display_name)
         rows.append([t.theme_id, name, (t.status or "new") if t.known else "-", t.owner or "-",
-                     f"{action.date} {action.kind}: {action.text}" if action else "-",
+                     short(f"{action.date} {action.kind}: {action.text}", ACTION_WIDTH) if action else "-",
                      effect_text(s.effect, s.denominator) if action else "-"])
     return text_table(["id", "name", "known: status", "owner", "last action", "did it work?"], rows)
 
@@ -52,3 +56,21 @@ def links_table(run: ThemeRun, registry: Registry) -> str:
             how += " (known: its cases assigned first)"
         rows.append([link.run_theme_id or "-", link.theme_id, name, how])
     return text_table(["theme", "registry", "name", "lineage"], rows)
+
+
+def theme_line(theme: RegistryTheme, names: dict[str, str] | None = None) -> str:
+    """`K3 'Wine: age gate' (known, investigating, owner Policy EU; active) version 12`, on one line."""
+    known = f"known, {theme.status or 'new'}, owner {printable(theme.owner or '-')}" if theme.known else "not known"
+    name = (names or {}).get(theme.theme_id, theme.display_name)
+    return f"{theme.theme_id} '{printable(name)}' ({known}; {theme.state}) version {theme.version}"
+
+
+def action_line(action: ActionRow) -> str:
+    """`action 4 on K3: 2026-11-16 policy clarification: <text>`, on one line."""
+    return f"action {action.action_id} on {action.theme_id}: {action.date} {action.kind}: {printable(action.text)}"
+
+
+def history_table(history: list[dict]) -> str:
+    """A theme's history rows (`Registry.history`): id, when, who, what, the details as JSON; one row a line."""
+    rows = [[str(h["history_id"]), h["at"], h["actor"], h["action"], h["detail_json"]] for h in history]
+    return text_table(["id", "at", "who", "action", "details"], rows, right={0})

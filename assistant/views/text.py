@@ -14,11 +14,15 @@ from assistant.views.tree import node_summary, theme_tree, walk
 from clustering.files import write_atomic
 from clustering.load import LoadResult
 from clustering.metrics import RATE_NAMES, RATE_TITLES, MetricsReport
+from clustering.printable import printable
 from clustering.theme_model import Theme, ThemeRun
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
-    """A plain table with padded columns; column indexes in `right` are right-aligned."""
+    """A plain table with padded columns; column indexes in `right` are right-aligned. Every cell is put on one
+    line with its control characters escaped (`clustering.printable`): a value from data cannot forge a row."""
+    headers = [printable(h) for h in headers]
+    rows = [[printable(c) for c in row] for row in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
 
     def line(cells: list[str]) -> str:
@@ -34,7 +38,8 @@ def load_summary(result: LoadResult) -> str:
     fp = int((cases["error_type"] == "FP").sum())
     fn = int((cases["error_type"] == "FN").sum())
     lines = [
-        f"{result.path}: {result.rows_read:,} rows read, {len(cases):,} loaded, {result.rows_skipped:,} skipped",
+        f"{printable(result.path)}: {result.rows_read:,} rows read, {len(cases):,} loaded, "
+        f"{result.rows_skipped:,} skipped",
         f"  misjudged: {int(cases['misjudged'].sum()):,} (FP {fp:,}, FN {fn:,}); "
         f"correct: {int((~cases['misjudged']).sum()):,}",
     ]
@@ -133,11 +138,11 @@ def run_header(run: ThemeRun) -> str:
     i = run.input
     themed = i.misjudged - run.unthemed
     scope = f", week {i.week}" if i.week else (f", weeks {i.weeks[0]} to {i.weeks[-1]}" if i.weeks else "")
-    return (f"run {run.run_id}: {i.path}{scope}; {i.rows_loaded:,} cases loaded, {i.misjudged:,} misjudged\n"
+    return (f"run {run.run_id}: {printable(i.path)}{scope}; {i.rows_loaded:,} cases loaded, {i.misjudged:,} misjudged\n"
             f"{len(run.themes)} themes cover {themed:,} cases; {run.unthemed:,} unthemed"
             f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size}"
             f"{f', UMAP neighbours {run.umap_neighbors}' if run.umap_neighbors else ''})"
-            + "".join(f"\nWarning: {w}" for w in run.warnings))
+            + "".join(f"\nWarning: {printable(w)}" for w in run.warnings))
 
 
 def themes_table(run: ThemeRun) -> str:

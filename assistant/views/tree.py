@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.views.formatting import pp
+from clustering.printable import printable
 from clustering.theme_model import ParentTheme, Theme, ThemeRun
 
 
@@ -76,9 +77,10 @@ def node_summary(node: Node) -> str:
 
 
 def node_line(node: Node, labels: dict[str, str] | None = None) -> str:
-    """One line of the text tree: indent, id, label if any, then `node_summary`."""
+    """One line of the text tree: indent, id, label if any, then `node_summary` (control characters escaped)."""
     name = (labels or {}).get(node.theme.theme_id)
-    return f"{'    ' * node.depth}{node.theme.theme_id}{f' {name}' if name else ''}  {node_summary(node)}"
+    line = f"{node.theme.theme_id}{f' {name}' if name else ''}  {node_summary(node)}"
+    return "    " * node.depth + printable(line)
 
 
 def tree_text(run: ThemeRun, labels: dict[str, str] | None = None) -> str:

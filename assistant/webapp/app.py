@@ -12,6 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.config import Settings, load_settings
+from assistant.views.markdown import code, md
 from assistant.webapp import review_tab, run_tab, theme_page, themes_tab
 from assistant.webapp.groups import UNTHEMED
 from assistant.webapp.review_display import ALL
@@ -67,7 +68,8 @@ def build_app(workspace: str | Path = DEFAULT_WORKSPACE, settings: Settings | No
     settings = settings or load_settings()
     explorer = Explorer(workspace, settings.ui)
     with gr.Blocks(title="error-themes", analytics_enabled=False) as app:
-        gr.Markdown(f"## error-themes · workspace `{explorer.workspace.root}`")
+        read_only = " · **read-only**: browsing only, changes are refused" if explorer.read_only else ""
+        gr.Markdown(f"## error-themes · workspace {code(explorer.workspace.root)}{read_only}", latex_delimiters=[])
         page = build_page(settings)
         wire(app, page, explorer, settings)
     return app
@@ -112,14 +114,14 @@ def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> 
                 out[page.tabs] = gr.Tabs(selected="theme")
         except OPEN_ERRORS as exc:
             out.update(run_values(page, explorer, None))
-            out[page.run.info] = f"**Cannot open run {wanted}:** {exc}. Pick another run."
+            out[page.run.info] = f"**Cannot open run {md(wanted)}:** {md(exc)}. Pick another run."
         return out
 
     def open_run(run_id):
         try:
             return run_values(page, explorer, run_id)
         except OPEN_ERRORS as exc:
-            return {page.run.info: f"**Cannot open run {run_id}:** {exc}"}
+            return {page.run.info: f"**Cannot open run {md(run_id)}:** {md(exc)}"}
 
     def open_theme_row(run_id, frame, evt: gr.SelectData):
         """A click on the ranked table opens that theme's page (one round trip)."""

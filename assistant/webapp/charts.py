@@ -24,7 +24,7 @@ def _hover(cases: pd.DataFrame) -> np.ndarray:
     note = cases["reviewer_note"] if "reviewer_note" in cases else pd.Series("", index=cases.index)
     note = note.fillna("").astype(str).str.slice(0, HOVER_NOTE_CHARS)
     ident = cases["case_id"].astype(str)
-    text = ident + "<br>" + note.map(html.escape)
+    text = ident.map(html.escape) + "<br>" + note.map(html.escape)
     return text.to_numpy(dtype=object)
 
 
@@ -51,7 +51,7 @@ def map_figure(cases: pd.DataFrame, run: ThemeRun | None = None, labels: dict[st
     for i, theme_id in enumerate(order):
         idx = members[theme_id]
         label = labels.get(theme_id)
-        name = f"{theme_id} ({len(idx):,})" + (f" {label[:28]}" if label else "")
+        name = f"{theme_id} ({len(idx):,})" + (f" {html.escape(label[:28])}" if label else "")  # plotly reads tags
         fig.add_trace(go.Scattergl(
             x=xs[idx], y=ys[idx], mode="markers", name=name, hovertext=hover[idx],
             hovertemplate=f"%{{hovertext}}<extra>{theme_id}</extra>",

@@ -15,6 +15,7 @@ import pandas as pd
 from assistant.config import UISettings
 from assistant.views.csv_export import safe_csv
 from assistant.views.formatting import pct, rate_cell
+from assistant.views.markdown import code, md
 from assistant.views.text import run_header, theme_rows
 from assistant.webapp.groups import UNTHEMED
 from clustering.files import write_atomic
@@ -65,9 +66,9 @@ def parse_column_map(text: str | None) -> dict[str, str]:
 def run_title_md(run: ThemeRun) -> str:
     """What the run covered, as a heading and a line, and a line per warning of the run (e.g. themes that follow
     the language)."""
-    first, *rest = run_header(run).splitlines()
-    return f"### {first}\n\n" + "\n\n".join(f"⚠️ **{line}**" if line.startswith("Warning:") else line
-                                                for line in rest)
+    first, *rest = run_header(run).splitlines()  # the input's path and the warnings come from the data
+    return f"### {md(first)}\n\n" + "\n\n".join(f"⚠️ **{md(line)}**" if line.startswith("Warning:") else md(line)
+                                                    for line in rest)
 
 
 def metrics_summary_md(metrics: dict | None) -> str:
@@ -143,7 +144,7 @@ def theme_choices(run: ThemeRun, labels: dict[str, str] | None = None,
 
 def theme_header_md(theme: Theme, label: str | None = None) -> str:
     """What the theme is: size, mix, impact and trend."""
-    title = f"### {theme.theme_id} · {label}" if label else f"### {theme.theme_id}"
+    title = f"### {theme.theme_id} · {md(label)}" if label else f"### {theme.theme_id}"
     fp, fn = theme.error_types.get("FP", 0), theme.error_types.get("FN", 0)
     sources = ", ".join(f"{k} {v:,}" for k, v in theme.sources.items()) or "n/a"
     impact = " · ".join(f"{k} {v:+.2f} pp" for k, v in theme.impact_pp.items() if v is not None) or "n/a"
@@ -168,7 +169,7 @@ def keywords_md(theme: Theme) -> str:
     """The theme's keywords (class-based TF-IDF), strongest first."""
     if not theme.keywords:
         return "**Keywords:** none"
-    return "**Keywords:** " + " · ".join(f"`{k.term}`" for k in theme.keywords)
+    return "**Keywords:** " + " · ".join(code(k.term) for k in theme.keywords)
 
 
 def facets_frame(theme: Theme) -> pd.DataFrame:
@@ -194,8 +195,8 @@ def inconsistent_md(theme: Theme, limit: int = 5) -> str:
     shown = f" (the first {limit} below)" if total > limit else ""
     lines = [f"**Judged inconsistently:** {total:,} ad(s){shown}"]
     for a in theme.inconsistent_ads[:limit]:
-        lines.append(f"- ad `{a.ad_id}`: {', '.join(a.decisions)} ({', '.join(a.case_ids)}); "
-                     f"QA: {a.final_decision or 'n/a'}")
+        lines.append(f"- ad {code(a.ad_id)}: {md(', '.join(a.decisions))} ({md(', '.join(a.case_ids))}); "
+                     f"QA: {md(a.final_decision or 'n/a')}")
     return "\n".join(lines)
 
 
@@ -226,7 +227,7 @@ def cases_display(frame: pd.DataFrame, limit: int = UI_DEFAULTS.max_case_rows) -
 
 def cases_count_md(total: int, matching: int, shown: int, query: str | None) -> str:
     """How many cases the table shows."""
-    text = f"{matching:,} case(s)" + (f" matching “{query.strip()}”" if (query or "").strip() else "")
+    text = f"{matching:,} case(s)" + (f" matching “{md(query)}”" if (query or "").strip() else "")
     if matching != total:
         text += f" of {total:,}"
     if shown < matching:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.config import LLMSettings
+from assistant.config import DEFAULT_BASE_URL, LLMSettings
+from assistant.urls import masked
 from assistant.webapp.state import Explorer
 from assistant.workspace.store import DraftRow
 
@@ -19,7 +20,7 @@ def backend_choices(llm: LLMSettings) -> tuple[str, list[str]]:
     """(a note on the LLM in use, the drafters on offer): the configured LLM if there is one, and the offline one."""
     if llm.backend == "offline":
         return "No LLM configured (set the llm: section of error-themes.yaml).", [OFFLINE_CHOICE]
-    return f"LLM endpoint: {llm.base_url or 'api.openai.com'}", [f"LLM: {llm.model}", OFFLINE_CHOICE]
+    return f"LLM endpoint: {masked(llm.base_url or DEFAULT_BASE_URL)}", [f"LLM: {llm.model}", OFFLINE_CHOICE]
 
 
 def chosen_llm(choice: str | None, llm: LLMSettings) -> LLMSettings:

@@ -9,10 +9,12 @@ in the inbox.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 INBOX = "inbox"
+MAX_PATH_CHARS = os.pathconf("/", "PC_PATH_MAX") if hasattr(os, "pathconf") else 4096  # what the system opens
 
 
 class AllowedFiles:
@@ -31,7 +33,11 @@ class AllowedFiles:
 
     def resolve(self, text: str) -> Path:
         """The real path of a typed path when it lies in an allowed folder; ValueError (one message for any
-        refused path, existing or not) otherwise."""
+        refused path, existing or not) otherwise. A path longer than the system opens is refused first, without
+        echoing it (a 100,000-character path would otherwise fill the page)."""
+        if len(text) > MAX_PATH_CHARS:
+            raise ValueError(f"This path is {len(text):,} characters long; a path on this server has at most "
+                             f"{MAX_PATH_CHARS:,}. Type the path of a file in an allowed folder, or upload the file.")
         try:
             typed = Path(text.strip()).expanduser()
             real = (typed if typed.is_absolute() else self.inbox / typed).resolve()

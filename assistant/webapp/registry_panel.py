@@ -16,6 +16,7 @@ import gradio as gr
 from assistant.views.markdown import md as md_text
 from assistant.views.names import drafted_labels, registry_names
 from assistant.views.registry import effect_text
+from assistant.webapp.components import markdown
 from assistant.webapp.state import Explorer
 from assistant.workspace.registry import ACTION_KINDS, STATUSES, ActionRow, Registry, RegistryConflict
 from assistant.workspace.registry_sync import split_theme, sync_run
@@ -24,7 +25,10 @@ from assistant.workspace.theme_status import weekly_shares
 from clustering.effect import action_effect
 
 NOT_LINKED = "_This theme is not in the theme registry._"
+NOT_SYNCED = "_The theme registry has not seen this run yet, and this workspace is read-only: nothing to show._"
 PICK_FIRST = "**Pick a theme of the registry first.**"
+NO_VERSION = ("❌ **Not {verb}: this page has not shown the state of the theme it would change.** A change is based on "
+              "the version on screen, so that nobody's newer change is overwritten. Open the theme again and retry.")
 
 
 @dataclass
@@ -47,6 +51,8 @@ def registry_view(explorer: Explorer, run_id: str, run_theme_id: str) -> Registr
     registry = Registry(explorer.workspace.store_path)
     run_dir = explorer.workspace.run_dir(run_id)
     if not registry.synced(run_id):
+        if explorer.read_only:
+            return RegistryView(NOT_SYNCED)
         sync_run(registry, *load_run(run_dir))
     links = registry.links(run_id)
     link = next((k for k in links if k.run_theme_id == run_theme_id), None)
@@ -115,7 +121,7 @@ class RegistryPanel:
 def build() -> RegistryPanel:
     with gr.Accordion("Theme registry: name, known status, owner, actions, merge and split", open=True,
                       elem_id="registry-panel"):
-        info = gr.Markdown(elem_id="registry-info")
+        info = markdown(elem_id="registry-info")
         with gr.Row():
             name = gr.Textbox(label="Your name for the theme", placeholder="shown in place of the drafted label",
                               scale=3, elem_id="registry-name")
@@ -138,7 +144,7 @@ def build() -> RegistryPanel:
             with gr.Column(scale=2, min_width=200):
                 merge = gr.Button("Merge", elem_id="registry-merge")
                 split = gr.Button("Split into this run's themes in it", elem_id="registry-split")
-        message = gr.Markdown(elem_id="registry-message")
+        message = markdown(elem_id="registry-message")
     return RegistryPanel(info, name, known, status, owner, who, save, action_kind, action_date, action_text,
                          add_action, merge_into, merge, split, message, gr.State(None), gr.State(None), gr.State({}))
 
@@ -154,10 +160,12 @@ def save(explorer: Explorer, theme_id, version, name, known, status, owner, who)
     """Rename and mark, based on the version shown; the message to show (a conflict names the newer state)."""
     if not theme_id:
         return PICK_FIRST
+    if version in (None, ""):
+        return NO_VERSION.format(verb="saved")
     registry = Registry(explorer.workspace.store_path)
     try:
         current = registry.get(theme_id)
-        based_on = current.version if version is None else int(version)
+        based_on = int(version)
         if (name or "").strip() != (current.name or ""):
             based_on = registry.rename(theme_id, name or "", who, based_on=based_on).version
         marks = (bool(known), status or "new", (owner or "").strip())
@@ -190,11 +198,12 @@ def merge(explorer: Explorer, theme_id, version, target, versions, who) -> str:
         return PICK_FIRST
     if not target:
         return "**Pick the theme to merge this one into.**"
+    shown = (versions or {}).get(target)
+    if version in (None, "") or shown is None:  # the page offered no such target, or showed neither theme
+        return NO_VERSION.format(verb="merged")
     registry = Registry(explorer.workspace.store_path)
     try:
-        shown = (versions or {}).get(target)
-        based_on = (registry.get(target).version if shown is None else int(shown),
-                    registry.get(theme_id).version if version is None else int(version))
+        based_on = (int(shown), int(version))
         kept = registry.merge(target, theme_id, who, based_on)
     except RegistryConflict as exc:
         return conflict_text("merged", exc)
@@ -208,10 +217,12 @@ def split(explorer: Explorer, run_id, theme_id, version, who) -> str:
     """Split the page's theme into the themes of the page's run linked to it (`themes split --run RUN`)."""
     if not theme_id or not run_id:
         return PICK_FIRST
+    if version in (None, ""):
+        return NO_VERSION.format(verb="split")
     try:
         data = explorer.open(run_id)
         children = split_theme(Registry(explorer.workspace.store_path), theme_id, data.run, data.cases, who,
-                               None if version is None else int(version))
+                               int(version))
     except RegistryConflict as exc:
         return conflict_text("split", exc)
     except (ValueError, KeyError, FileNotFoundError) as exc:
@@ -246,9 +257,10 @@ def wire(panel: RegistryPanel, explorer: Explorer, run_state: gr.State, pick: gr
     outputs = [panel.message, *panel.outputs]
     return [
         panel.save.click(on_save, [run_state, pick, panel.theme_id, panel.version, panel.name, panel.known,
-                                   panel.status, panel.owner, panel.who], outputs),
+                                   panel.status, panel.owner, panel.who], outputs, api_name="registry_save"),
         panel.add_action.click(on_add, [run_state, pick, panel.theme_id, panel.action_kind, panel.action_date,
-                                        panel.action_text, panel.who], outputs),
+                                        panel.action_text, panel.who], outputs, api_name="registry_add_action"),
         panel.merge.click(on_merge, [run_state, pick, panel.theme_id, panel.version, panel.merge_into,
-                                     panel.versions, panel.who], outputs),
-        panel.split.click(on_split, [run_state, pick, panel.theme_id, panel.version, panel.who], outputs)]
+                                     panel.versions, panel.who], outputs, api_name="registry_merge"),
+        panel.split.click(on_split, [run_state, pick, panel.theme_id, panel.version, panel.who], outputs,
+                          api_name="registry_split")]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from assistant.drafting.models import KINDS, cited_ids
 from assistant.views.drafts import draft_body_md, headline, source_label
+from assistant.views.markdown import md
 from assistant.workspace.store import DraftRow
 
 ALL = "All"  # a review filter that keeps every value
@@ -31,14 +32,14 @@ def theme_title(theme_id: str, name: str | None) -> str:
 
 def draft_header_md(row: DraftRow, name: str | None = None) -> str:
     """Which draft (of which theme, by its name), its status and who wrote it (offline drafter or which LLM)."""
-    reviewer = f" by **{row.reviewer}**" if row.reviewer else ""
-    lines = [f"### Draft #{row.draft_id}: {kind_title(row.kind)} of theme {md_text(theme_title(row.theme_id, name))}",
+    reviewer = f" by **{md(row.reviewer)}**" if row.reviewer else ""
+    lines = [f"### Draft #{row.draft_id}: {md(kind_title(row.kind))} of theme {md(theme_title(row.theme_id, name))}",
              "",
-             f"Status **{row.status}**{reviewer} · updated {row.updated_at} · run {row.run_id}", "",
-             f"{source_label(row)} · prompt {row.prompt_name} v{row.prompt_version}"
+             f"Status **{md(row.status)}**{reviewer} · updated {md(row.updated_at)} · run {md(row.run_id)}", "",
+             f"{md(source_label(row))} · prompt {md(row.prompt_name)} v{row.prompt_version}"
              + (f" · reused from draft #{row.reused_from}" if row.reused_from else "")]
     if row.flags:
-        lines += ["", "**Flags**", *(f"- {f}" for f in row.flags)]
+        lines += ["", "**Flags**", *(f"- {md(f)}" for f in row.flags)]
     return "\n".join(lines)
 
 
@@ -53,9 +54,9 @@ def theme_drafts_md(rows: list[DraftRow]) -> str:
             continue
         r = of_kind[0]
         more = f" ({len(of_kind) - 1} older)" if len(of_kind) > 1 else ""
-        reviewer = f" by {r.reviewer}" if r.reviewer else ""
-        parts.append(f"**{KIND_HEADINGS[kind]}** #{r.draft_id}{more} · status **{r.status}**{reviewer} · "
-                     f"{source_label(r)}\n\n{draft_body_md(r)}")
+        reviewer = f" by {md(r.reviewer)}" if r.reviewer else ""
+        parts.append(f"**{KIND_HEADINGS[kind]}** #{r.draft_id}{more} · status **{md(r.status)}**{reviewer} · "
+                     f"{md(source_label(r))}\n\n{draft_body_md(r)}")
     return "\n\n---\n\n".join(parts)
 
 
@@ -83,20 +84,14 @@ def cited_cases_md(frame: pd.DataFrame) -> str:
         return "_The draft cites no case._"
     cards = []
     for rec in frame.to_dict("records"):
-        facts = " · ".join(str(rec[c]) for c in ("error_type", "policy", "locale") if rec.get(c))
-        card = f"**{rec['case_id']}**" + (f" · {facts}" if facts else "")
+        facts = " · ".join(md(rec[c]) for c in ("error_type", "policy", "locale") if rec.get(c))
+        card = f"**{md(rec['case_id'])}**" + (f" · {facts}" if facts else "")
         if rec.get("reviewer_note"):
-            card += f"\n\nNote: {md_text(rec['reviewer_note'])}"
+            card += f"\n\nNote: {md(rec['reviewer_note'])}"
         if rec.get("ad_text"):
-            card += f"\n\nAd: _{md_text(rec['ad_text'])}_"
+            card += f"\n\nAd: _{md(rec['ad_text'])}_"
         cards.append(card)
     return "\n\n---\n\n".join(cards)
-
-
-def md_text(text: str) -> str:
-    """Text shown inside Markdown as written (no accidental emphasis, headings or HTML)."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_") \
-        .replace("<", "&lt;").replace("#", "\\#")
 
 
 def history_md(history: list[dict]) -> str:
@@ -105,8 +100,9 @@ def history_md(history: list[dict]) -> str:
         return "_No history._"
     lines = []
     for h in history:
-        comment = f": “{md_text(h['comment'])}”" if h.get("comment") else ""
-        lines.append(f"- {h['at'].replace('T', ' ')} · **{h['actor']}** {h['action']} → {h['status']}{comment}")
+        comment = f": “{md(h['comment'])}”" if h.get("comment") else ""
+        lines.append(f"- {md(h['at'].replace('T', ' '))} · **{md(h['actor'])}** {md(h['action'])} → "
+                     f"{md(h['status'])}{comment}")
     return "\n".join(lines)
 
 

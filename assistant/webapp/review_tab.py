@@ -12,7 +12,9 @@ import gradio as gr
 from assistant.config import LLMSettings
 from assistant.drafting.models import KINDS
 from assistant.views.drafts import draft_body_md, draft_json
+from assistant.views.markdown import md
 from assistant.views.names import names_of_drafts
+from assistant.webapp.components import data_table, markdown
 from assistant.webapp.drafters import backend_choices, fresh_draft
 from assistant.webapp.review_display import (
     ALL,
@@ -35,6 +37,9 @@ from assistant.workspace.store import STATUSES, DraftConflict, DraftRow
 
 QUEUE_WIDTHS = ["4%", "5%", "18%", "12%", "6%", "7%", "10%", "8%", "5%", "25%"]
 VERBS = {"edit": "saved as edited", "accept": "accepted", "reject": "rejected"}
+NO_VERSION = ("❌ **Not saved: this page has not shown the draft it would change.** A change is based on the version "
+              "of the draft on screen, so that nobody's newer edit is overwritten. Pick the draft (or reload the page) "
+              "and try again.")
 
 
 @dataclass
@@ -84,13 +89,13 @@ def build(llm: LLMSettings) -> ReviewTab:
             policy = gr.Dropdown([ALL], value=ALL, label="Policy", interactive=True, elem_id="f-policy")
             theme = gr.Dropdown([ALL], value=ALL, label="Theme", interactive=True, elem_id="f-theme")
             all_runs = gr.Checkbox(label="All runs", value=False)
-        queue = gr.Dataframe(interactive=False, wrap=True, max_height=320, elem_id="queue-table",
+        queue = data_table(interactive=False, wrap=True, max_height=320, elem_id="queue-table",
                              column_widths=QUEUE_WIDTHS)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 pick = gr.Dropdown(label="Draft", choices=[], interactive=True, elem_id="draft-pick")
-                header = gr.Markdown(elem_id="draft-header")
-                view = gr.Markdown(elem_id="draft-view")
+                header = markdown(elem_id="draft-header")
+                view = markdown(elem_id="draft-view")
                 text = gr.Textbox(label="Edit the draft (JSON; validated when saved)", lines=14, max_lines=40,
                                   elem_id="draft-json")
                 with gr.Row():
@@ -104,12 +109,12 @@ def build(llm: LLMSettings) -> ReviewTab:
                     note, choices = backend_choices(llm)
                     backend = gr.Radio(choices, value=choices[0], label="Drafter", info=note, scale=3)
                     fresh_btn = gr.Button("Fresh draft", elem_id="fresh-btn", scale=1)
-                message = gr.Markdown(elem_id="review-message")
+                message = markdown(elem_id="review-message")
             with gr.Column(scale=2):
-                gr.Markdown("#### Cases the draft cites")
-                cited = gr.Markdown(elem_id="cited-cases", max_height=640)
-                gr.Markdown("#### History")
-                history = gr.Markdown(elem_id="draft-history")
+                markdown("#### Cases the draft cites")
+                cited = markdown(elem_id="cited-cases", max_height=640)
+                markdown("#### History")
+                history = markdown(elem_id="draft-history")
     return ReviewTab(status, kind, policy, theme, all_runs, queue, pick, header, view, text, reviewer, comment,
                      save_btn, accept_btn, reject_btn, backend, fresh_btn, message, cited, history, gr.State())
 
@@ -163,7 +168,7 @@ def draft_values(tab: ReviewTab, explorer: Explorer, draft_id) -> dict:
     try:
         row = explorer.store.get(int(draft_id))
     except KeyError as exc:
-        return {tab.header: f"**{exc}**", **blank}
+        return {tab.header: f"**{md(exc)}**", **blank}
     try:
         cases = explorer.open(row.run_id).cases
     except FileNotFoundError:
@@ -192,10 +197,12 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         refused (the newer one is shown), never overwritten. Every change is stored at once."""
         if draft_id in (None, ""):
             return {tab.message: "**Pick a draft first.**"}
+        if version in (None, ""):  # a session that never showed the draft: nothing to base a change on
+            return {tab.message: NO_VERSION}
         draft_id, name = int(draft_id), (name or "").strip()
         try:
             row = explorer.store.get(draft_id)
-            based_on = row.version if version is None else int(version)
+            based_on = int(version)
             if action in ("edit", "accept") and (text or "").strip():
                 content = parse_content(text)
                 if action == "edit" or content != (row.content.model_dump() if row.content else None):
@@ -206,12 +213,12 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
             elif action == "reject":
                 row = explorer.store.reject(draft_id, name, note or None, based_on=based_on)
         except DraftConflict as exc:
-            return {tab.message: f"❌ **Not saved: someone changed this draft since you opened it.** {exc} "
+            return {tab.message: f"❌ **Not saved: someone changed this draft since you opened it.** {md(exc)} "
                                  "The page now shows the newer version; review it and try again.",
                     **draft_values(tab, explorer, draft_id)}
         except (ValueError, KeyError) as exc:
-            return {tab.message: f"❌ **Not saved:** {exc}"}
-        message = f"✅ Draft #{row.draft_id} {VERBS[action]} by {row.reviewer}; stored in the workspace."
+            return {tab.message: f"❌ **Not saved:** {md(exc)}"}
+        message = f"✅ Draft #{row.draft_id} {VERBS[action]} by {md(row.reviewer)}; stored in the workspace."
         return {tab.message: message, **draft_values(tab, explorer, row.draft_id),
                 **queue_values(tab, explorer, *filters, selected=row.draft_id, keep=True)}
 
@@ -220,26 +227,29 @@ def wire(tab: ReviewTab, explorer: Explorer, llm: LLMSettings, run_state: gr.Sta
         filters = (run_id, all_runs, status, kind, policy, theme)
         if draft_id in (None, ""):
             return {tab.message: "**Pick a draft first: a fresh draft is of the same theme and kind.**"}
+        if explorer.read_only:
+            return {tab.message: "❌ **No fresh draft: this workspace is read-only** (a draft could not be saved)."}
         row = explorer.store.get(int(draft_id))
         progress(0.1, desc=f"Drafting a fresh {kind_title(row.kind)} of {row.theme_id}")
         try:
             outcome = fresh_draft(explorer, row, backend_choice, llm)
         except (ValueError, KeyError, FileNotFoundError) as exc:
-            return {tab.message: f"❌ **No fresh draft:** {exc}"}
+            return {tab.message: f"❌ **No fresh draft:** {md(exc)}"}
         if outcome.outcome == "failed":
-            message = f"⚠️ Draft #{outcome.draft_id} failed: {outcome.error} (stored with status failed)"
+            message = f"⚠️ Draft #{outcome.draft_id} failed: {md(outcome.error)} (stored with status failed)"
         else:
             message = f"✅ Fresh draft #{outcome.draft_id} of {row.theme_id} ({row.kind}) created."
         return {tab.message: message, **queue_values(tab, explorer, *filters, selected=outcome.draft_id, keep=True)}
 
     for control in tab.filters:
-        control.input(show_queue, inputs, tab.queue_outputs).then(show_draft, [tab.pick], tab.draft_outputs)
+        control.input(show_queue, inputs, tab.queue_outputs, api_name="review_queue" if control is tab.status else None
+                      ).then(show_draft, [tab.pick], tab.draft_outputs)
     tab.queue.select(pick_queue_row, None, [tab.pick]).then(show_draft, [tab.pick], tab.draft_outputs)
-    tab.pick.input(show_draft, [tab.pick], tab.draft_outputs)
+    tab.pick.input(show_draft, [tab.pick], tab.draft_outputs, api_name="review_show_draft")
     for button, action in ((tab.save_btn, "edit"), (tab.accept_btn, "accept"), (tab.reject_btn, "reject")):
         button.click(lambda *a, _action=action: act(_action, *a),
                      [tab.pick, tab.text, tab.reviewer, tab.comment, tab.version, *inputs],
-                     [tab.message, *tab.draft_outputs, *tab.queue_outputs])
+                     [tab.message, *tab.draft_outputs, *tab.queue_outputs], api_name=f"review_{action}")
     tab.fresh_btn.click(fresh, [tab.pick, tab.backend, *inputs], [tab.message, *tab.queue_outputs],
                         concurrency_limit=1).then(show_draft, [tab.pick], tab.draft_outputs)
     return refresh

@@ -9,6 +9,8 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.config import Settings
+from assistant.views.markdown import md
+from assistant.webapp.components import markdown
 from assistant.webapp.display import load_error_text, parse_column_map, run_title_md
 from assistant.webapp.drafters import draft_run
 from assistant.webapp.paths import INBOX, AllowedFiles
@@ -18,6 +20,8 @@ from clustering.problems import LoadError, format_problems
 
 UPLOAD_TYPES = [".csv", ".tsv", ".jsonl", ".ndjson", ".gz", ".parquet"]
 NO_RUNS = "_No runs in the workspace yet: upload a file and start a run._"
+READ_ONLY = ("This workspace is read-only: a run cannot be saved in it. Validate works; start the app on a writable "
+             "workspace to run.")
 
 
 @dataclass
@@ -46,7 +50,7 @@ def build(max_file_size: str | int | None) -> RunTab:
         with gr.Row(), gr.Column(scale=3):
             picker = gr.Dropdown(label="Open a run in the workspace (no recomputation)", choices=[], interactive=True,
                                  elem_id="run-picker")
-            info = gr.Markdown(elem_id="run-info")
+            info = markdown(elem_id="run-info")
         with gr.Row():
             with gr.Column(scale=2):
                 limit = f"; up to {max_file_size}" if max_file_size else ""
@@ -64,7 +68,7 @@ def build(max_file_size: str | int | None) -> RunTab:
         with gr.Row():
             validate_btn = gr.Button("Validate", elem_id="validate-btn")
             run_btn = gr.Button("Start run", variant="primary", elem_id="run-btn")
-        status = gr.Markdown(elem_id="load-status")
+        status = markdown(elem_id="load-status")
         details = gr.Textbox(label="Problems and warnings (file:row:field: message)", lines=8, max_lines=30,
                              interactive=False, elem_id="load-details")
     return RunTab(picker, info, upload, path_box, lenient, column_map, week, draft_after, validate_btn, run_btn,
@@ -94,7 +98,7 @@ def load_settings_of(lenient: bool, mapping_text: str | None, settings: Settings
     """How the app loads a file: the messages name file, row, field and the kind of problem, never a cell value
     or a column name (the person in the browser may not be allowed to read the file)."""
     return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient), echo_values=False,
-                        max_input_bytes=settings.ui.max_input_bytes)
+                        max_input_bytes=settings.ui.input_limit)
 
 
 def validate(upload_path: str | None, path_text: str | None, lenient: bool, mapping_text: str | None,
@@ -114,7 +118,7 @@ def validate(upload_path: str | None, path_text: str | None, lenient: bool, mapp
     except MemoryError:
         return "❌ **The file is too large to load in this server's memory.**", ""
     except ValueError as exc:
-        return f"❌ **{exc}**", ""
+        return f"❌ **{md(exc)}**", ""
     summary = load_summary(result)
     if shown:
         summary = summary.replace(str(path), shown)
@@ -142,6 +146,8 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
                   progress=gr.Progress(track_tqdm=True)):  # noqa: B008
         from assistant.analysis import analyse
 
+        if explorer.read_only:
+            return {tab.status: f"❌ **{READ_ONLY}**", tab.details: ""}
         path = shown = None
         try:
             path, shown = file_and_name(upload_path, path_text, allowed)
@@ -155,18 +161,18 @@ def wire(tab: RunTab, explorer: Explorer, settings: Settings, open_run: Callable
         except MemoryError:
             return {tab.status: "❌ **The file is too large to analyse in this server's memory.**", tab.details: ""}
         except (ValueError, OSError) as exc:
-            return {tab.status: f"❌ **{exc}**", tab.details: ""}
+            return {tab.status: f"❌ **{md(exc)}**", tab.details: ""}
         note = ""
         if draft_too:
             progress(0.85, desc="Drafting labels, RCA narratives and policy clarifications")
             note = draft_run(explorer, run_dir, settings.llm)
         progress(1.0, desc="Done")
         return {tab.status: f"✅ **Run {run.run_id} saved**: {len(run.themes)} themes, {run.unthemed:,} unthemed. "
-                            f"{note}",
+                            f"{md(note)}",
                 tab.details: "", **open_run(run.run_id)}
 
     inputs = tab.file_inputs
-    tab.validate_btn.click(validate_file, inputs, [tab.status, tab.details])
+    tab.validate_btn.click(validate_file, inputs, [tab.status, tab.details], api_name="validate")
     tab.upload.upload(validate_file, inputs, [tab.status, tab.details])
     return tab.run_btn.click(start_run, [*inputs, tab.week, tab.draft_after], [tab.status, tab.details, *run_outputs],
                              concurrency_limit=1)

@@ -74,6 +74,9 @@ def launch(workspace: str | Path = DEFAULT_WORKSPACE, host: str | None = None, p
                          f"cases and change drafts. Give --auth-file FILE (lines of user:password) or set "
                          f"{AUTH_ENV}=user:password, or listen on 127.0.0.1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # uvicorn believes X-Forwarded-For from these addresses only (its default, 127.0.0.1, would let anything on this
+    # machine, or a proxy that passes the header on, pick the client address the login limit counts)
+    os.environ["FORWARDED_ALLOW_IPS"] = ",".join(ui.trusted_proxies)
     app = build_app(workspace, settings)
     app.queue(default_concurrency_limit=ui.concurrency)
     app.launch(server_name=ui.host, server_port=ui.port, auth=auth, prevent_thread_lock=not block, quiet=quiet,

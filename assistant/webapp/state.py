@@ -123,6 +123,11 @@ class Explorer:
                 self._runs.popitem(last=False)
         return data
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the workspace can only be read: browsing works, every change is refused with a message."""
+        return self.store.read_only
+
     def latest(self) -> str | None:
         """The run opened first: the newest one with drafts (what people review), else the newest."""
         ids = self.run_ids()
@@ -137,6 +142,6 @@ class Explorer:
         """The name each theme of a run is shown by (`assistant.views.names`: the analyst's registry name, else the
         drafted label); runs the registry has not seen yet are synced first, oldest first."""
         registry = self.registry
-        if not registry.synced(run_id):
+        if not registry.synced(run_id) and not self.read_only:  # read-only: the names the registry has
             sync_saved_runs(self.workspace, registry)
         return theme_names(self.workspace.store_path, run_id)

@@ -12,8 +12,10 @@ import gradio as gr
 import pandas as pd
 import plotly.graph_objects as go
 
+from assistant.views.markdown import md
 from assistant.webapp import registry_panel
 from assistant.webapp.charts import trend_figure
+from assistant.webapp.components import data_table, markdown
 from assistant.webapp.display import (
     cases_count_md,
     cases_display,
@@ -127,28 +129,28 @@ def build() -> ThemePage:
                             elem_classes=["theme-list"])
             to_review_btn = gr.Button("Review this theme's drafts", size="sm", elem_id="to-review-btn")
         with gr.Column(scale=6):
-            header = gr.Markdown(elem_id="theme-header")
+            header = markdown(elem_id="theme-header")
             registry = registry_panel.build()
-            keywords = gr.Markdown(elem_id="theme-keywords")
+            keywords = markdown(elem_id="theme-keywords")
             with gr.Row():
                 with gr.Column(scale=2):
                     trend = gr.Plot(label="Weekly trend", elem_id="trend-plot")
-                    inconsistent = gr.Markdown()
+                    inconsistent = markdown()
                 with gr.Column(scale=3):
-                    facets = gr.Dataframe(label="Facets (lift = how much more common than among all misjudged "
+                    facets = data_table(label="Facets (lift = how much more common than among all misjudged "
                                                 "cases)", interactive=False, max_height=330, elem_id="facets-table",
                                           column_widths=THEME_FACET_WIDTHS)
-            representatives = gr.Dataframe(label="Representative cases", interactive=False, wrap=True,
+            representatives = data_table(label="Representative cases", interactive=False, wrap=True,
                                            elem_id="reps-table", column_widths=REPS_WIDTHS)
             with gr.Row():
                 search = gr.Textbox(label="Search the theme's cases (Enter)", placeholder="case id, words of a note "
                                     "or ad, policy, locale, moderator...", scale=4, elem_id="case-search")
                 csv_btn = gr.DownloadButton("Download CSV", scale=1, elem_id="csv-download")
-            count = gr.Markdown(elem_id="case-count")
-            cases = gr.Dataframe(interactive=False, wrap=True, max_height=520, max_chars=240, elem_id="cases-table",
+            count = markdown(elem_id="case-count")
+            cases = data_table(interactive=False, wrap=True, max_height=520, max_chars=240, elem_id="cases-table",
                                  column_widths=CASES_WIDTHS)
-            gr.Markdown("#### Drafts of this theme")
-            drafts = gr.Markdown(elem_id="theme-drafts")
+            markdown("#### Drafts of this theme")
+            drafts = markdown(elem_id="theme-drafts")
     return ThemePage(pick, to_review_btn, header, keywords, trend, inconsistent, facets, representatives, search,
                      csv_btn, count, cases, drafts, registry)
 
@@ -177,7 +179,7 @@ def show(page: ThemePage, explorer: Explorer, run_id: str | None, theme_id: str 
     try:
         v = theme_view(explorer, run_id, theme_id)
     except (KeyError, FileNotFoundError, ValueError) as exc:
-        return {page.header: f"**Cannot show theme {theme_id}:** {exc}"}
+        return {page.header: f"**Cannot show theme {md(theme_id)}:** {md(exc)}"}
     return {page.header: v.header, page.keywords: v.keywords, page.facets: v.facets, page.trend: v.trend,
             page.representatives: v.representatives, page.inconsistent: v.inconsistent, page.drafts: v.drafts,
             page.search: "", **_cases_values(page, v.cases, v.count, v.csv),

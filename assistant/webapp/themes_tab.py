@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import gradio as gr
 import pandas as pd
 
+from assistant.webapp.components import data_table, markdown
 from assistant.webapp.display import facet_frame, metrics_frame, metrics_summary_md, run_title_md, themes_frame
 from assistant.webapp.families import family_choices, family_frame, treemap_figure
 from assistant.webapp.state import Explorer, RunData
@@ -35,27 +36,27 @@ class ThemesTab:
 
 def build() -> ThemesTab:
     with gr.Tab("Themes", id="themes"):
-        title = gr.Markdown(elem_id="run-title")
+        title = markdown(elem_id="run-title")
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=420):
-                gr.Markdown("#### Quality metrics")
-                metrics_md = gr.Markdown()
-                metrics = gr.Dataframe(interactive=False, wrap=True, elem_id="metrics-table",
+                markdown("#### Quality metrics")
+                metrics_md = markdown()
+                metrics = data_table(interactive=False, wrap=True, elem_id="metrics-table",
                                        column_widths=METRICS_WIDTHS)
             with gr.Column(scale=3):
                 map_plot = gr.Plot(label="Map of the misjudged cases", elem_id="theme-map")
-        gr.Markdown("#### Ranked themes\nImpact: percentage points each rate would gain if the theme's cases had been "
+        markdown("#### Ranked themes\nImpact: percentage points each rate would gain if the theme's cases had been "
                     "decided right. Click a row to open the theme.")
-        table = gr.Dataframe(interactive=False, wrap=True, elem_id="themes-table", max_height=620,
+        table = data_table(interactive=False, wrap=True, elem_id="themes-table", max_height=620,
                              column_widths=THEME_TABLE_WIDTHS)
-        gr.Markdown("#### Parent themes\nThemes close to each other, grouped; a theme in no group stands alone. "
+        markdown("#### Parent themes\nThemes close to each other, grouped; a theme in no group stands alone. "
                     "Click a group to see its themes (the path above the chart goes back), or pick it below.")
         tree = gr.Plot(label="Themes under their parent themes", elem_id="theme-tree")
         family_pick = gr.Dropdown(label="Parent theme", choices=[], interactive=True, elem_id="family-pick")
-        family = gr.Dataframe(interactive=False, wrap=True, elem_id="family-table")
-        gr.Markdown("#### Metrics by facet")
+        family = data_table(interactive=False, wrap=True, elem_id="family-table")
+        markdown("#### Metrics by facet")
         facet_pick = gr.Dropdown(label="Broken down by", choices=[], interactive=True, elem_id="facet-pick")
-        facets = gr.Dataframe(interactive=False, wrap=True, max_height=420, elem_id="facet-table",
+        facets = data_table(interactive=False, wrap=True, max_height=420, elem_id="facet-table",
                               column_widths=FACET_WIDTHS)
     return ThemesTab(title, metrics_md, metrics, map_plot, table, facet_pick, facets, tree, family_pick, family)
 

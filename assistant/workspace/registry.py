@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS, check_length
 from assistant.workspace import sqlite
 from assistant.workspace.store import now
 from clustering.known import KnownTheme, Spread
+from clustering.printable import printable
 
 STATUSES = ("new", "investigating", "action taken", "fixed", "monitoring", "won't fix")
 ACTION_KINDS = ("policy clarification", "model retrained", "moderator training", "other")
@@ -134,8 +137,8 @@ class RegistryConflict(ValueError):
     def __init__(self, current: RegistryTheme, based_on: int):
         self.current, self.based_on = current, based_on
         super().__init__(f"theme {current.theme_id} changed since version {based_on}: it is now version "
-                         f"{current.version} (name {current.display_name!r}, known {current.known}, status "
-                         f"{current.status or '-'}, owner {current.owner or '-'}, {current.state}). "
+                         f"{current.version} (name '{printable(current.display_name)}', known {current.known}, "
+                         f"status {current.status or '-'}, owner {printable(current.owner or '-')}, {current.state}). "
                          "Nothing was changed.")
 
 
@@ -184,7 +187,9 @@ class Registry:
         return theme_row(row)
 
     def history(self, theme_id: str) -> list[dict]:
+        """A theme's history rows, oldest first; KeyError for a theme the registry does not have."""
         with self.connect() as db:
+            self.get(theme_id, db)
             rows = db.execute("SELECT * FROM registry_history WHERE theme_id = ? ORDER BY history_id", (theme_id,))
             return [dict(r) | {"detail": json.loads(r["detail_json"])} for r in rows]
 
@@ -247,13 +252,16 @@ class Registry:
         db.execute("INSERT INTO registry_history (theme_id, at, actor, action, detail_json) VALUES (?,?,?,?,?)",
                    (theme_id, now(), actor, action, json.dumps(detail, sort_keys=True)))
 
-    def _update(self, theme_id: str, who: str, based_on: int | None, action: str, changes: dict) -> RegistryTheme:
+    def _update(self, theme_id: str, who: str, based_on: int | None, action: str, changes: dict,
+                also: Callable[[RegistryTheme], dict] | None = None) -> RegistryTheme:
+        """Change the columns in `changes` (and those `also` derives from the theme as it is inside the write)."""
         who = _who(who)
         with self.write() as db:
             current = self.checked(db, theme_id, based_on)
             if current.state != "active":
                 into = f" into {current.merged_into}" if current.merged_into else ""
                 raise ValueError(f"theme {theme_id} is {current.state}{into}: change that one")
+            changes = {**(also(current) if also else {}), **changes}
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE registry_themes SET {sets}, updated_at = ? WHERE theme_id = ?",
                        (*changes.values(), now(), theme_id))
@@ -262,19 +270,35 @@ class Registry:
 
     def rename(self, theme_id: str, name: str, who: str, based_on: int | None = None) -> RegistryTheme:
         """Give a theme the analyst's name (shown in place of its drafted label); an empty name clears it."""
-        return self._update(theme_id, who, based_on, "renamed", {"name": name.strip() or None})
+        name = check_length(name.strip(), "the name", MAX_NAME_CHARS)
+        return self._update(theme_id, who, based_on, "renamed", {"name": name or None})
 
-    def mark(self, theme_id: str, who: str, status: str = "new", owner: str | None = None, known: bool = True,
-             based_on: int | None = None) -> RegistryTheme:
-        """Mark a theme known (or not) with a status and an owner."""
-        if status not in STATUSES:
+    def mark(self, theme_id: str, who: str, status: str | None = None, owner: str | None = None,
+             known: bool | None = True, based_on: int | None = None) -> RegistryTheme:
+        """Mark a theme known (or not), with a status and an owner. Only what is given changes: a status alone
+        keeps the owner, an owner alone keeps the status (None: unchanged; an empty owner clears it). A theme
+        marked known for the first time without a status is `new`."""
+        if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
-        return self._update(theme_id, who, based_on, "marked",
-                            {"known": int(known), "status": status, "owner": (owner or "").strip() or None})
+        changes: dict = {}
+        if known is not None:
+            changes["known"] = int(known)
+        if status is not None:
+            changes["status"] = status
+        if owner is not None:
+            changes["owner"] = check_length(owner.strip(), "the owner", MAX_NAME_CHARS) or None
+        if not changes:
+            raise ValueError("nothing to change: give a status, an owner, or mark the theme known or not known")
+
+        def first_status(current: RegistryTheme) -> dict:
+            return {"status": "new"} if known and current.status is None else {}
+
+        return self._update(theme_id, who, based_on, "marked", changes, first_status)
 
     def merge(self, keep: str, other: str, who: str, based_on: tuple[int, int] | None = None) -> RegistryTheme:
         """Merge `other` into `keep`: keep takes other's centres as aliases (a run theme near either is `keep`),
-        other becomes `merged` and its actions move to keep. based_on: the versions of (keep, other)."""
+        other becomes `merged` and its actions move to keep; keep is known if either was, and takes other's status
+        and owner where it has none. based_on: the versions of (keep, other)."""
         who = _who(who)
         if keep == other:
             raise ValueError("a theme cannot be merged with itself")
@@ -286,8 +310,9 @@ class Registry:
                     raise ValueError(f"theme {theme.theme_id} is {theme.state}; only active themes can be merged")
             aliases = kept.aliases + [gone.centroid] + gone.aliases
             stamp = now()
-            db.execute("UPDATE registry_themes SET aliases_json = ?, known = MAX(known, ?), updated_at = ? "
-                       "WHERE theme_id = ?", (json.dumps(aliases), int(gone.known), stamp, keep))
+            db.execute("UPDATE registry_themes SET aliases_json = ?, known = MAX(known, ?), "
+                       "status = COALESCE(status, ?), owner = COALESCE(owner, ?), updated_at = ? WHERE theme_id = ?",
+                       (json.dumps(aliases), int(gone.known), gone.status, gone.owner, stamp, keep))
             db.execute("UPDATE registry_themes SET state = 'merged', merged_into = ?, updated_at = ? "
                        "WHERE theme_id = ?", (keep, stamp, other))
             db.execute("UPDATE actions SET theme_id = ? WHERE theme_id = ?", (keep, other))
@@ -301,6 +326,12 @@ class Registry:
         if kind not in ACTION_KINDS:
             raise ValueError(f"unknown action kind {kind!r}; one of: {', '.join(ACTION_KINDS)}")
         who = _who(who)
+        text = text.strip()
+        if draft_id is not None and len(text) > MAX_NOTE_CHARS:  # the draft keeps the whole text
+            text = text[:MAX_NOTE_CHARS - 1] + "…"
+        check_length(text, "the action's text", MAX_NOTE_CHARS)
+        if not text:
+            raise ValueError("an action needs a text saying what was done")
         with self.write() as db:
             current = self.get(theme_id, db)
             if current.state == "merged":
@@ -309,8 +340,8 @@ class Registry:
                                                    (draft_id,)).fetchone():
                 return None
             cursor = db.execute("INSERT INTO actions (theme_id, kind, text, date, who, draft_id, created_at) "
-                                "VALUES (?,?,?,?,?,?,?)", (theme_id, kind, text.strip(), date, who, draft_id, now()))
-            self.record(db, theme_id, who, "action", {"kind": kind, "text": text.strip(), "date": date})
+                                "VALUES (?,?,?,?,?,?,?)", (theme_id, kind, text, date, who, draft_id, now()))
+            self.record(db, theme_id, who, "action", {"kind": kind, "text": text, "date": date})
             action_id = int(cursor.lastrowid)
         return next(a for a in self.actions(theme_id) if a.action_id == action_id)
 
@@ -318,4 +349,4 @@ class Registry:
 def _who(who: str) -> str:
     if not who or not who.strip():
         raise ValueError("a name (who made the change) is required")
-    return who.strip()
+    return check_length(who.strip(), "the name of who made the change", MAX_NAME_CHARS)

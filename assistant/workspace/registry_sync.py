@@ -21,7 +21,7 @@ from assistant.workspace.runs import Workspace, load_run, saved_runs
 from assistant.workspace.store import now
 from clustering.known import spread_of
 from clustering.theme_model import Theme, ThemeRun
-from clustering.tracking import lineage, run_threshold, similarity_matrix
+from clustering.tracking import lineage, related_threshold, run_threshold, similarity_matrix
 
 ALIAS = "#"  # an anchor key `K3#0` is the first centre merged into K3
 LABEL_KEYWORDS = 3
@@ -97,7 +97,8 @@ def sync_run(registry: Registry, run: ThemeRun, assignments: pd.DataFrame,
                 anchors[t.theme_id] = t.centroid
                 anchors.update({f"{t.theme_id}{ALIAS}{i}": a for i, a in enumerate(t.aliases)})
         current = {t.theme_id: t.centroid for t in run.themes if t.theme_id not in {k.run_theme_id for k in links}}
-        found = lineage(current, anchors, threshold)
+        related = related_threshold(run.themes, run.settings.hierarchy.spread_factor)
+        found = lineage(current, anchors, threshold, related)
         for item in found.themes:
             theme, spread = by_run[item.current], spreads[item.current]
             sources = _unique(_registry_id(s) for s in item.sources)

@@ -10,13 +10,15 @@
       drafts.sqlite                         drafts, reviews and their history (assistant.workspace.store);
                                             the theme registry (assistant.workspace.registry)
 
-A run folder is written under a temporary name and renamed when complete, so a reader never sees half a run.
+A run folder is written under a temporary name and renamed when complete, so a reader never sees half a run;
+its id is claimed first (`runs/.<run id>.claim`), so analyses running at once never take the same id.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from clustering.theme_model import ThemeRun
 
 DEFAULT_WORKSPACE = Path("workspace")
 THEMES_FILE, CASES_FILE, SUMMARY_FILE, METRICS_FILE = "themes.json", "cases.parquet", "summary.md", "metrics.json"
+CLAIM_SUFFIX = ".claim"  # runs/.<run id>.claim: an id taken by an analysis that has not saved its run yet
 
 
 def file_sha256(path: str | Path) -> str:
@@ -59,26 +62,50 @@ class Workspace:
         return self.root / "drafts.sqlite"
 
     def new_run_id(self, input_sha256: str, now: datetime | None = None) -> str:
-        """`20261125-031500-ab12cd34`: time of the run and the start of the input's hash; unique in the folder."""
+        """`20261125-031500-ab12cd34`: time of the run and the start of the input's hash (`-2`, `-3`, ... after it
+        when taken); unique in the folder. The id is claimed (`runs/.<id>.claim`, made exclusively) until
+        `save_run` has written its folder, so two analyses of one file ending in the same second, in two
+        processes, get two ids and both runs are saved."""
         now = now or datetime.now(timezone.utc)
         base = f"{now:%Y%m%d-%H%M%S}-{input_sha256[:8]}"
-        run_id, n = base, 1
-        while (self.runs / run_id).exists():
+        self.runs.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while True:
+            run_id = base if n == 1 else f"{base}-{n}"
+            if not (self.runs / run_id).exists() and self._claim(run_id):
+                if not (self.runs / run_id).exists():  # saved by another process between the check and the claim
+                    return run_id
+                self._release(run_id)
             n += 1
-            run_id = f"{base}-{n}"
-        return run_id
+
+    def _claim_path(self, run_id: str) -> Path:
+        return self.runs / f".{run_id}{CLAIM_SUFFIX}"
+
+    def _claim(self, run_id: str) -> bool:
+        try:
+            os.close(os.open(self._claim_path(run_id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            return False
+        return True
+
+    def _release(self, run_id: str) -> None:
+        self._claim_path(run_id).unlink(missing_ok=True)
 
     def save_run(self, run: ThemeRun, assignments: pd.DataFrame, summary_md: str,
                  extra_files: dict[str, str] | None = None) -> Path:
-        """Write a run folder atomically (plus any extra text files) and return its path."""
+        """Write a run folder atomically (plus any extra text files) and return its path; the run's id (from
+        `new_run_id`) is released once its folder is there, or the writing failed."""
         final = self.runs / run.run_id
-        if final.exists():
-            raise FileExistsError(f"run {run.run_id} already exists in {self.runs}")
-        with atomic_folder(final) as tmp:
-            assignments.to_parquet(tmp / CASES_FILE, index=False)
-            files = {THEMES_FILE: run.model_dump_json(indent=2), SUMMARY_FILE: summary_md, **(extra_files or {})}
-            for name, text in files.items():
-                (tmp / name).write_text(text, encoding="utf-8")
+        try:
+            if final.exists():
+                raise FileExistsError(f"run {run.run_id} already exists in {self.runs}")
+            with atomic_folder(final) as tmp:
+                assignments.to_parquet(tmp / CASES_FILE, index=False)
+                files = {THEMES_FILE: run.model_dump_json(indent=2), SUMMARY_FILE: summary_md, **(extra_files or {})}
+                for name, text in files.items():
+                    (tmp / name).write_text(text, encoding="utf-8")
+        finally:
+            self._release(run.run_id)
         return final
 
     def run_ids(self) -> list[str]:

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS, check_length
 from assistant.drafting.models import DRAFT_MODELS, Draft, stored_draft
 from assistant.workspace import sqlite
+from clustering.printable import printable
 
 STATUSES = ("draft", "edited", "accepted", "rejected", "failed")
 SELECT_DRAFTS = ("SELECT d.*, (SELECT MAX(h.history_id) FROM draft_history h WHERE h.draft_id = d.draft_id) "
@@ -71,7 +73,7 @@ class DraftConflict(ValueError):
         text = current.content.model_dump_json() if current.content is not None else f"(no content: {current.error})"
         super().__init__(f"draft {current.draft_id} changed since version {based_on}: it is now version "
                          f"{current.version}, {current.status}"
-                         + (f" by {current.reviewer}" if current.reviewer else "")
+                         + (f" by {printable(current.reviewer)}" if current.reviewer else "")
                          + f". Nothing was changed. The newer text: {text}")
 
 
@@ -138,8 +140,12 @@ class DraftStore:
     def __init__(self, path: str | Path):
         """Open (or create) the store; ValueError naming the file when it is not a usable SQLite store."""
         self.path = Path(path)
-        sqlite.create(self.path, SCHEMA, "draft store", "; if the file is damaged, move it aside (drafts are then "
-                      "drafted again) or restore it from a backup")
+        sqlite.create(self.path, SCHEMA, "draft store")
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store can only be read (a read-only workspace): every change is refused (ReadOnlyStore)."""
+        return sqlite.is_read_only(self.path)
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlite.connect(self.path)
@@ -217,6 +223,8 @@ class DraftStore:
                 comment: str | None, based_on: int | None) -> DraftRow:
         if not reviewer or not reviewer.strip():
             raise ValueError("a reviewer name is required")
+        check_length(reviewer.strip(), "the reviewer's name", MAX_NAME_CHARS)
+        check_length(comment, "the comment", MAX_NOTE_CHARS)
         stamp = now()
         with self._write() as db:  # read, check and write in one transaction: no other writer in between
             found = db.execute(f"{SELECT_DRAFTS} WHERE d.draft_id = ?", (draft_id,)).fetchone()

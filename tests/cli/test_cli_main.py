@@ -49,5 +49,6 @@ def test_user_errors_exit_2_with_one_line_and_no_traceback(argv, message, tmp_pa
 
 
 def test_an_unknown_draft_is_named_without_quotes(tmp_path, capsys):
+    (tmp_path / "ws").mkdir()  # an existing workspace (a missing one is refused as such)
     assert main(["drafts", "show", "99999", "--workspace", str(tmp_path / "ws")]) == EXIT_BAD_INPUT
     assert capsys.readouterr().err == "error: no draft 99999\n"

@@ -104,3 +104,105 @@ def test_an_accepted_policy_clarification_is_an_action_on_its_theme(workspace, c
     actions = registry.actions(theme_id)
     assert [(a.kind, a.who, a.draft_id) for a in actions] == [("policy clarification", "ana", policy.draft_id)]
     assert policy.content.policy in actions[0].text
+
+
+def test_mark_changes_only_what_it_is_given(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--status", "investigating", "--owner", "Policy EU",
+                       "--who", "ana", *ws)
+    assert code == 0 and "known, investigating, owner Policy EU" in out
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--status", "fixed", "--who", "ana", *ws)
+    assert code == 0 and "known, fixed, owner Policy EU" in out  # the owner is kept
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--owner", "Trust team", "--who", "bo", *ws)
+    assert code == 0 and "known, fixed, owner Trust team" in out  # the status is kept, not reset to new
+    theme = Registry(workspace.store_path).get("K1")
+    assert (theme.known, theme.status, theme.owner) == (True, "fixed", "Trust team")
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--unknown", "--who", "bo", *ws)
+    assert code == 0 and "not known" in out
+    theme = Registry(workspace.store_path).get("K1")
+    assert (theme.known, theme.status, theme.owner) == (False, "fixed", "Trust team")
+    code, out, _ = cli(capsys, "themes", "mark", "K1", "--owner", "", "--who", "bo", *ws)
+    assert code == 0 and "known, fixed, owner -" in out  # an empty owner clears it, and marks it known again
+    # the history records what each mark changed, and only that
+    details = [h["detail"] for h in Registry(workspace.store_path).history("K1") if h["action"] == "marked"]
+    assert details == [{"known": 1, "owner": "Policy EU", "status": "investigating"}, {"known": 1, "status": "fixed"},
+                       {"known": 1, "owner": "Trust team"}, {"known": 0}, {"known": 1, "owner": None}]
+    # a theme marked known for the first time with no status is new
+    code, out, _ = cli(capsys, "themes", "mark", "K2", "--owner", "bo", "--who", "bo", *ws)
+    assert code == 0 and "known, new, owner bo" in out
+
+
+def test_a_merge_keeps_the_status_and_owner_of_the_theme_merged_in(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    cli(capsys, "themes", "mark", "K2", "--status", "investigating", "--owner", "Policy EU", "--who", "ana", *ws)
+    code, out, _ = cli(capsys, "themes", "merge", "K1", "K2", "--who", "ana", *ws)
+    assert code == 0 and "known, investigating, owner Policy EU" in out
+    cli(capsys, "themes", "mark", "K3", "--status", "fixed", "--owner", "bo", "--who", "ana", *ws)
+    code, out, _ = cli(capsys, "themes", "merge", "K1", "K3", "--who", "ana", *ws)
+    assert "known, investigating, owner Policy EU" in out  # keep's own status and owner win
+
+
+def test_history_of_an_unknown_theme_is_refused(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, out, err = cli(capsys, "themes", "history", "K999", *ws)
+    assert code == 2 and out == "" and "no registry theme K999" in err
+
+
+def test_names_and_notes_have_a_limit_and_a_megabyte_is_refused(workspace, capsys):
+    from assistant.config import MAX_NAME_CHARS, MAX_NOTE_CHARS
+
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    draft = next(r for r in DraftStore(workspace.store_path).list(kind="label") if r.content is not None)
+    megabyte = "x" * 1_000_000
+    too_long = [
+        (["themes", "rename", "K1", megabyte, "--who", "ana"], "the name is 1,000,000 characters long"),
+        (["themes", "rename", "K1", "n" * (MAX_NAME_CHARS + 1), "--who", "ana"], f"at most {MAX_NAME_CHARS}"),
+        (["themes", "rename", "K1", "Beer", "--who", megabyte], "the name of who made the change"),
+        (["themes", "mark", "K1", "--owner", megabyte, "--who", "ana"], "the owner is 1,000,000"),
+        (["themes", "action", "K1", "--kind", "other", "--text", "t" * (MAX_NOTE_CHARS + 1), "--who", "ana"],
+         f"at most {MAX_NOTE_CHARS:,}"),
+        (["drafts", "accept", str(draft.draft_id), "--reviewer", megabyte], "the reviewer's name"),
+        (["drafts", "reject", str(draft.draft_id), "--reviewer", "ana", "--comment", megabyte], "the comment"),
+    ]
+    for argv, message in too_long:
+        code, out, err = cli(capsys, *argv, *ws)
+        assert code == 2 and message in err and "Nothing was changed" in err, (argv[:2], err[:300])
+        assert len(err) < 1000
+    assert [h["action"] for h in Registry(workspace.store_path).history("K1")] == ["created"]
+    assert DraftStore(workspace.store_path).get(draft.draft_id).status == draft.status
+    # at the limit it is kept, and the status table stays a table
+    code, _, _ = cli(capsys, "themes", "rename", "K1", "n" * MAX_NAME_CHARS, "--who", "ana", *ws)
+    assert code == 0
+    code, _, _ = cli(capsys, "themes", "action", "K1", "--kind", "other", "--text", "t" * MAX_NOTE_CHARS,
+                     "--who", "ana", *ws)
+    assert code == 0
+    _, out, _ = cli(capsys, "themes", "status", *ws)
+    assert max(map(len, out.splitlines())) < MAX_NAME_CHARS + 400  # the action cut to its column
+
+
+def test_an_accepted_clarification_longer_than_a_note_is_cut_in_its_action(workspace, capsys):
+    from assistant.config import MAX_NOTE_CHARS
+
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    store = DraftStore(workspace.store_path)
+    policy = next(r for r in store.list(kind="policy") if r.content is not None)
+    long = policy.content.model_dump() | {"proposed_wording": "w" * (MAX_NOTE_CHARS + 500)}
+    store.edit(policy.draft_id, long, "ana")
+    code, _, err = cli(capsys, "drafts", "accept", str(policy.draft_id), "--reviewer", "ana", *ws)
+    assert code == 0, err
+    action = next(a for a in Registry(workspace.store_path).actions() if a.draft_id == policy.draft_id)
+    assert len(action.text) == MAX_NOTE_CHARS and action.text.endswith("…")
+    assert store.get(policy.draft_id).content.proposed_wording == "w" * (MAX_NOTE_CHARS + 500)  # kept whole
+
+
+def test_an_action_without_text_is_refused(workspace, capsys):
+    ws = ["--workspace", str(workspace.root)]
+    cli(capsys, "themes", "status", *ws)
+    code, _, err = cli(capsys, "themes", "action", "K1", "--kind", "other", "--text", "  ", "--who", "ana", *ws)
+    assert code == 2 and "needs a text" in err
+    assert Registry(workspace.store_path).actions("K1") == []

@@ -38,3 +38,33 @@ def test_a_read_only_workspace_is_refused(tmp_path, capsys):
     finally:
         workspace.chmod(0o755)
     assert "cannot write there" in capsys.readouterr().err
+
+
+@pytest.fixture
+def read_only_workspace(drafted_workspace, tmp_path):
+    """A copy of a drafted workspace on a file system mounted read-only (a tmpfs remounted; skipped where mounting
+    is not allowed)."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        shutil.copytree(drafted_workspace.root, mount / "ws")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield mount / "ws"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_read_only_workspace_is_read_and_a_change_gets_advice_that_keeps_every_review(read_only_workspace,
+                                                                                          capsys):
+    ws = ["--workspace", str(read_only_workspace)]
+    for command in (["drafts", "list"], ["tree", "latest"], ["drafts", "show", "1"]):
+        assert main([*command, *ws]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["drafts", "accept", "1", "--reviewer", "ana", *ws]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "read-only" in err and "move it aside" not in err and "Traceback" not in err

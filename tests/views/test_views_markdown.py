@@ -15,7 +15,8 @@ NASTY = ["<img src=x onerror=alert(1)>", "<iframe src=x></iframe>", "a\n# INJECT
          "line\n===", "line\n---", "*em* **strong** _em_ __strong__ ~~del~~", "[a](javascript:alert(1)) ![b](x.png)",
          "[ref]: http://evil.example", "`code` ``more``", "a | b | c", "# heading", "- item", "+ item", "1. step",
          "3) step", "> quote", "---", "===", "\\*not em\\*", "&amp; &lt;b&gt; &#60;", "<!-- c -->", "<http://x.example>",
-         "tab\there", "    indented", "theme_label and snake_case_words", "_leading and trailing_", "C#, F# & R"]
+         "tab\there", "    indented", "theme_label and snake_case_words", "_leading and trailing_", "C#, F# & R",
+         "see https://x.example/a", "WWW.x.example/b", "write to spy@x.example", "mailto:a@x.example"]
 
 
 def shown(markdown_text: str) -> str:
@@ -38,6 +39,16 @@ def test_a_value_stays_inert_inside_the_digest_s_markup(text):
         page = COMMONMARK.render(line)
         assert not re.search(r"<(img|iframe|a|h1|h2|ol|pre|hr|blockquote>\s*<h)\b", page), (line, page)
         assert page.count("<td>") in (0, 2) and page.count("<th>") in (0, 2), page  # the table keeps its columns
+
+
+@pytest.mark.parametrize("text", ["https://x.example/a", "ftp://x.example", "www.x.example", "Www.x.example",
+                                  "spy@x.example", "mailto:spy@x.example"])
+def test_addresses_that_gfm_links_by_itself_are_broken_up(text):
+    """GitHub and the web app's renderer (marked, GFM) link bare addresses: the escape that breaks them shows
+    nothing (the browser test tests/browser/test_browser_untrusted_text.py renders them in the app)."""
+    escaped = md(text)
+    assert not re.search(r"(?<!\\):(?=//)|(?i:\bwww)\.|(?<!\\)@", escaped), escaped
+    assert shown(escaped) == text
 
 
 def test_one_line_and_readable():

@@ -39,7 +39,8 @@ def test_run_renderings_cover_every_theme(small_run):
     assert [r[1] for r in rows] == [t.theme_id for t in run.themes]
     assert run_header(run).startswith(f"run {run.run_id}: ")
     # the run records the UMAP neighbourhood it used (15 below ~8,300 cases); a run saved before it did shows none
-    assert run.umap_neighbors == 15 and f"(min theme size {run.min_cluster_size}, UMAP neighbours 15)" in run_header(run)
+    assert run.umap_neighbors == 15
+    assert f"(min theme size {run.min_cluster_size}, UMAP neighbours 15)" in run_header(run)
     older = run.model_copy(update={"umap_neighbors": None})
     assert f"(min theme size {run.min_cluster_size})" in run_header(older) and "UMAP" not in run_header(older)
     summary = themes_summary_md(run)

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.drafting.models import cited_ids
 from assistant.views.drafts import OFFLINE_LABEL, draft_body_md, draft_json
+from assistant.views.markdown import md as md_text
 from assistant.webapp.review_display import (
     cited_cases_frame,
     cited_cases_md,
@@ -25,7 +26,8 @@ def test_draft_display_values(explorer, run_data):
     assert {"label", "rca"} <= kinds
     for row in rows:
         header = draft_header_md(row)
-        assert f"Draft #{row.draft_id}" in header and OFFLINE_LABEL in header and f"Status **{row.status}**" in header
+        assert f"Draft #{row.draft_id}" in header and md_text(OFFLINE_LABEL) in header
+        assert f"Status **{row.status}**" in header
         body = draft_body_md(row)
         assert body.startswith("#### ")
         cited = cited_cases_frame(row, run_data.cases)

@@ -69,7 +69,8 @@ def test_data_folders_come_from_the_settings_file_and_the_command_line(tmp_path)
     settings = with_ui(load_settings(config), data_dirs=args.data_dir)
     assert [str(p) for p in settings.ui.data_dirs] == ["/srv/audits", "/mnt/a", "/mnt/b"]
     with pytest.raises(ValueError, match="max_input_bytes .* is below the upload limit"):
-        with_ui(Settings(), max_file_size="2gb")
+        with_ui(Settings.model_validate({"ui": {"max_input_bytes": 1 << 30}}), max_file_size="2gb")
+    assert with_ui(Settings(), max_file_size="2gb").ui.input_limit == 2 << 30  # the upload limit, by default
 
 
 def test_a_gzip_bomb_in_the_inbox_is_refused_under_the_apps_input_limit(folders):
@@ -90,3 +91,17 @@ def test_folders_and_host_names_can_come_from_the_environment():
                                     "ERROR_THEMES_UI__ALLOWED_HOSTS": "themes.corp.example"})
     assert [str(p) for p in settings.ui.data_dirs] == ["/srv/a", "/srv/b"]
     assert settings.ui.allowed_hosts == ["themes.corp.example"]
+
+
+def test_the_apps_input_limit_follows_its_upload_limit(folders):
+    """A .gz (or Parquet) upload may not hold more than a plain upload could: by default the bound on what is
+    decompressed and decoded is max_file_size."""
+    import gzip
+
+    allowed, _, _ = folders
+    with gzip.open(allowed.inbox / "small-bomb.csv.gz", "wb") as handle:
+        handle.write(b"case_id\n" + b"0" * 3_000_000)
+    settings = Settings.model_validate({"ui": {"max_file_size": "1mb"}})
+    status, details = validate(None, "small-bomb.csv.gz", False, "", allowed, settings)
+    assert "cannot be used" in status
+    assert "the file decompresses to more than 1,048,576 bytes" in details

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.views.drafts import OFFLINE_LABEL
+from assistant.views.markdown import md
 from assistant.webapp.groups import UNTHEMED
 from assistant.webapp.theme_page import theme_view
 
@@ -17,7 +18,7 @@ def test_theme_view_and_unthemed(explorer, run_data):
     theme = run_data.run.themes[1]
     view = theme_view(explorer, run_data.run_id, theme.theme_id)
     assert view.header.startswith(f"### {theme.theme_id}") and len(view.cases) == theme.size
-    assert "RCA narrative" in view.drafts and OFFLINE_LABEL in view.drafts
+    assert "RCA narrative" in view.drafts and md(OFFLINE_LABEL) in view.drafts
     assert view.csv is not None and view.csv.exists()
     unthemed = theme_view(explorer, run_data.run_id, UNTHEMED)
     assert unthemed.header.startswith("### Unthemed cases")

@@ -88,6 +88,7 @@ def test_a_damaged_store_is_named_not_a_traceback(tmp_path):
     with pytest.raises(ValueError, match="cannot use the draft store") as caught:
         DraftStore(path)
     assert str(path) in str(caught.value)
+    assert "restore it from a backup. Do not delete it or move it aside" in str(caught.value)  # it holds the reviews
 
 
 def test_a_change_based_on_an_older_version_is_refused_with_the_newer_text(tmp_path):

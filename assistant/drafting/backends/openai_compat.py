@@ -5,6 +5,10 @@ server's `Retry-After` / `retry-after-ms` says (up to two minutes) or with its o
 backend sends the draft's JSON schema as a decoding constraint (`response_format`, in the form of
 `llm.structured_output`; with `auto`, the strongest form the endpoint accepts, see `structured`), and turns
 every failure into a `BackendError` that says what happened and after how many attempts.
+
+Its HTTP client (`assistant.bounded_http`) follows no redirect, since the decision to redact is made for the host of
+`llm.base_url` (a redirect is a failure naming its Location), and bounds each attempt as a whole by
+`llm.timeout_s`, from connecting to the answer's last byte.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from urllib.parse import urlparse
 
 import openai
 
-from assistant.config import LLMSettings
+from assistant.bounded_http import bounded_client
+from assistant.config import DEFAULT_BASE_URL, LLMSettings
 from assistant.drafting.backends.base import BackendError, Generation
 from assistant.drafting.backends.structured import ENDPOINT_FORMS, EndpointForms, is_refusal, response_format
 from assistant.drafting.evidence import EvidencePack
 from assistant.hosts import is_local_endpoint
+from assistant.urls import masked, printable, scrubbed
 
 RETRY_COUNT_HEADER = "x-stainless-retry-count"  # the SDK numbers each attempt of a request with it
 TRANSIENT = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
@@ -34,11 +40,15 @@ class OpenAICompatibleBackend:
         if key is None:
             raise BackendError(f"no API key: set the environment variable {settings.api_key_env}")
         self.settings, self.forms = settings, forms
-        self.client = openai.OpenAI(base_url=settings.base_url, api_key=key, timeout=settings.timeout_s,
-                                    max_retries=settings.max_retries)
-        host = urlparse(settings.base_url or "https://api.openai.com").hostname or "openai"
+        base_url = settings.base_url or DEFAULT_BASE_URL
+        # no redirect followed (the evidence goes where base_url says, and only there), each attempt bounded as a
+        # whole by timeout_s
+        self.client = openai.OpenAI(base_url=base_url, api_key=key, timeout=settings.timeout_s,
+                                    max_retries=settings.max_retries,
+                                    http_client=bounded_client(base_url, settings.timeout_s))
+        host = urlparse(base_url).hostname or "openai"
         self.model_id = f"{settings.model}@{host}"
-        self.endpoint = f"{settings.base_url or 'https://api.openai.com/v1'} {settings.model}"
+        self.endpoint = f"{masked(base_url)} {settings.model}"
         self.leaves_machine = not is_local_endpoint(settings.base_url)
 
     def _create(self, messages: list[dict[str, str]], form: str, kind: str, pack: EvidencePack | None):
@@ -56,6 +66,13 @@ class OpenAICompatibleBackend:
         return self.forms.current(self.endpoint) if chosen == "auto" else chosen
 
     def generate(self, kind: str, pack: EvidencePack, messages: list[dict[str, str]]) -> Generation:
+        try:
+            return self._generate(kind, pack, messages)
+        except BackendError as exc:  # an error message may quote the URL: never its password or token
+            said = scrubbed(str(exc), self.settings.base_url or DEFAULT_BASE_URL)
+            raise BackendError(printable(said)) from exc.__cause__
+
+    def _generate(self, kind: str, pack: EvidencePack, messages: list[dict[str, str]]) -> Generation:
         auto = self.settings.structured_output == "auto"
         try:
             form = self.form()
@@ -77,6 +94,12 @@ class OpenAICompatibleBackend:
         except TRANSIENT as exc:
             raise BackendError(f"no answer after {attempts(exc)} attempt(s): {describe(exc)}") from exc
         except openai.APIStatusError as exc:
+            if 300 <= exc.status_code < 400:
+                location = exc.response.headers.get("location")
+                raise BackendError(
+                    f"the endpoint redirected (HTTP {exc.status_code}) to {masked(location) if location else '?'}; "
+                    "redirects are not followed, so that the evidence goes only where llm.base_url says: set "
+                    "llm.base_url to the address that answers") from exc
             raise BackendError(f"the endpoint answered {exc.status_code} after {attempts(exc)} attempt(s): "
                                f"{exc.message}") from exc
         except ValueError as exc:  # a body that is not JSON at all
