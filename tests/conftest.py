@@ -13,8 +13,9 @@ HEADER = ["case_id", "ad_text", "reviewer_note", "original_decision", "final_dec
 
 # Fixtures that make a test slow (the quick loop, `python -m pytest -m "not slow"`, skips every test using one):
 # the demo's digest analyses two six-week windows of the full demo; chromium drives a real browser; e5_export_root
-# (tests/test_e5_fast.py) and export_dir (tests/test_fast_embed.py) export an embedding model to ONNX afresh.
-SLOW_FIXTURES = frozenset({"demo_digest", "chromium", "e5_export_root", "export_dir"})
+# (tests/test_e5_fast.py) and export_dir (tests/test_fast_embed.py) export an embedding model to ONNX afresh;
+# two_windows (tests/test_known.py) clusters two windows of the full demo.
+SLOW_FIXTURES = frozenset({"demo_digest", "chromium", "e5_export_root", "export_dir", "two_windows"})
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_helpers import run
 
 from assistant.cli import main
@@ -12,6 +13,7 @@ from assistant.workspace.runs import Workspace
 from assistant.workspace.store import DraftStore
 
 
+@pytest.mark.slow  # ten `draft`/`drafts` commands, each in a fresh process
 def test_draft_review_cycle(small_run, tmp_path):
     workspace, _, _ = small_run
     ws = ["--workspace", str(workspace.root)]

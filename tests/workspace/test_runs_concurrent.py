@@ -36,6 +36,7 @@ def test_a_failed_save_releases_its_id(small_run, tmp_path):
     assert workspace.new_run_id(run.input.sha256, SAME_SECOND) == run_id
 
 
+@pytest.mark.slow  # two `themes` commands in fresh processes, each embedding and clustering the small demo
 def test_two_themes_commands_at_once_both_complete(small_demo_csv, small_run, tmp_path):
     """The real thing: two `themes` processes on one file and one workspace (the embedding cache warmed first)."""
     workspace = Workspace(tmp_path / "ws")
