@@ -25,6 +25,8 @@ from assistant.workspace.runs import Workspace
 
 PAGE = 4096
 
+pytestmark = pytest.mark.slow  # commands in fresh processes on a small file system or under a file-size limit
+
 
 @pytest.fixture
 def warm_workspace(small_run, tmp_path):

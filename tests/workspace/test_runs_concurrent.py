@@ -52,6 +52,7 @@ def test_two_themes_commands_at_once_both_complete(small_demo_csv, small_run, tm
     assert not [p for p in workspace.runs.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow  # a `themes` command in a fresh process, stopped mid-run
 def test_a_run_stopped_by_sigterm_leaves_nothing_half_written(small_demo_csv, tmp_path):
     """A cron job's `timeout` sends SIGTERM: the command says so and exits 143, no temporary folder, no claim."""
     import signal
