@@ -45,3 +45,15 @@ def test_cache_parts_are_shared_between_instances(tmp_path):
     assert set(EmbeddingCache(tmp_path).get_many(["k1", "k2", "k3"])) == {"k1", "k2"}
     assert len(one) == 2  # sees the other writer's part
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_missing_texts_are_embedded_and_cached_a_chunk_at_a_time(tmp_path, monkeypatch):
+    import clustering.embed as embed
+
+    settings = EmbedSettings(model="minilm", progress=False)
+    whole = embed_texts(TEXTS, settings)
+    monkeypatch.setattr(embed, "ENCODE_CHUNK", 2)
+    cache = EmbeddingCache(tmp_path / model_key(settings))
+    chunked = embed_texts(TEXTS, settings, cache)
+    assert np.allclose(chunked, whole, atol=1e-5)
+    assert len(list(cache.folder.glob("part-*.npz"))) == -(-len(set(TEXTS)) // 2)  # one cache part per chunk
