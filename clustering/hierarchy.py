@@ -4,10 +4,10 @@ Average-linkage agglomerative clustering of the theme centroids on cosine distan
 read from the data: `spread_factor` x the median within-theme spread, where a theme's spread is the mean cosine
 distance of its members to its centre (1 - cohesion). Two themes become siblings when their centres are closer,
 on average, than a typical member is to its own theme's centre times the factor. The bar follows any model's
-scale of similarities (a multilingual model puts everything at cosine 0.8; spreads and centroid distances shrink
-together), so no cosine is fixed. The factor, 2, was chosen across CLINC150 (10 domains over 150 intents) and HWU64
-(18 scenarios over 64 intents): parents 84% / 73% pure in domain, ARI 0.19 / 0.51 against the domains; 1.5 is purer
-with many more loners, 2.5 merges across domains (bench/hierarchy.py, README).
+scale of similarities, so no cosine is fixed; but how far apart siblings sit in spreads still depends on the model,
+so the factor is chosen per model across CLINC150 (10 domains over 150 intents) and HWU64 (18 scenarios over 64
+intents), bench/hierarchy.py: 1 for multilingual-e5 (the default; ARI against the domains 0.148 / 0.429; at 2 every
+theme fell under one or two parents) and 2 for MiniLM (parents 84% / 73% pure in domain, ARI 0.19 / 0.51).
 
 Levels: with `levels` 3 the same dendrogram is cut a second time, in the middle of the widest gap between its
 merge heights above the first cut (its most natural coarser level), so grandparents always nest their parents;
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustering.settings import HierarchySettings
+from clustering.settings import MINILM_SPREAD_FACTOR, SPREAD_FACTOR, HierarchySettings
 
 TOP = -1  # a theme or parent without a parent
 
@@ -77,6 +77,15 @@ def gap_threshold(tree: np.ndarray, above: float) -> float | None:
     return float((heights[i] + heights[i + 1]) / 2)
 
 
+def resolved_hierarchy(settings: HierarchySettings, note_model: str | None) -> HierarchySettings:
+    """`spread_factor: None` made concrete for the model that embedded the notes (`embed.model`'s value: None is
+    the packaged MiniLM)."""
+    if settings.spread_factor is not None:
+        return settings
+    minilm = (note_model or "minilm").strip().lower() == "minilm"
+    return settings.model_copy(update={"spread_factor": MINILM_SPREAD_FACTOR if minilm else SPREAD_FACTOR})
+
+
 def group_themes(centroids: np.ndarray, spreads: np.ndarray, settings: HierarchySettings) -> list[Level]:
     """The parent levels of themes (finest first; empty when disabled or fewer than three themes).
 
@@ -88,7 +97,7 @@ def group_themes(centroids: np.ndarray, spreads: np.ndarray, settings: Hierarchy
     if not settings.enabled or n < 3 or settings.levels < 2:
         return []
     tree = linkage_tree(centroids)
-    threshold = spread_threshold(spreads, settings.spread_factor)
+    threshold = spread_threshold(spreads, settings.spread_factor or SPREAD_FACTOR)
     first = cut(tree, n, threshold)
     if not (first >= 0).any():
         return []

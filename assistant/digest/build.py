@@ -334,7 +334,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
             match_threshold = run_threshold(run.themes, run.settings.tracking)
         digest.match_threshold = match_threshold
         digest.related_threshold = min(match_threshold,
-                                       related_threshold(run.themes, run.settings.hierarchy.spread_factor))
+                                       related_threshold(run.themes, run.settings.tracking))
         themes, gone, _ = digest_themes(run, previous_run, week, previous_week, match_threshold)
     choose_detailed(themes, options.top)
     digest.themes, digest.gone = themes, gone

@@ -97,7 +97,7 @@ def sync_run(registry: Registry, run: ThemeRun, assignments: pd.DataFrame,
                 anchors[t.theme_id] = t.centroid
                 anchors.update({f"{t.theme_id}{ALIAS}{i}": a for i, a in enumerate(t.aliases)})
         current = {t.theme_id: t.centroid for t in run.themes if t.theme_id not in {k.run_theme_id for k in links}}
-        related = related_threshold(run.themes, run.settings.hierarchy.spread_factor)
+        related = related_threshold(run.themes, run.settings.tracking)
         found = lineage(current, anchors, threshold, related)
         for item in found.themes:
             theme, spread = by_run[item.current], spreads[item.current]

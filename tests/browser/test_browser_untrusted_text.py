@@ -27,6 +27,12 @@ def payload(tag: str) -> str:
             f"$$\\href{{https://{TRACKER}/{tag}/tex}}{{x}}$$")
 
 
+def name_payload(tag: str) -> str:
+    """The same kinds of payload within a name's length limit (assistant.config.MAX_NAME_CHARS)."""
+    return (f"![{tag}](https://{TRACKER}/{tag}/md.png) <img src=https://{TRACKER}/{tag}/raw.png> "
+            f"[{tag} link](https://{TRACKER}/{tag}/link) www.{TRACKER}/{tag}/www")
+
+
 @pytest.fixture(scope="module")
 def hostile_workspace(tmp_path_factory):
     """A run of the small demo whose cases carry payloads in notes, ad texts, ids and facets; then drafts, a
@@ -63,11 +69,11 @@ def hostile_workspace(tmp_path_factory):
     top = run.themes[0].theme_id
     label = store.list(run_id=run.run_id, theme_id=run.themes[1].theme_id, kind="label")[0]
     store.edit(label.draft_id, {**label.content.model_dump(), "name": payload("label")[:60],
-                                "sentence": payload("sentence")}, payload("reviewer"), payload("comment"))
+                                "sentence": payload("sentence")}, name_payload("reviewer"), payload("comment"))
     rca = store.list(run_id=run.run_id, theme_id=top, kind="rca")[0]
     content = rca.content.model_dump()
     content.update(title=payload("title"), summary=payload("summary"), root_cause=payload("cause"))
-    store.edit(rca.draft_id, content, payload("reviewer"), payload("comment"))
+    store.edit(rca.draft_id, content, name_payload("reviewer"), payload("comment"))
     store.add(run_id=run.run_id, theme_id=top, kind="rca", status="failed", content=None,
               raw_output=payload("raw"), error=payload("error"), flags=[payload("flag")], prompt_name="rca",
               prompt_version=1, model=payload("model"), evidence_hash="x" * 64, evidence_json="{}")
@@ -77,9 +83,9 @@ def hostile_workspace(tmp_path_factory):
     sync_saved_runs(workspace, registry)
     linked = registry.linked(run.run_id)
     first = linked[top].theme_id
-    registry.rename(first, payload("registry")[:200], payload("who"))
-    registry.mark(first, payload("who"), "investigating", payload("owner"))
-    registry.add_action(first, "policy clarification", payload("action"), "2026-11-03", payload("who"))
+    registry.rename(first, name_payload("registry"), name_payload("who"))
+    registry.mark(first, name_payload("who"), "investigating", name_payload("owner"))
+    registry.add_action(first, "policy clarification", payload("action"), "2026-11-03", name_payload("who"))
     return workspace, run
 
 
