@@ -35,7 +35,7 @@ from machine import machine_line  # noqa: E402
 from quality_sets import ATTRIBUTION  # noqa: E402
 
 from clustering.cluster import cluster_cases, resolved_purity  # noqa: E402
-from clustering.hierarchy import TOP, group_themes  # noqa: E402
+from clustering.hierarchy import TOP, centred_geometry, group_themes  # noqa: E402
 from clustering.settings import HierarchySettings, ThemeSettings  # noqa: E402
 from eval_sets.scorer import NOISE  # noqa: E402
 
@@ -128,7 +128,7 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, factors: tuple[floa
     clusters = cluster_cases(space, p.vectors, ours, p.notes)
     labels = clusters.labels
     k = len(clusters.centroids)
-    spreads = np.array([1 - clusters.similarity[labels == t].mean() for t in range(k)])
+    centroids, spreads = centred_geometry(p.vectors, labels, k)  # as clustering.parents groups them
     domains = case_domains(name, p.labels).reset_index(drop=True)
     theme_dom = theme_domains(labels, domains)
     n_domains = len(set(theme_dom) - {NOISE})
@@ -136,7 +136,7 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, factors: tuple[floa
     rows = []
     for factor in factors:
         for levels in (2, 3):
-            found = group_themes(clusters.centroids, spreads, HierarchySettings(spread_factor=factor, levels=levels))
+            found = group_themes(centroids, spreads, HierarchySettings(spread_factor=factor, levels=levels))
             if len(found) < levels - 1 or not found:
                 continue
             first = found[0].parent_of
@@ -145,7 +145,7 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, factors: tuple[floa
                                          f", grandparents (cut {found[1].threshold:.3f})")
             rows.append({"set": name, "grouping": tag, **score_grouping(groups, theme_dom, labels, domains)})
     default = HierarchySettings()
-    chosen = group_themes(clusters.centroids, spreads, default)
+    chosen = group_themes(centroids, spreads, default)
     if with_bertopic and chosen:
         n_groups = chosen[0].n_parents + int(np.sum(chosen[0].parent_of == TOP))
         themed = labels >= 0
@@ -168,8 +168,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/work/bench-cache"))
     parser.add_argument("--factors", default=",".join(f"{f:g}" for f in FACTORS))
     parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument("--model", default=None, help="embed.model (default: the settings' default)")
     args = parser.parse_args()
     settings = ThemeSettings()
+    if args.model:
+        settings.embed.model = args.model
     settings.embed.progress = False
     quality.REDUCTIONS = args.cache / "reductions"
     warnings.filterwarnings("ignore", message=".*n_jobs value.*")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from clustering.cluster import UNTHEMED, centroids_of
 from clustering.describe import Background, background, describe_themes
-from clustering.hierarchy import TOP, group_themes
+from clustering.hierarchy import TOP, centred_geometry, group_themes
 from clustering.settings import DescribeSettings, HierarchySettings
 from clustering.theme_model import ParentTheme, Theme
 
@@ -34,8 +34,7 @@ def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nd
     """
     k = len(centroids)
     context = context or background(cases, misjudged, has_correct_rows)
-    spreads = np.array([1 - float(similarity[labels == t].mean()) for t in range(k)])
-    levels = group_themes(centroids, spreads, settings)
+    levels = group_themes(*centred_geometry(vectors, labels, k), settings)
     out: list[ParentTheme] = []
     child_of_label = {t: theme_ids[t] for t in range(k)}  # label -> the id its group at this level is built from
     group_of_label = np.arange(k)

@@ -184,14 +184,6 @@ class DescribeSettings(BaseModel):
         "ATA", description="themes are ranked by their impact on this rate, then by size")
 
 
-# The parents' cut in within-theme spreads, chosen on CLINC150 and HWU64 against their domains (bench/hierarchy.py):
-# multilingual-e5 packs sibling themes closer relative to their spread than MiniLM does (at MiniLM's 2 every theme of
-# both sets fell under one or two parents; 1: ARI against the domains 0.148 / 0.429, fitted on either set and
-# reported on the other 1.0 -> CLINC150 0.148, 1.5 -> HWU64 0.045); MiniLM's own is 2 (0.190 / 0.508).
-SPREAD_FACTOR = 1.0
-MINILM_SPREAD_FACTOR = 2.0
-
-
 class HierarchySettings(BaseModel):
     """Parent themes: the themes grouped by their centroids (`clustering.hierarchy`)."""
 
@@ -203,11 +195,12 @@ class HierarchySettings(BaseModel):
                        "gap above the parents' cut)")
     rule: Literal["spread"] = Field(
         "spread", description="spread: average-linkage clustering of the theme centroids (cosine), cut at "
-                              "spread_factor x the median within-theme spread (1 - cohesion)")
-    spread_factor: float | None = Field(
-        None, gt=0, description=f"spread: how far apart, in within-theme spreads, two sibling themes' centres may be; "
-                                f"None = {SPREAD_FACTOR:g} ({MINILM_SPREAD_FACTOR:g} for notes embedded by MiniLM), "
-                                "each chosen across CLINC150 and HWU64 for its model (bench/hierarchy.py)")
+                              "spread_factor x the median within-theme spread (1 - cohesion), both measured with the "
+                              "themed vectors' mean taken out")
+    spread_factor: float = Field(
+        2.0, gt=0, description="spread: how far apart, in within-theme spreads, two sibling themes' centres may be, "
+                               "measured with the run's mean vector taken out (chosen across CLINC150 and HWU64 for "
+                               "both MiniLM and multilingual-e5, bench/hierarchy.py)")
 
 
 # Two theme centres are one theme when their cosine distance is at most this many median within-theme spreads

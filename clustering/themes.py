@@ -19,7 +19,6 @@ from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import background, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
-from clustering.hierarchy import resolved_hierarchy
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import language_dominance, reads_many_languages
 from clustering.parents import describe_parents
@@ -162,8 +161,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     start = time.perf_counter()
     parents = describe_parents(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
                                clusters.centroids, ids, has_correct_rows, settings.describe,
-                               resolved_hierarchy(settings.hierarchy, settings.embed.for_channel("note").model),
-                               context) if themes else []
+                               settings.hierarchy, context) if themes else []
     timings["hierarchy"] = time.perf_counter() - start
 
     dominance = language_dominance(clusters.labels, case_languages(ordered),

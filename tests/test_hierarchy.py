@@ -88,11 +88,22 @@ def test_three_levels_nest_parents_under_grandparents():
     assert grand[parents[0]] == grand[parents[2]] != grand[parents[4]] == grand[parents[6]]
 
 
-def test_the_factor_is_chosen_per_model_unless_set():
-    from clustering.hierarchy import resolved_hierarchy
-    from clustering.settings import MINILM_SPREAD_FACTOR, SPREAD_FACTOR, EmbedSettings
 
-    assert resolved_hierarchy(HierarchySettings(), EmbedSettings().model).spread_factor == SPREAD_FACTOR
-    assert resolved_hierarchy(HierarchySettings(), "minilm").spread_factor == MINILM_SPREAD_FACTOR
-    assert resolved_hierarchy(HierarchySettings(), None).spread_factor == MINILM_SPREAD_FACTOR  # runs saved before
-    assert resolved_hierarchy(HierarchySettings(spread_factor=1.5), "minilm").spread_factor == 1.5
+def test_parents_are_grouped_with_the_common_direction_taken_out():
+    """A multilingual model's texts share one direction: the themes' centres all sit close to each other. Measured
+    with the themed vectors' mean taken out, the groups are the ones an English model's space gives."""
+    from clustering.hierarchy import centred_geometry
+
+    rng = np.random.default_rng(2)
+    centres = two_groups_and_a_loner()
+    labels = np.repeat(np.arange(len(centres)), 30)
+    plain = unit(centres[labels] + 0.5 * rng.normal(size=(len(labels), DIM)) / np.sqrt(DIM))
+    common = np.zeros(DIM)
+    common[-1] = 6.0
+    squeezed = unit(plain + common)
+    raw_centres = centroids_of(squeezed, labels, len(centres))
+    assert np.median(raw_centres @ raw_centres.T) > 0.9  # every centre close to every other
+    expected = group_themes(*centred_geometry(plain, labels, len(centres)), HierarchySettings())[0].parent_of
+    centred = group_themes(*centred_geometry(squeezed, labels, len(centres)), HierarchySettings())[0].parent_of
+    assert centred.tolist() == expected.tolist()
+    assert len(set(expected[:3])) == 1 and len(set(expected[3:6])) == 1 and expected[0] != expected[3]
