@@ -49,7 +49,7 @@ def test_an_endpoint_trickling_its_answer_is_cut_at_the_timeout():
         with pytest.raises(BackendError, match=r"no answer after 2 attempt\(s\): timed out"):
             backend.generate("label", None, [{"role": "user", "content": "hello"}])
         took = time.monotonic() - started
-    assert took < 5, f"two attempts of 1 s took {took:.1f} s"  # 2 x 1 s and the SDK's back-off (under 1 s)
+    assert took < 12, f"two attempts of 1 s took {took:.1f} s"  # 2 x 1 s and the back-off; uncut: 50 s
 
 
 @pytest.mark.parametrize("url,said", [
