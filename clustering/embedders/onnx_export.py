@@ -154,33 +154,41 @@ def _valid(folder: Path) -> Export | None:
         return None
 
 
-def exported(model_path: str | Path, root: str | Path) -> Export:
-    """The export of the model at `model_path` under `root`, made now if missing or broken."""
-    model_path = Path(model_path)
-    config, refused = pooling_config(model_path)
-    if refused:
-        raise ValueError(f"the fast path cannot reproduce {model_path.name}: {refused}")
-    folder = Path(root) / export_key(model_path)
+def cached_export(folder: Path, build, what: str) -> Export:
+    """The valid export in `folder`, or one made now by `build(tmp_folder)` (which writes model.onnx and returns its
+    meta without the hash): written whole, a broken one removed first, a concurrent writer's result taken."""
     if folder.exists():
         found = _valid(folder)
         if found is not None:
             return found
         shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
-    model = torch_model(str(model_path))
     try:
         with atomic_folder(folder) as tmp:
-            _export_onnx(model, tmp / ONNX_FILE)
-            meta = {"model_path": str(model_path.resolve()), "exporter": EXPORTER, **config,
-                    "onnx_hash": _file_hash(tmp / ONNX_FILE), "export_s": round(time.perf_counter() - start, 1)}
+            meta = build(tmp)
+            meta.update(onnx_hash=_file_hash(tmp / ONNX_FILE), export_s=round(time.perf_counter() - start, 1))
             write_atomic(tmp / META_FILE, json.dumps(meta, indent=2, sort_keys=True))
     except FileExistsError:  # another process exported it meanwhile
         pass
-    log.info("exported %s to ONNX in %.1f s: %s", model_path.name, time.perf_counter() - start, folder)
+    log.info("exported %s to ONNX in %.1f s: %s", what, time.perf_counter() - start, folder)
     found = _valid(folder)
     if found is None:
         raise RuntimeError(f"the ONNX export {folder} is unreadable right after it was written")
     return found
+
+
+def exported(model_path: str | Path, root: str | Path) -> Export:
+    """The export of the model at `model_path` under `root`, made now if missing or broken."""
+    model_path = Path(model_path)
+    config, refused = pooling_config(model_path)
+    if refused:
+        raise ValueError(f"the fast path cannot reproduce {model_path.name}: {refused}")
+
+    def build(tmp: Path) -> dict:
+        _export_onnx(torch_model(str(model_path)), tmp / ONNX_FILE)
+        return {"model_path": str(model_path.resolve()), "exporter": EXPORTER, **config}
+
+    return cached_export(Path(root) / export_key(model_path), build, model_path.name)
 
 
 def quantized(export: Export) -> Path:

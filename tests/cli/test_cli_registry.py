@@ -1,30 +1,22 @@
 """`themes status|rename|mark|merge|action|history` on a workspace, and an accepted policy clarification becoming an
 action on its registry theme."""
 
-import shutil
 
 import pytest
+from cli_helpers import copied_workspace, in_process
 
-from assistant.cli import main
 from assistant.views.drafts import theme_labels
 from assistant.workspace.registry import Registry
-from assistant.workspace.runs import Workspace
 from assistant.workspace.store import DraftStore
 
 
 @pytest.fixture
 def workspace(drafted_workspace, tmp_path):
     """A copy of the drafted small demo run; its registry is empty until a command syncs the run."""
-    ws = Workspace(tmp_path / "ws")
-    shutil.copytree(drafted_workspace.runs, ws.runs)
-    shutil.copy(drafted_workspace.store_path, ws.store_path)
-    return ws
+    return copied_workspace(drafted_workspace, tmp_path / "ws")
 
 
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+cli = in_process
 
 
 def test_status_syncs_the_runs_and_lists_every_registry_theme(workspace, capsys):

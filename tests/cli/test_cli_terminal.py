@@ -5,13 +5,11 @@ C1 control, a right-to-left override or a newline is shown escaped by every comm
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
+from cli_helpers import copied_workspace, in_process
 from conftest import case
 
-from assistant.cli import main
-from assistant.workspace.runs import Workspace
 from assistant.workspace.store import DraftStore
 from clustering.printable import printable
 
@@ -25,16 +23,10 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u20
 
 @pytest.fixture
 def workspace(drafted_workspace, tmp_path):
-    ws = Workspace(tmp_path / "ws")
-    shutil.copytree(drafted_workspace.runs, ws.runs)
-    shutil.copy(drafted_workspace.store_path, ws.store_path)
-    return ws
+    return copied_workspace(drafted_workspace, tmp_path / "ws")
 
 
-def cli(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+cli = in_process
 
 
 def assert_safe(text: str) -> None:
