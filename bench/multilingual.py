@@ -44,6 +44,7 @@ from clustering.cluster import UNTHEMED, cluster_cases  # noqa: E402
 from clustering.compose import case_languages, compose  # noqa: E402
 from clustering.embed import EmbedStats, encode_batch, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCaches  # noqa: E402
+from clustering.embedders import MINILM  # noqa: E402
 from clustering.language import DOMINANT_SHARE, language_dominance  # noqa: E402
 from clustering.load import load_cases  # noqa: E402
 from clustering.reduce import reduce_vectors  # noqa: E402
@@ -91,7 +92,7 @@ def variants(models: list[str], mix: bool, languages: bool) -> list[Variant]:
         for name, model in [(n, MODELS[n]) for n in models if MODELS[n] is not None]:
             for centre in (False, True) if languages else (False,):
                 out.append(Variant(f"MiniLM notes + {name} ad{' + centring' if centre else ''}",
-                                   EmbedSettings(channel_models={"ad": model}, progress=False), centre))
+                                   EmbedSettings(model=MINILM, channel_models={"ad": model}, progress=False), centre))
     return out
 
 

@@ -83,3 +83,36 @@ def test_a_joined_model_is_each_models_unit_vector_joined_through_their_own_cach
 def test_a_joined_model_name_must_name_models():
     with pytest.raises(ValueError, match="joined model"):
         model_key(EmbedSettings(model="minilm+"))
+
+
+UNKNOWN_MODEL_CHILD = """
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args)
+    raise OSError("network refused by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+import huggingface_hub  # imported first: HF_HUB_OFFLINE set later by the loader cannot reach its constants
+from clustering.embedders import sbert
+try:
+    sbert.load_model("no-such-org/no-such-model")
+except RuntimeError as exc:
+    print("ERROR", exc)
+print("ATTEMPTS", len(attempts))
+"""
+
+
+def test_an_unknown_model_name_fails_at_once_without_reaching_for_the_hub(tmp_path):
+    """A mistyped `embed.model` (or a bench that forgot to name MiniLM) must not try the model hub: it failed only
+    after ~30 s of retries against huggingface.co when huggingface_hub had been imported before the loader."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_") and k != "ERROR_THEMES_ALLOW_DOWNLOAD"}
+    env["HF_HOME"] = str(tmp_path / "hf")  # an empty hub cache
+    done = subprocess.run([sys.executable, "-c", UNKNOWN_MODEL_CHILD], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert "ERROR cannot load embedding model 'no-such-org/no-such-model'" in done.stdout, done.stderr[-2000:]
+    assert "ATTEMPTS 0" in done.stdout, done.stdout + done.stderr[-2000:]

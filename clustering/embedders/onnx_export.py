@@ -118,7 +118,7 @@ def torch_model(model_path: str):
     from sentence_transformers import SentenceTransformer
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    return SentenceTransformer(model_path, device="cpu")
+    return SentenceTransformer(model_path, device="cpu", local_files_only=True)
 
 
 def _export_onnx(model, target: Path) -> None:

@@ -70,15 +70,30 @@ def load_model(name_or_path: str | None, backend: str = "torch", device: str = "
     from sentence_transformers import SentenceTransformer
 
     target = _target(name_or_path) or default_model_path()
-    if Path(target).exists() or os.environ.get("ERROR_THEMES_ALLOW_DOWNLOAD") != "1":
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    offline = Path(target).exists() or os.environ.get("ERROR_THEMES_ALLOW_DOWNLOAD") != "1"
     try:
-        return SentenceTransformer(target, device=device, backend=backend)
+        if offline:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            # a hub name resolves to its copy in the local hub cache, or fails here: HF_HUB_OFFLINE alone is read
+            # when huggingface_hub is first imported, and sentence-transformers would try the hub with retries
+            target = target if Path(target).exists() else _cached_snapshot(target)
+        return SentenceTransformer(target, device=device, backend=backend, local_files_only=offline)
     except OSError as exc:
         raise RuntimeError(
             f"cannot load embedding model '{target}': {exc}. Give a local folder, or set "
             "ERROR_THEMES_ALLOW_DOWNLOAD=1 on a machine that may reach the model hub."
         ) from exc
+
+
+def _cached_snapshot(name: str) -> str:
+    """The folder of a hub model name in the local hub cache, without any network access (OSError if absent)."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError
+
+    try:
+        return snapshot_download(name, local_files_only=True)
+    except HFValidationError as exc:  # not a hub name either (a missing folder): LocalEntryNotFoundError is an OSError
+        raise OSError("no such folder, and not a model name of the local hub cache") from exc
 
 
 def encode(texts: list[str], settings: EmbedSettings) -> np.ndarray:
