@@ -33,6 +33,22 @@ THEMES_FILE, CASES_FILE, SUMMARY_FILE, METRICS_FILE = "themes.json", "cases.parq
 CLAIM_SUFFIX = ".claim"  # runs/.<run id>.claim: an id taken by an analysis that has not saved its run yet
 
 
+PARQUET_BATCH_ROWS = 16_384  # rows converted to Arrow at a time when a run's cases are written
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> None:
+    """`frame` as a Parquet file, converted to Arrow a batch of rows at a time (one row group each): the texts of
+    100k cases converted at once took ~0.8 GB beside the frame, the run's peak memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, max(len(frame), 1), batch_rows):
+            part = frame.iloc[start:start + batch_rows]
+            writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
+
+
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes (identifies a run's input)."""
     digest = hashlib.sha256()
@@ -100,7 +116,7 @@ class Workspace:
             if final.exists():
                 raise FileExistsError(f"run {run.run_id} already exists in {self.runs}")
             with atomic_folder(final) as tmp:
-                assignments.to_parquet(tmp / CASES_FILE, index=False)
+                write_parquet(assignments, tmp / CASES_FILE)
                 files = {THEMES_FILE: run.model_dump_json(indent=2), SUMMARY_FILE: summary_md, **(extra_files or {})}
                 for name, text in files.items():
                     (tmp / name).write_text(text, encoding="utf-8")
