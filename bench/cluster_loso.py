@@ -11,11 +11,14 @@ seeded UMAP coordinates, every combination of:
 - `floor`: the smallest theme of a small file (`clustering.cluster.auto_min_cluster_size`'s 14; BERTopic: 10);
 - `ms`: HDBSCAN's min_samples as a share of the smallest theme (the default: a quarter, at least 5; HDBSCAN's
   and BERTopic's: all of it);
-- `z`: the purity pass's global bar (robust spreads below the median).
+- `z`: the purity pass's global bar (robust spreads below the median);
+- `twins`: `cluster.language_twins_spreads`, the themes that are one cause in two languages joined (None: never;
+  only on the sets with languages).
 Then, for each set in turn, the combination is fitted on the other fitting sets (the held-out sets of
 `quality_sets.HELD_OUT` are never fitted on) and reported on the set left out: the combination with the highest
-mean ARI on the labelled rows among those that leave at least `--oneoffs` (40%) of the one-off rows and at most
-`--planted` (8%) of the planted rows unthemed, on average over the fitting sets that have one-offs. Beside it: the
+mean ARI on the labelled rows (to 3 decimals; ties go to the fewest themes over 80% one language, then to the
+most joining) among those that leave at least `--oneoffs` (40%) of the one-off rows and at most `--planted` (8%)
+of the planted rows unthemed, on average over the fitting sets that have one-offs. Beside it: the
 current default's figures, BERTopic's defaults (UMAP 15 neighbours + HDBSCAN 10 / 10) and EVoC's default layer,
 each as mean ± sd over the seeds.
 """
@@ -39,12 +42,14 @@ from machine import machine_line, peak_rss_mb  # noqa: E402
 from quality_sets import HELD_OUT, available_sets  # noqa: E402
 
 from clustering.cluster import cluster_cases, evoc_layers, hdbscan_labels  # noqa: E402
+from clustering.language import join_language_twins  # noqa: E402
 from clustering.settings import MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings, ThemeSettings  # noqa: E402
 
 FLOORS = (10, 14)
 MS_SHARES = (0.25, 0.5, 1.0)
 Z_STEPS = (1.5, 2.0, 2.5, 3.0)
-DEFAULT = {"centre": False, "floor": 14, "ms": 0.25, "z": 2.0}
+TWINS_STEPS = (None, 1.0, 1.5, 2.0)
+DEFAULT = {"centre": False, "floor": 14, "ms": 0.25, "z": 2.0, "twins": ClusterSettings().language_twins_spreads}
 FIGURES = ("ari", "mean_f1", "labelled_out", "oneoff_out", "language_dominated", "clusters")
 
 
@@ -78,11 +83,15 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int]) -
                     raw = raw_cache[(min_size, min_samples)] = hdbscan_labels(space, min_size, min_samples, "eom")
                 for z in Z_STEPS:
                     s = ClusterSettings(min_cluster_size=min_size, min_samples=min_samples, purity="global",
-                                        purity_z=z, seed=seed)
-                    labels = cluster_cases(space, p.vectors, s, p.notes, raw_labels=raw).labels
-                    row = quality.row_of(p, "ours", labels, 0.0)
-                    points.append({"set": name, "seed": seed, "method": "ours", "centre": centre, "floor": floor,
-                                   "ms": share, "z": z, **{f: getattr(row, f) for f in FIGURES}})
+                                        purity_z=z, seed=seed, language_twins_spreads=None)
+                    purified = cluster_cases(space, p.vectors, s, p.notes, raw_labels=raw).labels
+                    for twins in TWINS_STEPS if p.languages is not None else (None,):
+                        labels = purified if twins is None else join_language_twins(
+                            purified, p.vectors, p.languages, twins, settings.compose.language_min_cases)
+                        row = quality.row_of(p, "ours", labels, 0.0)
+                        points.append({"set": name, "seed": seed, "method": "ours", "centre": centre,
+                                       "floor": floor, "ms": share, "z": z, "twins": twins,
+                                       **{f: getattr(row, f) for f in FIGURES}})
             bt_space = space if quality.is_bertopic_umap(seeded.reduce, n) else quality.umap_space(
                 p.vectors, quality.bertopic_reduce(seeded.reduce))[0]
             bt = hdbscan_labels(bt_space, quality.BERTOPIC_MIN_CLUSTER_SIZE, quality.BERTOPIC_MIN_CLUSTER_SIZE, "eom")
@@ -97,7 +106,7 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int]) -
 
 
 def key_of(point: dict) -> tuple:
-    return (point["centre"], point["floor"], point["ms"], point["z"])
+    return (point["centre"], point["floor"], point["ms"], point["z"], point.get("twins"))
 
 
 def mean(values: list[float | None]) -> float | None:
@@ -111,8 +120,8 @@ def sd(values: list[float | None]) -> float | None:
 
 
 def by_combination(points: list[dict]) -> dict[str, dict[tuple, dict[str, list]]]:
-    """set -> combination -> figure -> values over the seeds (monolingual sets: the centred combination is the
-    plain one, which is what the pipeline does there)."""
+    """set -> combination -> figure -> values over the seeds (monolingual sets: the centred and joined
+    combinations are the plain one, which is what the pipeline does there)."""
     out: dict[str, dict[tuple, dict[str, list]]] = {}
     for p in points:
         if p["method"] != "ours":
@@ -122,8 +131,10 @@ def by_combination(points: list[dict]) -> dict[str, dict[tuple, dict[str, list]]
             per[f].append(p[f])
     for combos in out.values():
         for k in list(combos):
-            if not k[0] and (True, *k[1:]) not in combos:
-                combos[(True, *k[1:])] = combos[k]
+            variants = [(centre, *k[1:4], twins) for centre in (False, True) for twins in TWINS_STEPS]
+            for v in variants:
+                if not k[0] and k[4] is None and v not in combos:
+                    combos[v] = combos[k]
     return out
 
 
@@ -142,8 +153,12 @@ def fit(combos: dict[str, dict[tuple, dict[str, list]]], sets: list[str], oneoff
         out, lab = figure(k, "oneoff_out", True), figure(k, "labelled_out", True)
         return out is None or (out >= oneoffs and lab <= planted)
 
+    def rank(k: tuple) -> tuple:  # ARI to 3 decimals; ties: fewer themes over 80% one language, more joining
+        lang = figure(k, "language_dominated", False)
+        return (round(figure(k, "ari", False), 3), -(lang or 0.0), k[4] or 0.0)
+
     allowed = [k for k in keys if ok(k)] or keys
-    return max(sorted(allowed), key=lambda k: figure(k, "ari", False))
+    return max(sorted(allowed, key=repr), key=rank)
 
 
 def peers(points: list[dict], name: str, method: str) -> dict[str, list]:
@@ -167,10 +182,10 @@ def report(points: list[dict], oneoffs: float, planted: float) -> None:
     combos = by_combination(points)
     names = [s for s in dict.fromkeys(p["set"] for p in points)]
     fitting = [s for s in names if s not in HELD_OUT]
-    default = (DEFAULT["centre"], DEFAULT["floor"], DEFAULT["ms"], DEFAULT["z"])
+    default = (DEFAULT["centre"], DEFAULT["floor"], DEFAULT["ms"], DEFAULT["z"], DEFAULT["twins"])
     print("\nleft-out figures: ARI / F1 (labelled out / one-offs out; themes over 80% one language; themes), "
           "mean ± sd over the seeds")
-    print("| left out | fitted on the others (centre, floor, ms, z) | ours, fitted | ours, current default "
+    print("| left out | fitted on the others (centre, floor, ms, z, twins) | ours, fitted | ours, current default "
           "| BERTopic defaults | EVoC default layer |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name in names:
@@ -181,7 +196,8 @@ def report(points: list[dict], oneoffs: float, planted: float) -> None:
               f"{cell(combos[name][k])} | {cell(combos[name][default])} | "
               f"{cell(peers(points, name, 'BERTopic defaults'))} | {cell(peers(points, name, 'EVoC default layer'))} |")
     k = fit(combos, fitting, oneoffs, planted)
-    print(f"\nfitted on every fitting set ({', '.join(fitting)}): centre {k[0]}, floor {k[1]}, ms {k[2]}, z {k[3]}")
+    print(f"\nfitted on every fitting set ({', '.join(fitting)}): centre {k[0]}, floor {k[1]}, ms {k[2]}, z {k[3]}, "
+          f"twins {k[4]}")
     print("its in-set figures: " + "; ".join(f"{s} {cell(combos[s][k])}" for s in names))
 
 

@@ -11,8 +11,9 @@ quality table's sets); `global`, below the median over all members by more than 
 model puts unrelated texts at 0.8); `spread`, the same per theme (it trims the low tail of every theme, loose or
 not, and measured worse); `off`. The default `auto` is `fixed` for the packaged MiniLM and `global` for any other
 model (`resolved_purity`; the pipeline passes the note model, a bare `cluster_cases` call assumes the default).
-Unthemed cases stay visible; the optional attach step gives one to its nearest theme above a
-threshold, flagged.
+Themes that are one cause found once per language (each over 80% one language, their centres close once each
+language's mean is taken out) are then joined (`language_twins_spreads`, `clustering.language`). Unthemed cases
+stay visible; the optional attach step gives one to its nearest theme above a threshold, flagged.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustering.embedders import MINILM
+from clustering.language import Languages, join_language_twins
 from clustering.settings import DEFAULT_EMBED_MODEL, MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings
 from clustering.stats import MAD_TO_SD
 
@@ -189,11 +191,14 @@ def backend_labels(space: np.ndarray | None, vectors: np.ndarray, settings: Clus
 
 
 def cluster_cases(space: np.ndarray | None, vectors: np.ndarray, settings: ClusterSettings,
-                  purity_vectors: np.ndarray | None = None, raw_labels: np.ndarray | None = None) -> Clusters:
+                  purity_vectors: np.ndarray | None = None, raw_labels: np.ndarray | None = None,
+                  languages: Languages | None = None) -> Clusters:
     """Themes for cases given their unit vectors `vectors` and (for umap_hdbscan) reduced coordinates `space`.
 
     purity_vectors: what the purity pass compares (default `vectors`); the theme pipeline passes the note vectors.
     raw_labels: the backend's clusters when already computed (benchmarks reuse one backend run for many passes).
+    languages: the cases' languages, for joining the themes that are one cause in two languages
+    (`settings.language_twins_spreads`).
     """
     n = len(vectors)
     min_size = settings.min_cluster_size or auto_min_cluster_size(n)
@@ -201,6 +206,9 @@ def cluster_cases(space: np.ndarray | None, vectors: np.ndarray, settings: Clust
     hdbscan_members = int(np.sum(labels >= 0))
     if settings.purity != "off" and hdbscan_members:
         labels = purify(vectors if purity_vectors is None else purity_vectors, labels, settings, min_size)
+    if languages is not None and settings.language_twins_spreads is not None:
+        labels = join_language_twins(labels, vectors, languages.of_cases, settings.language_twins_spreads,
+                                     languages.min_cases)
     labels = _relabel_by_size(labels)
     k = int(labels.max()) + 1 if (labels >= 0).any() else 0
     centres = centroids_of(vectors, labels, k)

@@ -5,6 +5,7 @@ follow the language instead of the cause. Two remedies and one check live here, 
 - `language_of`: the language of a locale (`de-DE` -> `de`);
 - `center_by_language`: subtract each language's mean vector, then renormalise (a language's offset goes,
   what its texts say stays);
+- `join_language_twins`: one theme of the themes that are one cause found once per language;
 - `language_dominance`: how many themes are dominated by one language, and a warning naming the settings to
   change when most of them are, in a file of two languages or more. Themes of the file's main language alone
   do not make a warning (in the demo, half of the planted causes occur in English cases only): a good share of
@@ -56,6 +57,62 @@ def center_by_language(vectors: np.ndarray, languages: pd.Series | np.ndarray, m
         centred[rows] = vectors[rows] - vectors[rows].mean(axis=0, keepdims=True)
     norms = np.linalg.norm(centred, axis=1, keepdims=True)
     return np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 1e-6).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The cases' languages as the cluster stage gets them: one per case (missing: unknown), and the fewest cases
+    a language needs for its own mean when the vectors are centred (`compose.language_min_cases`)."""
+
+    of_cases: pd.Series | np.ndarray
+    min_cases: int
+
+
+def dominant_languages(labels: np.ndarray, languages: pd.Series | np.ndarray, k: int) -> list[str | None]:
+    """Per theme 0..k-1, the language of more than DOMINANT_SHARE of its cases (None: no such language)."""
+    langs = pd.Series(np.asarray(languages, dtype=object)).astype("string")
+    out: list[str | None] = []
+    for label in range(k):
+        members = labels == label
+        top = langs[members].dropna().value_counts()
+        out.append(str(top.index[0]) if len(top) and top.iloc[0] / int(members.sum()) > DOMINANT_SHARE else None)
+    return out
+
+
+def join_language_twins(labels: np.ndarray, vectors: np.ndarray, languages: pd.Series | np.ndarray,
+                        spreads: float, min_cases: int) -> np.ndarray:
+    """Labels with the themes that are one cause found once per language joined.
+
+    Two themes dominated by two different languages are twins when their centres, in the vectors centred by
+    language (`center_by_language`), are within `spreads` median within-theme spreads (1 - mean cosine of the
+    members to their centre, in that space) of each other. Pairs are joined most similar first, and a joined theme
+    never holds two themes of one language: within a language, the clustering already kept them apart. A theme
+    keeps the lowest label of its group; unthemed rows stay unthemed.
+    """
+    k = int(labels.max()) + 1 if len(labels) and (labels >= 0).any() else 0
+    dominant = dominant_languages(labels, languages, k)
+    if len({lang for lang in dominant if lang is not None}) < 2:
+        return labels
+    centred = center_by_language(vectors, languages, min_cases)
+    centres = np.stack([centred[labels == label].mean(axis=0) for label in range(k)])
+    centres /= np.clip(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12, None)
+    spread = [1.0 - float(np.mean(centred[labels == label] @ centres[label])) for label in range(k)]
+    bar = 1.0 - spreads * float(np.median(spread))
+    sims = centres @ centres.T
+    pairs = sorted(((float(sims[a, b]), a, b) for a in range(k) for b in range(a + 1, k)
+                    if dominant[a] and dominant[b] and dominant[a] != dominant[b] and sims[a, b] >= bar),
+                   reverse=True)
+    group = list(range(k))
+    held = {label: {dominant[label]} for label in range(k)}
+    for _, a, b in pairs:
+        ga, gb = group[a], group[b]
+        if ga == gb or held[ga] & held[gb]:
+            continue
+        keep, gone = min(ga, gb), max(ga, gb)
+        group = [keep if g == gone else g for g in group]
+        held[keep] |= held.pop(gone)
+    mapped = np.asarray(group)
+    return np.where(labels >= 0, mapped[np.maximum(labels, 0)], labels)
 
 
 @dataclass

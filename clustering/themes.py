@@ -20,7 +20,7 @@ from clustering.describe import background, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
-from clustering.language import language_dominance, reads_many_languages
+from clustering.language import Languages, language_dominance, reads_many_languages
 from clustering.parents import describe_parents
 from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
@@ -144,7 +144,9 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     rest = np.flatnonzero(~fit.assigned)
     space = reduced.cluster_space[rest] if reduced.cluster_space is not None else None
     notes = composed.note_vectors[rest] if composed.note_vectors is not None else None
-    found = cluster_cases(space, vectors[rest], cluster, notes)
+    languages = Languages(case_languages(ordered).iloc[rest].reset_index(drop=True),
+                          settings.compose.language_min_cases)
+    found = cluster_cases(space, vectors[rest], cluster, notes, languages=languages)
     clusters, used, in_known = with_known(found, rest, fit, vectors, known_centres(known, vectors.shape[1]),
                                           absorb_bar(found, settings))
     timings["cluster"] = time.perf_counter() - start

@@ -1,11 +1,14 @@
-"""Languages of cases: codes from locales, per-language centring, and the warning when themes follow language."""
+"""Languages of cases: codes from locales, per-language centring, joining one cause found once per language, and
+the warning when themes follow language."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from clustering.language import center_by_language, language_dominance, language_of
+from clustering.cluster import cluster_cases
+from clustering.language import Languages, center_by_language, join_language_twins, language_dominance, language_of
+from clustering.settings import ClusterSettings
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -107,3 +110,92 @@ def test_no_warning_when_the_dominated_themes_are_of_the_main_language():
     assert (dominance.themes, dominance.dominated, dominance.by_other_languages) == (5, 3, 0)
     assert dominance.share > 0.5  # most themes are one language, but it is the file's main one
     assert dominance.warning is None
+
+
+def _twin_vectors(rng: np.random.Generator, groups: list[tuple[int, str, int]], dim: int = 48,
+                  language_pull: float = 2.0) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Unit vectors of (cause, language, n) groups: a cause direction, a strong language offset, noise; labels
+    one per group (a theme per cause and language, as a clustering that follows the language makes them)."""
+    causes = rng.normal(size=(10, dim))
+    offsets = {lang: language_pull * rng.normal(size=dim) for lang in ("de", "fr", "en", "ja")}
+    rows, labels, langs = [], [], []
+    for label, (cause, lang, n) in enumerate(groups):
+        rows.append(causes[cause] + offsets[lang] + 0.3 * rng.normal(size=(n, dim)))
+        labels += [label] * n
+        langs += [lang] * n
+    vectors = np.vstack(rows)
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32), np.array(labels), langs
+
+
+def test_one_cause_found_once_per_language_becomes_one_theme():
+    groups = [(0, "de", 30), (0, "fr", 30), (1, "de", 30), (1, "fr", 30), (2, "en", 30)]
+    vectors, labels, langs = _twin_vectors(np.random.default_rng(0), groups)
+    first = vectors[labels == 0]
+    same_language, same_cause = first @ vectors[labels == 2].T, first @ vectors[labels == 1].T
+    assert same_language.mean() > same_cause.mean()  # the language pulls harder than the cause, as it does in e5
+    joined = join_language_twins(labels, vectors, langs, spreads=1.5, min_cases=5)
+    group_of = {label: int(joined[labels == label][0]) for label in range(len(groups))}
+    assert group_of[0] == group_of[1] and group_of[2] == group_of[3]  # each cause across its two languages
+    assert len({group_of[0], group_of[2], group_of[4]}) == 3  # two causes and the English one stay apart
+
+
+def test_themes_of_one_language_are_never_joined_and_a_joined_theme_holds_one_theme_per_language():
+    # cause 0 found twice in German (the clustering kept them apart) and once in French
+    groups = [(0, "de", 30), (0, "de", 30), (0, "fr", 30), (3, "en", 40), (3, "en", 40)]
+    vectors, labels, langs = _twin_vectors(np.random.default_rng(1), groups)
+    joined = join_language_twins(labels, vectors, langs, spreads=4.0, min_cases=5)
+    group_of = {label: int(joined[labels == label][0]) for label in range(len(groups))}
+    assert group_of[0] != group_of[1]  # both German: never one theme
+    assert group_of[2] in (group_of[0], group_of[1])  # the French twin joins one of them
+    assert group_of[3] != group_of[4]  # both English
+
+
+def test_no_join_without_two_languages_or_with_unthemed_rows_kept():
+    groups = [(0, "de", 30), (0, "fr", 30)]
+    vectors, labels, langs = _twin_vectors(np.random.default_rng(2), groups)
+    labels = labels.copy()
+    labels[:3] = -1
+    joined = join_language_twins(labels, vectors, langs, spreads=1.5, min_cases=5)
+    assert (joined[:3] == -1).all() and len(set(joined[3:])) == 1
+    unknown = join_language_twins(labels, vectors, [None] * len(labels), spreads=1.5, min_cases=5)
+    assert (unknown == labels).all()  # no locale: nothing to tell languages apart
+
+
+def test_cluster_cases_joins_twins_only_when_given_languages_and_the_setting():
+    groups = [(0, "de", 30), (0, "fr", 30), (1, "de", 30), (1, "fr", 30)]
+    vectors, labels, langs = _twin_vectors(np.random.default_rng(3), groups)
+    settings = ClusterSettings(purity="off", min_cluster_size=10)
+    plain = cluster_cases(None, vectors, settings, raw_labels=labels)
+    joined = cluster_cases(None, vectors, settings, raw_labels=labels, languages=Languages(langs, 5))
+    off = cluster_cases(None, vectors, settings.model_copy(update={"language_twins_spreads": None}),
+                        raw_labels=labels, languages=Languages(langs, 5))
+    assert len(plain.centroids) == 4 and len(off.centroids) == 4
+    assert len(joined.centroids) == 2 and set(joined.labels) == {0, 1}
+
+
+def test_on_a_planted_multilingual_set_the_default_joins_one_cause_across_languages_and_never_two_causes():
+    """The held-out fieldnotes set (ads in 10 locales), embedded by the default model (real multilingual-e5), cut
+    into one group per planted theme and locale, as a clustering that follows the language cuts it: the default
+    `language_twins_spreads` joins groups of one theme across languages, and no joined group holds two themes."""
+    from pathlib import Path
+
+    from clustering.compose import case_languages, compose
+    from clustering.load import load_cases
+    from clustering.settings import ComposeSettings, EmbedSettings
+    from eval_sets.scorer import NOISE, read_labels
+
+    path = Path(__file__).resolve().parents[1] / "eval_sets" / "fieldnotes" / "cases.csv"
+    cases = load_cases(path).cases
+    misjudged = cases.loc[cases["misjudged"]].reset_index(drop=True)
+    themes = read_labels(path, "theme").loc[misjudged["case_id"].astype(str)].reset_index(drop=True)
+    langs = case_languages(misjudged).reset_index(drop=True)
+    group = themes.astype(str) + "|" + langs.astype(str)
+    keep = ((themes != NOISE) & (group.map(group.value_counts()) >= 8)).to_numpy()
+    misjudged, themes, langs, group = (x[keep].reset_index(drop=True) for x in (misjudged, themes, langs, group))
+    codes, names = pd.factorize(group)
+    assert len(names) >= 15 and langs.nunique() >= 8
+    vectors = compose(misjudged, ComposeSettings(), EmbedSettings(progress=False)).vectors
+    joined = join_language_twins(codes, vectors, langs, ClusterSettings().language_twins_spreads,
+                                 ComposeSettings().language_min_cases)
+    assert len(np.unique(joined)) <= len(names) - 3  # several causes joined across their languages
+    assert all(themes[joined == g].nunique() == 1 for g in np.unique(joined))  # and no two causes in one
