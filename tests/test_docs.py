@@ -1,5 +1,6 @@
-"""The README and the docs/ pages link only to what exists: every relative link (and image) names a file or folder
-of the repository, and every `#anchor` a heading of the page it points to, as GitHub makes heading anchors."""
+"""The README and the docs/ pages: every relative link (and image) names a file or folder of the repository, and
+every `#anchor` a heading of the page it points to, as GitHub makes heading anchors; every docs/ page is linked from
+the README; the exit-code tables list every code of `assistant/exit_codes.py`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from assistant.exit_codes import DESCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -89,3 +92,10 @@ def test_every_docs_page_is_reachable_from_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     unlinked = [p.name for p in PAGES[1:] if f"docs/{p.name}" not in readme]
     assert unlinked == []
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/errors.md"])
+def test_the_exit_code_tables_list_every_code(page: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\d+) \| ([^|]+) \|$", text, re.MULTILINE))
+    assert {int(code) for code in rows} == set(DESCRIPTIONS)
