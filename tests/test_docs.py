@@ -98,4 +98,4 @@ def test_every_docs_page_is_reachable_from_the_readme() -> None:
 def test_the_exit_code_tables_list_every_code(page: str) -> None:
     text = (ROOT / page).read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| (\d+) \| ([^|]+) \|$", text, re.MULTILINE))
-    assert {int(code) for code in rows} == set(DESCRIPTIONS)
+    assert set(DESCRIPTIONS) <= {int(code) for code in rows}  # signals (130, 141, 143) may be listed too
