@@ -90,7 +90,7 @@ def add_theme_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("themes")
     add_workspace(group, "workspace folder for the embedding cache and runs (default ./workspace)")
     group.add_argument("--week", metavar="YYYY-Www", help="analyse only this ISO week of the file, e.g. 2026-W45")
-    group.add_argument("--config", type=Path, help="settings file (YAML); see README")
+    group.add_argument("--config", type=Path, help="settings file (YAML); see docs/settings.md")
     add_theme_overrides(group)
 
 

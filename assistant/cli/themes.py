@@ -42,7 +42,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("score", help="score a run against planted theme labels",
                        description="ARI and NMI of a run's themes against planted labels (on the planted-theme "
-                                   "rows, as bench/quality.py and the README give them, and on all rows, noise as "
+                                   "rows, as bench/quality.py and docs/quality.md give them, and on all rows, noise as "
                                    "one more label), each planted theme's best match, and the share of noise rows "
                                    "left unthemed.")
     p.add_argument("run", help="run id, 'latest', or a run folder")
@@ -96,7 +96,7 @@ def score_report(score: Score) -> str:
     noise = "n/a" if score.noise_unthemed_share is None else pct(score.noise_unthemed_share, 0)
     head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found\n"
             f"ARI {score.ari_labelled:.3f}, NMI {score.nmi_labelled:.3f} on the planted-theme rows (unthemed as one "
-            f"more theme; the figures of bench/quality.py and the README); ARI {score.ari:.3f}, NMI {score.nmi:.3f} "
+            f"more theme; the figures of bench/quality.py and docs/quality.md); ARI {score.ari:.3f}, NMI {score.nmi:.3f} "
             f"on all rows (noise as one more label)\n"
             f"planted themes recovered (F1 >= 0.5): {pct(score.recovered_share, 0)}; "
             f"noise rows left unthemed: {noise} of {score.noise_rows}; "
