@@ -1,4 +1,5 @@
-"""The exit codes of every `error-themes` command, written once (the tables of the README and docs/errors.md follow them; tests/test_docs.py checks it).
+"""The exit codes of every `error-themes` command, written once (the tables of the README and docs/errors.md
+follow them; tests/test_docs.py checks it).
 
 A cron job reads them: 1 is a partial success (the output was written, some drafts failed), never a crash.
 """

@@ -96,7 +96,7 @@ def score_report(score: Score) -> str:
     noise = "n/a" if score.noise_unthemed_share is None else pct(score.noise_unthemed_share, 0)
     head = (f"{score.rows:,} misjudged rows, {score.themes_found} themes found\n"
             f"ARI {score.ari_labelled:.3f}, NMI {score.nmi_labelled:.3f} on the planted-theme rows (unthemed as one "
-            f"more theme; the figures of bench/quality.py and docs/quality.md); ARI {score.ari:.3f}, NMI {score.nmi:.3f} "
+            f"more theme; the figures of bench/quality.py, docs/quality.md); ARI {score.ari:.3f}, NMI {score.nmi:.3f} "
             f"on all rows (noise as one more label)\n"
             f"planted themes recovered (F1 >= 0.5): {pct(score.recovered_share, 0)}; "
             f"noise rows left unthemed: {noise} of {score.noise_rows}; "
