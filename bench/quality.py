@@ -58,6 +58,7 @@ from clustering.cluster import (  # noqa: E402
 from clustering.compose import compose  # noqa: E402
 from clustering.embed import EmbedStats, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
+from clustering.language import Languages  # noqa: E402
 from clustering.reduce import neighbourhood, reduce_vectors, reduce_vectors_cached  # noqa: E402
 from clustering.settings import ClusterSettings, ReduceSettings, ThemeSettings  # noqa: E402
 from clustering.themes import canonical_order  # noqa: E402
@@ -107,6 +108,7 @@ class Prepared:
     notes: np.ndarray
     labels: pd.Series
     languages: pd.Series | None
+    language_min_cases: int  # compose.language_min_cases of the settings it was composed with
 
 
 def row_of(prepared: Prepared, method: str, labels: np.ndarray, seconds: float) -> Row:
@@ -132,7 +134,13 @@ def prepare(name: str, settings: ThemeSettings, cache_root: Path) -> Prepared:
     print(f"\n== set {set_title(name)}: {len(cases):,} rows, {labels[labels != NOISE].nunique()} labels, "
           f"{int((labels == NOISE).sum()):,} one-off/out-of-scope; embedded {stats.computed:,} texts, "
           f"{stats.cached:,} cached ({time.perf_counter() - start:.1f} s)", flush=True)
-    return Prepared(data, composed.vectors, composed.note_vectors, labels, languages)
+    return Prepared(data, composed.vectors, composed.note_vectors, labels, languages,
+                    settings.compose.language_min_cases)
+
+
+def languages_of(p: Prepared) -> Languages | None:
+    """The set's languages as the pipeline hands them to the cluster stage (None for a set of one language)."""
+    return Languages(p.languages, p.language_min_cases) if p.languages is not None else None
 
 
 def umap_space(vectors: np.ndarray, reduce: ReduceSettings) -> tuple[np.ndarray, float]:
@@ -165,7 +173,8 @@ def run_methods(p: Prepared, settings: ThemeSettings, with_variants: bool, curve
     if needs_space:
         space, umap_s = umap_space(p.vectors, settings.reduce)
     start = time.perf_counter()
-    clusters = cluster_cases(space if ours.backend == "umap_hdbscan" else None, p.vectors, ours, p.notes)
+    clusters = cluster_cases(space if ours.backend == "umap_hdbscan" else None, p.vectors, ours, p.notes,
+                             languages=languages_of(p))
     own = time.perf_counter() - start + (umap_s if ours.backend == "umap_hdbscan" else 0.0)
     rows.append(row_of(p, f"ours ({describe(ours)})", clusters.labels, own))
 
@@ -236,7 +245,7 @@ def variants(p: Prepared, ours: ClusterSettings, space: np.ndarray, raw: np.ndar
         tries.append((f"evoc layer {i}, {describe(s).split(', ')[1]}", s, layers[i], evoc_s))
     for name, s, labels, base_s in tries:
         start = time.perf_counter()
-        clusters = cluster_cases(space, p.vectors, s, p.notes, raw_labels=labels)
+        clusters = cluster_cases(space, p.vectors, s, p.notes, raw_labels=labels, languages=languages_of(p))
         rows.append(row_of(p, f"  variant: {name}", clusters.labels, base_s + time.perf_counter() - start))
     return rows
 
