@@ -77,6 +77,18 @@ def test_an_action_gets_a_verdict_with_numbers(workspace, capsys):
     assert " pp" in row and "95% CI" in row
 
 
+def test_the_verdict_follows_the_stats_settings_of_the_environment(workspace, capsys, monkeypatch):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    cli(capsys, "themes", "action", "K1", "--kind", "moderator training", "--text", "briefing", "--date", "2026-11-02",
+        "--who", "ana", "--workspace", ws)
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", "1e-300")  # nothing is beyond this noise
+    monkeypatch.setenv("ERROR_THEMES_STATS__EFFECT_CONFIDENCE", "0.99")
+    _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
+    row = next(line for line in out.splitlines() if line.startswith("K1 "))
+    assert "no change yet:" in row and "99% CI" in row
+
+
 def test_merge_leaves_one_theme(workspace, capsys):
     ws = str(workspace.root)
     cli(capsys, "themes", "status", "--workspace", ws)
