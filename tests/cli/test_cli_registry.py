@@ -2,6 +2,8 @@
 action on its registry theme."""
 
 
+import re
+
 import pytest
 from cli_helpers import copied_workspace, in_process
 
@@ -82,11 +84,20 @@ def test_the_verdict_follows_the_stats_settings_of_the_environment(workspace, ca
     cli(capsys, "themes", "status", "--workspace", ws)
     cli(capsys, "themes", "action", "K1", "--kind", "moderator training", "--text", "briefing", "--date", "2026-11-02",
         "--who", "ana", "--workspace", ws)
-    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", "1e-300")  # nothing is beyond this noise
+
+    def k1_row() -> str:
+        _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
+        return next(line for line in out.splitlines() if line.startswith("K1 "))
+
+    p_value = float(re.search(r" p=([0-9.]+)\)", k1_row()).group(1))
+    assert 0.001 < p_value < 0.999
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", f"{p_value / 2}")  # the change is within this noise
     monkeypatch.setenv("ERROR_THEMES_STATS__EFFECT_CONFIDENCE", "0.99")
-    _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
-    row = next(line for line in out.splitlines() if line.startswith("K1 "))
+    row = k1_row()
     assert "no change yet:" in row and "99% CI" in row
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", f"{(p_value + 1) / 2}")  # and beyond this one
+    row = k1_row()
+    assert re.search(r" (fixed|worse): ", row) and "no change yet" not in row
 
 
 def test_merge_leaves_one_theme(workspace, capsys):
