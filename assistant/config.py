@@ -1,8 +1,9 @@
 """The one settings object (`Settings`), from a file and the environment: every default is named once.
 
 A YAML settings file (`--config FILE`, or `error-themes.yaml` in the working folder if present) holds the
-sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe, hierarchy) and the sections
-of the assistant: `llm` (drafting backend), `digest` and `ui`; environment variables override single values as
+sections of `clustering.settings.ThemeSettings` (embed, compose, reduce, cluster, describe, hierarchy, known,
+tracking), `load` (how a cases file is read) and `stats` (when a change is beyond noise), and the sections of the
+assistant: `llm` (drafting backend), `digest` and `ui`; environment variables override single values as
 `ERROR_THEMES_<SECTION>__<KEY>`, e.g. `ERROR_THEMES_EMBED__MODEL=/models/e5-small`,
 `ERROR_THEMES_CLUSTER__MIN_CLUSTER_SIZE=12` or `ERROR_THEMES_LLM__BASE_URL=http://localhost:8000/v1`.
 API keys are never read from the file: `llm.api_key_env` names the environment variable that holds one.
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.urls import check_url
-from clustering.settings import MAX_INPUT_BYTES, ThemeSettings
+from clustering.settings import MAX_INPUT_BYTES, LoadSettings, StatsSettings, ThemeSettings
 
 DEFAULT_CONFIG_FILE = Path("error-themes.yaml")
 DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the drafting endpoint when llm.base_url is not set
@@ -113,8 +114,6 @@ class DigestSettings(BaseModel):
 
     top: int = Field(5, ge=1, description="themes shown in full (new and growing ones are added)")
     window: int = Field(6, ge=1, description="ISO weeks analysed, ending at the digest's week")
-    noise_p: float = Field(0.05, gt=0, lt=1, description="a change with a two-proportion p-value below this is "
-                                                         "beyond noise")
     cited_cases_shown: int = Field(6, ge=1, description="cited case ids shown per draft")
     webhook_timeout_s: float = Field(10.0, gt=0, description="the longest the webhook delivery may take as a whole "
                                                             "(connect, send, the answer); redirects are not followed")
@@ -187,9 +186,25 @@ class Settings(ThemeSettings):
     # errors name the key and say what is wrong without echoing the value: llm.base_url may hold a password
     model_config = ConfigDict(hide_input_in_errors=True)
 
+    load: LoadSettings = LoadSettings()
+    stats: StatsSettings = StatsSettings()
     llm: LLMSettings = LLMSettings()
     digest: DigestSettings = DigestSettings()
     ui: UISettings = UISettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_noise_p(cls, data):
+        """`digest.noise_p` (the file or ERROR_THEMES_DIGEST__NOISE_P) is the older place of `stats.noise_p`, kept so
+        that older settings files load: moved there unless `stats.noise_p` is given too."""
+        if not isinstance(data, dict) or not isinstance(data.get("digest"), dict) or "noise_p" not in data["digest"]:
+            return data
+        digest = dict(data["digest"])
+        value = digest.pop("noise_p")
+        stats = data.get("stats")
+        if stats is None or isinstance(stats, dict):
+            stats = {"noise_p": value, **(stats or {})}
+        return {**data, "digest": digest, "stats": stats}
 
     @property
     def theme(self) -> ThemeSettings:

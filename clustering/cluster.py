@@ -43,8 +43,8 @@ class Clusters:
 
 
 def auto_min_cluster_size(n_cases: int) -> int:
-    """The default smallest theme: 0.36% of the cases, but at least 14 (a tenth of the cases, 5 at least, for
-    very small files).
+    """The default smallest theme: `SMALLEST_THEME_SHARE` of the cases, but at least 14 (a tenth of the cases, 5 at
+    least, for very small files).
 
     14 for 716 cases (the demo), 20 for 5,500 (CLINC150 test), 85 for 23,700 (CLINC150 full), 360 for 100,000;
     measured on the demo set and CLINC150, see docs/quality.md.

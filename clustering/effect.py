@@ -4,8 +4,9 @@ Pure functions of weekly counts. Weeks that end before the action's date are `be
 after it are `after`; the week the action falls in (after its Monday) is mixed and left out. The pooled shares
 (theme cases / audited decisions) of the two periods are compared with the one two-proportion test of
 `clustering.stats`; the interval of the change (after - before) is Newcombe's hybrid score interval from the two
-Wilson intervals. Verdict: `fixed` when the share went down beyond noise, `worse` when it went up beyond noise,
-`no change yet` otherwise (also with no week on either side yet).
+Wilson intervals. Verdict: `fixed` when the share went down beyond noise (the test's p-value below the settings'
+`stats.noise_p`), `worse` when it went up beyond noise, `no change yet` otherwise (also with no week on either side
+yet).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from clustering.metrics import wilson_interval
-from clustering.settings import EffectSettings
+from clustering.settings import CONFIDENCE, StatsSettings
 from clustering.stats import two_proportion_test
 from clustering.weeks import week_monday
 
@@ -48,6 +49,7 @@ class Effect:
     test: str | None
     ci_low: float | None  # interval of share_after - share_before
     ci_high: float | None
+    confidence: float = CONFIDENCE  # of that interval
 
     @property
     def share_before(self) -> float | None:
@@ -83,18 +85,20 @@ def difference_interval(x1: int, n1: int, x2: int, n2: int, confidence: float) -
 
 
 def action_effect(weeks: Sequence[WeekShare], action_date: date | str,
-                  settings: EffectSettings | None = None) -> Effect:
-    """The verdict on an action from a theme's weekly cases and audited decisions."""
-    settings = settings or EffectSettings()
+                  settings: StatsSettings | None = None) -> Effect:
+    """The verdict on an action from a theme's weekly cases and audited decisions (`settings.noise_p`: the
+    significance level; `settings.effect_confidence`: the interval's confidence)."""
+    settings = settings or StatsSettings()
     day = date.fromisoformat(str(action_date)[:10])
     before, after = split_weeks(weeks, day)
     x1, n1 = sum(w.cases for w in before), sum(w.audited for w in before)
     x2, n2 = sum(w.cases for w in after), sum(w.audited for w in after)
     tested = two_proportion_test(x1, n1, x2, n2)
-    interval = difference_interval(x1, n1, x2, n2, settings.confidence) if n1 and n2 else None
+    interval = difference_interval(x1, n1, x2, n2, settings.effect_confidence) if n1 and n2 else None
     verdict = NO_CHANGE
-    if tested is not None and tested[0] < settings.alpha:
+    if tested is not None and tested[0] < settings.noise_p:
         verdict = FIXED if x2 / n2 < x1 / n1 else WORSE
     return Effect(verdict, day.isoformat(), tuple(w.week for w in before), tuple(w.week for w in after), x1, n1, x2,
                   n2, None if tested is None else tested[0], None if tested is None else tested[1],
-                  None if interval is None else interval[0], None if interval is None else interval[1])
+                  None if interval is None else interval[0], None if interval is None else interval[1],
+                  settings.effect_confidence)

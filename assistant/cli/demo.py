@@ -25,6 +25,7 @@ from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace, load_run
 from assistant.workspace.store import DraftStore
 from clustering.load import load_cases
+from clustering.settings import LoadSettings
 
 DEMO_WEEK = "2026-W47"  # the last week of the shipped demo data
 
@@ -112,7 +113,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in record_actions(workspace, run.run_id, best, read_actions(DEMO_ACTIONS)):
         echo(f"  {line}")
     echo(f"\n== 7. Weekly digest of the last week, {DEMO_WEEK} (themes matched to the week before) ==")
-    digest = write_digest(DEMO_CASES, DEMO_WEEK, workspace, config=args.config, settings=options.theme_settings(args))
+    digest = write_digest(DEMO_CASES, DEMO_WEEK, workspace, config=args.config, settings=options.theme_settings(args),
+                          load_settings=LoadSettings())  # the shipped file, read as in steps 1 and 3
     echo(digest.summary())
     echo("\nDid the fixes work?")
     for fix in map(fix_row, digest.digest.fixes):

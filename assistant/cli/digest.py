@@ -29,7 +29,7 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     options.add_workspace(p)
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write digest.md, digest.html and digest.json here (default WORKSPACE/digests/WEEK/)")
-    p.add_argument("--config", type=Path, help="settings file (YAML): theme settings and the llm section")
+    p.add_argument("--config", type=Path, help="settings file (YAML): the theme, load, llm, digest and stats sections")
     # no argparse defaults: an option overlays the settings (file, environment) only when the user typed it
     p.add_argument("--top", type=int, metavar="N",
                    help="themes shown in full, by impact; new and growing ones are added (default: the settings' "

@@ -21,11 +21,13 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
                        description="Check a cases file (CSV, JSONL or Parquet) and report every problem as "
                                    "file:row:field: message. Exit 0 when usable, 2 when not.")
     p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet (.csv/.jsonl may be .gz)")
+    p.add_argument("--config", type=Path, help="settings file (YAML): its load section")
 
     p = sub.add_parser("metrics", parents=[load_opts], help="FPR, FDR, FNR, ATA and inconsistency with intervals",
                        description="Quality metrics of a cases file with 95%% Wilson intervals and counts, overall "
                                    "and by facet.")
     p.add_argument("file", type=Path, help="cases file: .csv, .tsv, .jsonl or .parquet")
+    p.add_argument("--config", type=Path, help="settings file (YAML): its load section")
     p.add_argument("--by", action="append", default=[], choices=FACETS, metavar="FACET",
                    help=f"also break down by a facet (repeatable): {', '.join(FACETS)}")
     p.add_argument("--out", type=Path, metavar="FILE", help="also write the metrics to FILE.json or FILE.csv")

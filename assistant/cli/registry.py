@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from assistant.cli import options
 from assistant.cli.output import echo
@@ -45,6 +46,8 @@ def register(sub, load_opts: argparse.ArgumentParser) -> None:
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
     s = verbs.add_parser("status", help="registry themes: name, status, owner, last action, did it work")
     options.add_workspace(s)
+    s.add_argument("--config", type=Path, help="settings file (YAML): its stats section (when a change is beyond "
+                                               "noise)")
     s = verbs.add_parser("rename", help="give a theme your name for it (shown in place of the drafted label)")
     s.add_argument("theme_id")
     s.add_argument("name")
@@ -82,7 +85,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
     workspace = options.existing_workspace(args.workspace)
     registry = Registry(workspace.store_path)
     if args.verb == "status":
-        statuses = theme_statuses(workspace, registry)
+        statuses = theme_statuses(workspace, registry, options.settings(args).stats)
         echo(status_table(statuses, registry_names(workspace, registry)) if statuses
               else f"no registry themes in {workspace.root} yet: run `themes FILE`")
     elif args.verb == "rename":

@@ -18,7 +18,8 @@
    `digest.html` and `digest.json` (rendered by `assistant.digest.render`) and posts to the webhook, if any.
 
 Nothing in the digest's content comes from the clock: the same week of the same file with the same settings and
-drafts gives byte-identical files. Defaults (top, window, noise line, ...) are `assistant.config.DigestSettings`.
+drafts gives byte-identical files. Defaults are the settings' (`assistant.config.Settings`): top and window
+`digest`, the noise line `stats.noise_p`.
 
 Exit codes (`DigestResult.exit_code`, `assistant.exit_codes`): EXIT_OK written; EXIT_PARTIAL written, but some
 drafts failed; EXIT_BAD_INPUT: an unreadable file, rows breaking the schema, a week not written YYYY-Www, a bad
@@ -59,7 +60,7 @@ from assistant.workspace.runs import Workspace, file_sha256, saved_runs
 from assistant.workspace.store import DraftRow, DraftStore
 from clustering.load import LoadSettings, load_cases
 from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, quality_metrics
-from clustering.settings import ThemeSettings
+from clustering.settings import StatsSettings, ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
 from clustering.tracking import MatchResult, match_centroids, related_threshold, run_threshold, theme_status
@@ -105,8 +106,8 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def rate_changes(current: dict[str, Rate], previous: dict[str, Rate] | None, alpha: float) -> list[RateChange]:
-    """Each headline rate with last week's, the change in pp and the noise call (beyond noise when p < alpha)."""
+def rate_changes(current: dict[str, Rate], previous: dict[str, Rate] | None, noise_p: float) -> list[RateChange]:
+    """Each headline rate with last week's, the change in pp and the noise call (beyond noise when p < noise_p)."""
     out = []
     for name in RATE_NAMES:
         now, before = current[name], (previous or {}).get(name)
@@ -123,7 +124,7 @@ def rate_changes(current: dict[str, Rate], previous: dict[str, Rate] | None, alp
             test = two_proportion_test(now.numerator, now.denominator, before.numerator, before.denominator)
             if test is not None:
                 change.p_value, change.test = round(test[0], 4), test[1]
-            change.verdict = noise_call(change.p_value, alpha)
+            change.verdict = noise_call(change.p_value, noise_p)
             if abs(delta) < 1e-9:
                 change.direction = "unchanged"
             else:
@@ -226,13 +227,13 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
                  config: str | Path | None = None, webhook: str | None = None, top: int | None = None,
                  window: int | None = None, match_threshold: float | None = None,
                  settings: ThemeSettings | None = None, load_settings: LoadSettings | None = None,
-                 llm_settings: LLMSettings | None = None, digest_settings: DigestSettings | None = None
-                 ) -> DigestResult:
+                 llm_settings: LLMSettings | None = None, digest_settings: DigestSettings | None = None,
+                 stats_settings: StatsSettings | None = None) -> DigestResult:
     """Build and write the digest of one ISO week of a cases file, and deliver it; see the module docstring.
 
-    Settings not given come from the settings file `config` (and the environment): the theme sections, `llm`
-    and `digest`; `top` and `window` override the digest section's. `match_threshold`: a fixed centroid cosine
-    from which a theme is last week's; None = the run's same-theme bar (`tracking` settings).
+    Settings not given come from the settings file `config` (and the environment): the theme sections, `load`,
+    `llm`, `digest` and `stats`; `top` and `window` override the digest section's. `match_threshold`: a fixed
+    centroid cosine from which a theme is last week's; None = the run's same-theme bar (`tracking` settings).
 
     Raises ValueError (bad week, window, top, webhook URL or `out`, bad settings file), BackendError (an LLM
     backend without a model or API key) and clustering.problems.LoadError / ValidationError (unusable file)
@@ -244,7 +245,8 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
     deliver.check_out(out)
     if top is not None and top < 1:
         raise ValueError(f"--top must be at least 1, got {top}")
-    app = load_app_settings(config) if None in (settings, llm_settings, digest_settings) else None
+    given = (settings, load_settings, llm_settings, digest_settings, stats_settings)
+    app = load_app_settings(config) if None in given else None
     options = (digest_settings or app.digest).model_copy(update={k: v for k, v in (("top", top), ("window", window))
                                                                 if v is not None})
     window_weeks(week, options.window)  # a bad window stops here
@@ -254,14 +256,17 @@ def write_digest(path: str | Path, week: str, workspace: Workspace | str | Path,
 
     theme = settings or app.theme
     theme = theme.theme if isinstance(theme, Settings) else theme  # what a run saves, and a reused run must match
-    result = build_digest(path, week, workspace, theme, load_settings, llm, backend, options, match_threshold)
+    result = build_digest(path, week, workspace, theme, load_settings or app.load, llm, backend, options,
+                          match_threshold, stats_settings or app.stats)
     return deliver.deliver(result, workspace, out, webhook, options)
 
 
 def build_digest(path: str | Path, week: str, workspace: Workspace, settings: ThemeSettings,
                  load_settings: LoadSettings | None, llm: LLMSettings, backend: DraftingBackend,
-                 options: DigestSettings, match_threshold: float | None) -> DigestResult:
+                 options: DigestSettings, match_threshold: float | None,
+                 stats: StatsSettings | None = None) -> DigestResult:
     """The digest of a week, not yet written: with the runs reused, the draft outcomes and the exit code so far."""
+    stats = stats or StatsSettings()
     weeks = window_weeks(week, options.window)
     previous_week = shift_week(week, -1)
     loaded = load_cases(path, load_settings)
@@ -276,7 +281,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
                         week_rows=len(week_cases), previous_week_rows=len(previous_cases))
     digest = Digest(week=week, week_dates=week_dates(week), previous_week=previous_week, window=weeks,
                     status="ok", headline="", match_threshold=match_threshold, top=options.top,
-                    noise_p=options.noise_p, coverage=coverage)
+                    noise_p=stats.noise_p, coverage=coverage)
     result = DigestResult(exit_code=EXIT_OK, paths={}, digest=digest)
 
     if week_cases.empty:
@@ -325,7 +330,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     if not previous_cases.empty:
         digest.last_week = week_figures(previous_week, previous_cases)
         previous_rates = quality_metrics(previous_cases, known).rates
-    digest.metrics = rate_changes(quality_metrics(week_cases, known).rates, previous_rates, options.noise_p)
+    digest.metrics = rate_changes(quality_metrics(week_cases, known).rates, previous_rates, stats.noise_p)
 
     # themes, matched and ranked
     themes, gone = [], []
@@ -365,7 +370,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     digest.earlier_digests = sorted(earlier)
     digest.policies_accepted = accepted_policies(store, earlier)
     digest.waiting_for_review = waiting_drafts(store, run.run_id) if run is not None else []
-    apply_registry(digest, workspace, run.run_id if run is not None else None)
+    apply_registry(digest, workspace, run.run_id if run is not None else None, stats)
     coverage.drafting_models = sorted({r.model for r in used})
     coverage.prompts = sorted({f"{r.prompt_name} v{r.prompt_version}" for r in used})
 

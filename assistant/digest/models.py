@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant.config import DigestSettings
 from clustering.effect import Effect
 from clustering.metrics import Rate
+from clustering.settings import StatsSettings
 from clustering.theme_model import WeekCount
 
 DIGEST_SCHEMA_VERSION = 1
@@ -215,8 +215,8 @@ class Digest(BaseModel):
         None, description="the centroid cosine from which an unmatched theme is 'likely split from' (or a gone one "
                           "'likely merged into') a matched one: the parent themes' cut; None: the match threshold")
     top: int = Field(description="themes shown in full by impact (new and growing ones are added)")
-    noise_p: float = Field(DigestSettings.model_fields["noise_p"].default,
-                           description="the p-value below which a change is beyond noise")
+    noise_p: float = Field(StatsSettings.model_fields["noise_p"].default,
+                           description="the p-value below which a change is beyond noise (the settings' stats.noise_p)")
     status_counts: dict[str, int] = Field(default_factory=dict)
     themes: list[DigestTheme] = Field(default_factory=list)
     gone: list[GoneTheme] = Field(default_factory=list)

@@ -7,12 +7,14 @@ from assistant.views.names import drafted_labels, registry_names
 from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace
 from assistant.workspace.theme_status import theme_statuses
+from clustering.settings import StatsSettings
 
 
-def apply_registry(digest: Digest, workspace: Workspace, run_id: str | None) -> None:
+def apply_registry(digest: Digest, workspace: Workspace, run_id: str | None,
+                   stats: StatsSettings | None = None) -> None:
     """Name the digest's themes by the registry (the analyst's name beats the drafted label; a theme the digest does
     not detail still gets the run's label draft) and list the registry
-    themes with an action and the verdict on it, measured on the digest's run where it holds the theme."""
+    themes with an action and the verdict on it (by `stats`), measured on the digest's run where it holds the theme."""
     registry = sync_saved_runs(workspace)
     names = registry.names_for_run(run_id) if run_id else {}
     named = {t.theme_id for t in registry.themes(None) if t.name}
@@ -28,4 +30,4 @@ def apply_registry(digest: Digest, workspace: Workspace, run_id: str | None) -> 
                 action_date=s.last_action.date, action_kind=s.last_action.kind, action_text=s.last_action.text,
                 verdict=s.effect.verdict if s.effect else None, effect=s.effect, denominator=s.denominator,
                 run_id=s.run_id)
-        for s in theme_statuses(workspace, registry, prefer_run=run_id) if s.last_action is not None]
+        for s in theme_statuses(workspace, registry, stats, prefer_run=run_id) if s.last_action is not None]

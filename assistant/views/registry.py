@@ -23,7 +23,7 @@ def effect_text(effect: Effect | None, denominator: str = "audited decisions") -
         side = "after" if not effect.weeks_after else "before"
         return f"{effect.verdict}: no full week {side} the action of {effect.action_date} yet"
     interval = ("" if effect.ci_low is None else
-                f", 95% CI {effect.ci_low * 100:+.1f} to {effect.ci_high * 100:+.1f} pp")
+                f", {effect.confidence * 100:g}% CI {effect.ci_low * 100:+.1f} to {effect.ci_high * 100:+.1f} pp")
     p_value = "" if effect.p_value is None else f"; {effect.test} p={effect.p_value:.4f}"
     return (f"{effect.verdict}: {pct(effect.share_before)} -> {pct(effect.share_after)} of {denominator} "
             f"({effect.cases_before:,}/{effect.audited_before:,} in {len(effect.weeks_before)} week(s) before, "

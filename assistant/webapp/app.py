@@ -66,7 +66,7 @@ def run_values(page: Page, explorer: Explorer, run_id: str | None, theme_id: str
 def build_app(workspace: str | Path = DEFAULT_WORKSPACE, settings: Settings | None = None) -> gr.Blocks:
     """The Gradio app over one workspace (tabs Run, Themes, Theme, Review); settings default to load_settings()."""
     settings = settings or load_settings()
-    explorer = Explorer(workspace, settings.ui)
+    explorer = Explorer(workspace, settings.ui, settings.stats)
     with gr.Blocks(title="error-themes", analytics_enabled=False) as app:
         read_only = " · **read-only**: browsing only, changes are refused" if explorer.read_only else ""
         gr.Markdown(f"## error-themes · workspace {code(explorer.workspace.root)}{read_only}", latex_delimiters=[])
@@ -80,8 +80,8 @@ def build_page(settings: Settings) -> Page:
     run_state = gr.State(None)
     reviewer_memory = gr.BrowserState("", storage_key="error-themes-reviewer")
     with gr.Tabs(selected="themes") as tabs:
-        return Page(tabs, run_state, reviewer_memory, run_tab.build(settings.ui.max_file_size), themes_tab.build(),
-                    theme_page.build(), review_tab.build(settings.llm))
+        return Page(tabs, run_state, reviewer_memory, run_tab.build(settings.ui.max_file_size, settings.load.lenient),
+                    themes_tab.build(), theme_page.build(), review_tab.build(settings.llm))
 
 
 def wire(app: gr.Blocks, page: Page, explorer: Explorer, settings: Settings) -> None:

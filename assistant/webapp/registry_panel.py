@@ -80,7 +80,7 @@ def registry_view(explorer: Explorer, run_id: str, run_theme_id: str) -> Registr
         weeks = weekly_shares(run, set(together), load_metrics(run_dir))
         denominator = "audited decisions" if run.input.has_correct_rows else "misjudged cases"
         for action in actions:
-            verdict = effect_text(action_effect(weeks, action.date), denominator)
+            verdict = effect_text(action_effect(weeks, action.date, explorer.stats), denominator)
             lines.append(f"- {action.date} {action.kind} by {md_text(action.who)}: {md_text(action.text)}. "
                          f"**{md_text(verdict)}**")
     others = [t for t in themes.values() if t.state == "active" and t.theme_id != theme.theme_id

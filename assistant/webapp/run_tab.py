@@ -15,8 +15,8 @@ from assistant.webapp.display import load_error_text, parse_column_map, run_titl
 from assistant.webapp.drafters import draft_run
 from assistant.webapp.paths import INBOX, AllowedFiles
 from assistant.webapp.state import Explorer, RunData
-from clustering.load import LoadSettings
 from clustering.problems import LoadError, format_problems
+from clustering.settings import LoadSettings
 
 UPLOAD_TYPES = [".csv", ".tsv", ".jsonl", ".ndjson", ".gz", ".parquet"]
 NO_RUNS = "_No runs in the workspace yet: upload a file and start a run._"
@@ -44,8 +44,9 @@ class RunTab:
         return [self.upload, self.path_box, self.lenient, self.column_map]
 
 
-def build(max_file_size: str | int | None) -> RunTab:
-    """The tab's components (max_file_size only labels the upload box; the server enforces it)."""
+def build(max_file_size: str | int | None, lenient: bool = False) -> RunTab:
+    """The tab's components (max_file_size only labels the upload box; the server enforces it; lenient: the
+    checkbox's first state, the settings' load.lenient)."""
     with gr.Tab("Run", id="run"):
         with gr.Row(), gr.Column(scale=3):
             picker = gr.Dropdown(label="Open a run in the workspace (no recomputation)", choices=[], interactive=True,
@@ -59,7 +60,7 @@ def build(max_file_size: str | int | None) -> RunTab:
                 path_box = gr.Textbox(label=f"... or its path on the server (in the workspace's {INBOX}/ folder or "
                                             "a --data-dir)", placeholder="cases.csv", elem_id="path-box")
             with gr.Column(scale=2):
-                lenient = gr.Checkbox(label="Skip bad rows (lenient) instead of rejecting the file")
+                lenient = gr.Checkbox(label="Skip bad rows (lenient) instead of rejecting the file", value=lenient)
                 column_map = gr.Textbox(label="Column mapping (their column=field, one a line)", lines=2,
                                         placeholder="Ticket=case_id\nQA comment=reviewer_note")
                 week = gr.Textbox(label="Only this ISO week (optional)", placeholder="2026-W45")
@@ -95,10 +96,12 @@ def file_and_name(upload_path: str | None, path_text: str | None, allowed: Allow
 
 
 def load_settings_of(lenient: bool, mapping_text: str | None, settings: Settings) -> LoadSettings:
-    """How the app loads a file: the messages name file, row, field and the kind of problem, never a cell value
-    or a column name (the person in the browser may not be allowed to read the file)."""
-    return LoadSettings(column_map=parse_column_map(mapping_text), lenient=bool(lenient), echo_values=False,
-                        max_input_bytes=settings.ui.input_limit)
+    """How the app loads a file: the settings' `load` section with the tab's choices (the mapping typed overlays
+    load.column_map key by key) and the app's input limit; the messages name file, row, field and the kind of
+    problem, never a cell value or a column name (the person in the browser may not be allowed to read the file)."""
+    mapping = {**settings.load.column_map, **parse_column_map(mapping_text)}
+    return settings.load.model_copy(update={"column_map": mapping, "lenient": bool(lenient),
+                                            "max_input_bytes": settings.ui.input_limit}).hiding_values()
 
 
 def validate(upload_path: str | None, path_text: str | None, lenient: bool, mapping_text: str | None,

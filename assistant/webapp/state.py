@@ -20,6 +20,7 @@ from assistant.workspace.registry import Registry
 from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace, load_metrics, load_run
 from assistant.workspace.store import DraftStore
+from clustering.settings import StatsSettings
 from clustering.theme_model import Theme, ThemeRun
 
 
@@ -59,12 +60,14 @@ class RunData:
 
 
 class Explorer:
-    """The workspace behind the app: its runs (cached, a few at a time), its draft store and the UI settings."""
+    """The workspace behind the app: its runs (cached, a few at a time), its draft store, the UI settings and the
+    noise tests' (whether an action worked)."""
 
-    def __init__(self, workspace: str | Path, ui: UISettings | None = None):
+    def __init__(self, workspace: str | Path, ui: UISettings | None = None, stats: StatsSettings | None = None):
         self.workspace = Workspace(workspace)
         self.store = DraftStore(self.workspace.store_path)
         self.ui = ui or UISettings()
+        self.stats = stats or StatsSettings()
         self._runs: OrderedDict[str, RunData] = OrderedDict()
         self._labels: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()

@@ -13,7 +13,7 @@ from assistant.workspace.registry import ActionRow, Registry, RegistryTheme
 from assistant.workspace.registry_sync import sync_saved_runs
 from assistant.workspace.runs import Workspace, load_metrics, saved_runs
 from clustering.effect import Effect, WeekShare, action_effect
-from clustering.settings import EffectSettings
+from clustering.settings import StatsSettings
 from clustering.theme_model import ThemeRun
 
 
@@ -47,7 +47,7 @@ def _preference(run_dir, run: ThemeRun, prefer_run: str | None) -> tuple:
     return run.run_id == prefer_run, weeks[-1] if weeks else "", len(weeks), run.run_id
 
 
-def theme_statuses(workspace: Workspace, registry: Registry | None = None, settings: EffectSettings | None = None,
+def theme_statuses(workspace: Workspace, registry: Registry | None = None, settings: StatsSettings | None = None,
                    prefer_run: str | None = None) -> list[ThemeStatus]:
     """Every active registry theme with its actions and the effect of its latest action (runs not synced yet are
     synced first), measured on `prefer_run` where that run holds the theme, else on the run holding it whose data

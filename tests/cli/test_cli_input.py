@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-from cli_helpers import run
-from conftest import case
+from cli_helpers import in_process, run
+from conftest import HEADER, case
 
 
 @pytest.fixture
@@ -51,6 +51,43 @@ def test_missing_file_and_missing_column(tmp_path, make_csv):
     assert result.returncode == 2 and "--map 'id=case_id'" in result.stderr
     mapped = run("validate", str(path), "--map", "id=case_id")
     assert mapped.returncode == 0, mapped.stderr
+
+
+def test_the_load_section_from_the_environment_and_the_file_changes_what_is_refused(cases_file, tmp_path):
+    """ERROR_THEMES_LOAD__MAX_COLUMNS and the settings file's `load` section reach the loader through the command
+    line: the 14 columns of the file pass by default and are refused under a bar of 13."""
+    assert run("validate", str(cases_file)).returncode == 0
+    narrow = run("validate", str(cases_file), env={"ERROR_THEMES_LOAD__MAX_COLUMNS": "13"})
+    assert narrow.returncode == 2 and "the file has 14 columns, more than 13 (max_columns)" in narrow.stderr
+    config = tmp_path / "settings.yaml"
+    config.write_text("load:\n  max_columns: 13\n", encoding="utf-8")
+    from_file = run("metrics", str(cases_file), "--config", str(config))
+    assert from_file.returncode == 2 and "more than 13 (max_columns)" in from_file.stderr
+
+
+def test_loading_options_overlay_the_settings_only_when_typed(make_csv, tmp_path, capsys):
+    path = make_csv([case("C1", reviewer_note="a note of some length"), case("C2", original="??")])
+    config = tmp_path / "settings.yaml"
+    config.write_text("load:\n  lenient: true\n  max_field_chars: 8\n", encoding="utf-8")
+    code, out, err = in_process(capsys, "validate", str(path), "--config", str(config))
+    assert code == 0 and "2 rows read, 1 loaded, 1 skipped" in out
+    assert "truncated to 8" in err
+    code, out, err = in_process(capsys, "validate", str(path), "--config", str(config), "--max-field-chars", "100")
+    assert code == 0 and "truncated" not in err  # the option typed beats the file
+    code, _, err = in_process(capsys, "validate", str(path), "--config", str(config), "--no-lenient")
+    assert code == 2 and "nothing was loaded" in err
+
+
+def test_the_settings_column_map_overlaid_key_by_key_by_map(make_csv, tmp_path, capsys, monkeypatch):
+    header = ["id", "note", *(h for h in HEADER if h not in ("case_id", "reviewer_note"))]
+    path = make_csv([{**case("C1"), "id": "C1", "note": "n"}], header=header)
+    code, _, err = in_process(capsys, "validate", str(path))
+    assert code == 2 and "case_id: missing required column" in err
+    monkeypatch.setenv("ERROR_THEMES_LOAD__COLUMN_MAP", "id=case_id,note=policy")
+    code, _, err = in_process(capsys, "validate", str(path))
+    assert code == 2 and "columns 'note', 'policy' all map to 'policy'" in err  # the environment's map applied
+    code, _, err = in_process(capsys, "validate", str(path), "--map", "note=reviewer_note")
+    assert code == 0, err  # --map replaced the environment's mapping of 'note' and kept its 'id'
 
 
 def test_metrics_table_and_exports(cases_file, tmp_path):

@@ -2,6 +2,8 @@
 action on its registry theme."""
 
 
+import re
+
 import pytest
 from cli_helpers import copied_workspace, in_process
 
@@ -75,6 +77,27 @@ def test_an_action_gets_a_verdict_with_numbers(workspace, capsys):
     assert "2026-11-02 moderator training: briefing" in row
     assert any(v in row for v in ("fixed:", "no change yet:", "worse:")) and "of audited decisions" in row
     assert " pp" in row and "95% CI" in row
+
+
+def test_the_verdict_follows_the_stats_settings_of_the_environment(workspace, capsys, monkeypatch):
+    ws = str(workspace.root)
+    cli(capsys, "themes", "status", "--workspace", ws)
+    cli(capsys, "themes", "action", "K1", "--kind", "moderator training", "--text", "briefing", "--date", "2026-11-02",
+        "--who", "ana", "--workspace", ws)
+
+    def k1_row() -> str:
+        _, out, _ = cli(capsys, "themes", "status", "--workspace", ws)
+        return next(line for line in out.splitlines() if line.startswith("K1 "))
+
+    p_value = float(re.search(r" p=([0-9.]+)\)", k1_row()).group(1))
+    assert 0.001 < p_value < 0.999
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", f"{p_value / 2}")  # the change is within this noise
+    monkeypatch.setenv("ERROR_THEMES_STATS__EFFECT_CONFIDENCE", "0.99")
+    row = k1_row()
+    assert "no change yet:" in row and "99% CI" in row
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", f"{(p_value + 1) / 2}")  # and beyond this one
+    row = k1_row()
+    assert re.search(r" (fixed|worse): ", row) and "no change yet" not in row
 
 
 def test_merge_leaves_one_theme(workspace, capsys):

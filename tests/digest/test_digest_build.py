@@ -10,19 +10,19 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from assistant.config import DigestSettings, LLMSettings
+from assistant.config import LLMSettings
 from assistant.digest.build import find_run, rate_changes, write_digest
 from assistant.exit_codes import EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
 from assistant.workspace.runs import Workspace, file_sha256, load_run, saved_runs
 from assistant.workspace.store import DraftStore
 from clustering.metrics import ONLY_MISJUDGED, Rate
-from clustering.settings import ThemeSettings
+from clustering.settings import StatsSettings, ThemeSettings
 from eval_sets import DEMO_CASES
 
 WEEK = "2026-W47"
 NEW_THEME = "deepfake_celebrity_investment_scam"
 GROWING_THEME = "compounded_glp1_telehealth_growing"
-NOISE_P = DigestSettings().noise_p
+NOISE_P = StatsSettings().noise_p
 
 
 def planted_status(result, workspace) -> dict[str, str]:
@@ -123,10 +123,10 @@ def test_runs_are_found_through_the_workspace_and_a_damaged_one_is_skipped(demo_
     assert find_run(workspace, sha, digest.window, settings, digest.coverage.run_rows) is None
 
 
-def test_digest_settings_come_from_the_settings_file(demo_digest, tmp_path):
+def test_digest_settings_come_from_the_settings_file(demo_digest, tmp_path, monkeypatch):
     workspace = Workspace(shutil.copytree(demo_digest[0].root, tmp_path / "ws"))
     config = tmp_path / "settings.yaml"
-    config.write_text("digest:\n  top: 2\n  noise_p: 0.01\n  cited_cases_shown: 2\n", encoding="utf-8")
+    config.write_text("digest:\n  top: 2\n  cited_cases_shown: 2\nstats:\n  noise_p: 0.01\n", encoding="utf-8")
     result = write_digest(DEMO_CASES, WEEK, workspace, out=tmp_path / "out", config=config)
     digest = result.digest
     assert result.runs_reused == {"current": True, "previous": True}
@@ -137,6 +137,10 @@ def test_digest_settings_come_from_the_settings_file(demo_digest, tmp_path):
     assert re.search(r"Cases: C\d+, C\d+ and \d+ more\.", md)
     # an argument beats the file
     assert write_digest(DEMO_CASES, WEEK, workspace, out=tmp_path / "out", config=config, top=3).digest.top == 3
+    # and the environment beats the file
+    monkeypatch.setenv("ERROR_THEMES_STATS__NOISE_P", "0.02")
+    again = write_digest(DEMO_CASES, WEEK, workspace, out=tmp_path / "out", config=config)
+    assert again.digest.noise_p == 0.02 and "gives p < 0.02." in again.paths["digest.md"].read_text()
 
 
 # ---------------------------------------------------------------- weeks without data

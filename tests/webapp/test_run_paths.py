@@ -105,3 +105,18 @@ def test_the_apps_input_limit_follows_its_upload_limit(folders):
     status, details = validate(None, "small-bomb.csv.gz", False, "", allowed, settings)
     assert "cannot be used" in status
     assert "the file decompresses to more than 1,048,576 bytes" in details
+
+
+def test_the_app_reads_with_the_settings_load_section_and_never_echoes_values(folders):
+    """The settings' `load` section reaches the app (its column map overlaid by the one typed, its column bar), but
+    no setting turns quoting values back on there."""
+    allowed, _, _ = folders
+    header = ["id", *(h for h in HEADER if h != "case_id")]
+    write_csv(allowed.inbox / "theirs.csv", [{**case("C1"), "id": "C1", "final_decision": "SECRET"}], header)
+    settings = Settings.model_validate({"load": {"column_map": {"id": "case_id"}, "max_columns": 20}})
+    status, details = validate(None, "theirs.csv", False, "", allowed, settings)
+    assert "nothing was loaded" in status and "final_decision: unknown decision;" in details
+    assert "SECRET" not in details  # the settings' map applied (case_id found), the value not quoted
+    narrow = Settings.model_validate({"load": {"column_map": {"id": "case_id"}, "max_columns": 13}})
+    status, details = validate(None, "theirs.csv", False, "", allowed, narrow)
+    assert "cannot be used" in status and "more than 13" in details
