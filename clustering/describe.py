@@ -91,6 +91,7 @@ def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: 
     `languages` (one per document, missing as ""): a class's tf is the mean of its languages' own tfs, each
     weighted by the square root of its documents, so that the words of a cause shared by five languages are not
     the words of the language that has most of its cases (terms every language's cases use rank first).
+    A keyword is a term at least `KEYWORD_MIN_CASES` of the class's documents use (in a class that has as many).
     """
     found = term_counts(docs) if isinstance(docs, list) else docs
     if found is None:
@@ -117,11 +118,19 @@ def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: 
     average = per_class.sum() / len(classes)
     idf = np.log(1 + average / np.maximum(per_class.sum(axis=0), 1))
     scores = tf * idf
+    present = found.counts.copy().tocsr()
+    present.data[:] = 1
+    by_class = sparse.csr_matrix((np.ones(len(labels)), (rows, np.arange(len(labels)))),
+                                 shape=(len(classes), len(labels)))
+    cases_using = (by_class @ present).tocsr()  # per class and term: how many of the class's cases use the term
+    sizes = np.bincount(rows, minlength=len(classes))
     out = {}
     for c in classes:
         if c == UNTHEMED:
             continue
         row = scores[index[c]]
+        if sizes[index[c]] >= KEYWORD_MIN_CASES:  # one case's words do not describe a theme
+            row = row * (cases_using[index[c]].toarray().ravel() >= KEYWORD_MIN_CASES)
         ranked = [i for i in np.argsort(-row, kind="stable")[:LANGUAGE_CANDIDATES * top_n] if row[i] > 0]
         own = np.flatnonzero(group_class == index[c])
         best = ranked[:top_n] if len(own) < 2 else _balanced_pick(ranked, per_group[own], weight[own], top_n)
@@ -129,6 +138,8 @@ def class_tfidf(docs: list[str] | TermCounts | None, labels: np.ndarray, top_n: 
     return out
 
 
+KEYWORD_MIN_CASES = 2  # a keyword is a term at least this many of the theme's cases use (one case's words, e.g.
+# the only Vietnamese case of a theme, weighted up as its language's voice, read as the theme's first keywords)
 LANGUAGE_CANDIDATES = 5  # keywords are picked from this many times `top_n` of a theme's best-scored terms
 LANGUAGE_BOUND = 0.8  # a term is one language's when that language's cases give this share of its weighted tf
 
