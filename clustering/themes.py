@@ -16,7 +16,7 @@ import pandas as pd
 
 from clustering.cluster import UNTHEMED, Clusters, centroids_of, cluster_cases, resolved_purity
 from clustering.compose import CHANNELS, case_languages, compose
-from clustering.describe import background, describe_themes
+from clustering.describe import ClusteredCases, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
@@ -152,18 +152,15 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    context = background(cases, ordered, has_correct_rows)
-    themes, ids = describe_themes(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
-                                  clusters.centroids, has_correct_rows, settings.describe, context)
+    clustered = ClusteredCases(cases, ordered, vectors, has_correct_rows)
+    themes, ids = describe_themes(clustered, clusters, settings.describe)
     first_known = len(clusters.centroids) - len(used)
     known_of = {ids[first_known + j]: known[i].key for j, i in enumerate(used)}
     themes = [t.model_copy(update={"known_id": known_of.get(t.theme_id)}) for t in themes]
     timings["describe"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    parents = describe_parents(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
-                               clusters.centroids, ids, has_correct_rows, settings.describe,
-                               settings.hierarchy, context) if themes else []
+    parents = describe_parents(clustered, clusters, ids, settings.describe, settings.hierarchy) if themes else []
     timings["hierarchy"] = time.perf_counter() - start
 
     dominance = language_dominance(clusters.labels, case_languages(ordered),
