@@ -17,7 +17,7 @@ from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.schema import FACETS
 from clustering.settings import ThemeSettings
-from clustering.theme_model import InputInfo, ThemeRun
+from clustering.theme_model import InputInfo, RunIdentity, ThemeRun
 from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
 
 SAVED_CASE_COLUMNS = ("case_id", "ad_id", "policy", "locale", "queue", "decision_source", "moderator_id",
@@ -54,7 +54,7 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
     known = registry.known_themes(models_label(settings.embed))
     result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows, known)
     sha = file_sha256(path)
-    run = ThemeRun(
+    identity = RunIdentity(
         run_id=workspace.new_run_id(sha),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         input=InputInfo(path=str(path), sha256=sha, rows_read=loaded.rows_read, rows_loaded=len(loaded.cases),
@@ -62,19 +62,9 @@ def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | No
                         has_correct_rows=loaded.has_correct_rows, week=week, weeks=scope or []),
         settings=settings,
         embedding_model=models_label(settings.embed),
-        min_cluster_size=result.min_cluster_size,
-        umap_neighbors=result.umap_neighbors,
-        unthemed=int(result.assignments["unthemed"].sum()),
-        attached=int(result.assignments["attached"].sum()),
-        hdbscan_members=result.hdbscan_members,
-        timings_s={"load": round(load_seconds, 3), **result.timings_s},
-        reduction_cached=result.reduction_cached,
-        warnings=result.warnings,
-        embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
-                     "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
-        themes=result.themes,
-        parents=result.parents,
     )
+    timings = {"load": round(load_seconds, 3), **result.timings_s}
+    run = ThemeRun.of(identity, result.model_copy(update={"timings_s": timings}))
     columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
     metrics = metrics_payload(loaded)
     run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
