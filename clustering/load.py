@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,8 @@ class LoadSettings:
 
 @dataclass
 class LoadResult:
-    """A loaded file: the typed cases frame and what happened on the way."""
+    """A loaded file: the typed cases frame and what happened on the way. Loaded once, it is handed on whole (the
+    digest's runs take it, `assistant.analysis.analyse_loaded`): the file is read and hashed once."""
 
     path: str
     cases: pd.DataFrame
@@ -59,6 +61,8 @@ class LoadResult:
     rows_skipped: int
     warnings: list[Problem]
     columns_found: list[str]
+    sha256: str  # of the file's bytes as read (`clustering.read.RawTable.sha256`): identifies a run's input
+    seconds: float = 0.0  # how long reading and validating took
 
     @property
     def has_correct_rows(self) -> bool:
@@ -101,9 +105,10 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
 def load_cases(path: str | Path, settings: LoadSettings | None = None) -> LoadResult:
     """Read, map, validate and type a cases file. Raises LoadError / ValidationError on bad input."""
     settings = settings or LoadSettings()
+    start = time.perf_counter()
     raw = read_raw(path, settings.max_input_bytes, settings.max_columns)
     frame = _map_columns(raw, settings.column_map, settings.echo_values)
-    return _Validator(raw, frame, settings).run()
+    return replace(_Validator(raw, frame, settings).run(), seconds=time.perf_counter() - start)
 
 
 def _map_columns(raw: RawTable, column_map: dict[str, str], echo: bool = True) -> pd.DataFrame:
@@ -248,7 +253,8 @@ class _Validator:
         if kept.empty:
             raise file_problem(self.path, f"no valid rows: all {rows_read:,} rows have problems")
         self.warnings.sort(key=lambda p: (p.row or 0, p.field or ""))
-        return LoadResult(self.path, kept, rows_read, skipped, self.warnings, [str(c) for c in self.raw.frame.columns])
+        return LoadResult(self.path, kept, rows_read, skipped, self.warnings, [str(c) for c in self.raw.frame.columns],
+                          self.raw.sha256)
 
     def _check_encoding(self) -> None:
         for name in self.frame.columns:
