@@ -12,7 +12,7 @@ import difflib
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +108,7 @@ def load_cases(path: str | Path, settings: LoadSettings | None = None) -> LoadRe
     start = time.perf_counter()
     raw = read_raw(path, settings.max_input_bytes, settings.max_columns)
     frame = _map_columns(raw, settings.column_map, settings.echo_values)
-    return replace(_Validator(raw, frame, settings).run(), seconds=time.perf_counter() - start)
+    return _Validator(raw, frame, settings, start).run()
 
 
 def _map_columns(raw: RawTable, column_map: dict[str, str], echo: bool = True) -> pd.DataFrame:
@@ -177,7 +177,8 @@ def _check_required_columns(path: str, frame: pd.DataFrame, original: list[str],
 class _Validator:
     """Checks every row of a mapped frame and builds the typed cases frame."""
 
-    def __init__(self, raw: RawTable, frame: pd.DataFrame, settings: LoadSettings):
+    def __init__(self, raw: RawTable, frame: pd.DataFrame, settings: LoadSettings, started: float):
+        self.started = started  # time.perf_counter() when the load began
         self.raw = raw
         self.path = raw.path
         self.frame = frame
@@ -254,7 +255,7 @@ class _Validator:
             raise file_problem(self.path, f"no valid rows: all {rows_read:,} rows have problems")
         self.warnings.sort(key=lambda p: (p.row or 0, p.field or ""))
         return LoadResult(self.path, kept, rows_read, skipped, self.warnings, [str(c) for c in self.raw.frame.columns],
-                          self.raw.sha256)
+                          self.raw.sha256, time.perf_counter() - self.started)
 
     def _check_encoding(self) -> None:
         for name in self.frame.columns:
