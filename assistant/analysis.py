@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.views.text import themes_summary_md
 from assistant.workspace.registry import Registry
 from assistant.workspace.registry_sync import sync_run
-from assistant.workspace.runs import METRICS_FILE, Workspace, file_sha256
+from assistant.workspace.runs import METRICS_FILE, Workspace
 from clustering.embed import models_label
 from clustering.files import CannotWrite
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.schema import FACETS
 from clustering.settings import ThemeSettings
-from clustering.theme_model import InputInfo, ThemeRun
+from clustering.theme_model import InputInfo, RunIdentity, ThemeRun
 from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
 
 SAVED_CASE_COLUMNS = ("case_id", "ad_id", "policy", "locale", "queue", "decision_source", "moderator_id",
@@ -34,49 +35,49 @@ def select_weeks(result: LoadResult, weeks: list[str] | None) -> LoadResult:
         known = sorted(result.cases["week"].dropna().unique())
         raise ValueError(f"{result.path}: no cases in week {', '.join(weeks)}; weeks in the file: "
                          f"{', '.join(known) or 'none'}")
-    return LoadResult(result.path, cases, result.rows_read, result.rows_skipped, result.warnings, result.columns_found)
+    return replace(result, cases=cases)
 
 
 def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | None = None,
             load_settings: LoadSettings | None = None, week: str | None = None,
             weeks: list[str] | None = None) -> tuple[Path, ThemeRun]:
-    """Load, cluster, describe and save, then link the run's themes to the workspace's theme registry; returns the
-    run folder and the run. Cases that fit a known registry theme are given to it before the rest are clustered.
+    """Load a cases file, then `analyse_loaded`: the run folder and the run.
+
+    week: analyse only this ISO week; weeks: only these ISO weeks (e.g. the digest's window).
+    """
+    return analyse_loaded(load_cases(path, load_settings), workspace, settings, week, weeks)
+
+
+def analyse_loaded(loaded: LoadResult, workspace: Workspace, settings: ThemeSettings | None = None,
+                   week: str | None = None, weeks: list[str] | None = None) -> tuple[Path, ThemeRun]:
+    """Cluster, describe and save loaded cases, then link the run's themes to the workspace's theme registry; returns
+    the run folder and the run. Cases that fit a known registry theme are given to it before the rest are clustered.
+    The file is not read again: the run's input is what was loaded (its bytes' hash `loaded.sha256`).
 
     week: analyse only this ISO week; weeks: only these ISO weeks (e.g. the digest's window).
     """
     settings = settings or ThemeSettings()
     scope = [week] if week else (sorted(weeks) if weeks else None)
     start = time.perf_counter()
-    loaded = select_weeks(load_cases(path, load_settings), scope)
-    load_seconds = time.perf_counter() - start
+    selected = select_weeks(loaded, scope)
+    load_seconds = loaded.seconds + time.perf_counter() - start
     registry = Registry(workspace.store_path)
     known = registry.known_themes(models_label(settings.embed))
-    result = find_themes(loaded.cases, settings, workspace.cache, loaded.has_correct_rows, known)
-    sha = file_sha256(path)
-    run = ThemeRun(
-        run_id=workspace.new_run_id(sha),
+    result = find_themes(selected.cases, settings, workspace.cache, selected.has_correct_rows, known)
+    identity = RunIdentity(
+        run_id=workspace.new_run_id(loaded.sha256),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        input=InputInfo(path=str(path), sha256=sha, rows_read=loaded.rows_read, rows_loaded=len(loaded.cases),
-                        rows_skipped=loaded.rows_skipped, misjudged=int(loaded.cases["misjudged"].sum()),
-                        has_correct_rows=loaded.has_correct_rows, week=week, weeks=scope or []),
+        input=InputInfo(path=loaded.path, sha256=loaded.sha256, rows_read=loaded.rows_read,
+                        rows_loaded=len(selected.cases), rows_skipped=loaded.rows_skipped,
+                        misjudged=int(selected.cases["misjudged"].sum()), has_correct_rows=selected.has_correct_rows,
+                        week=week, weeks=scope or []),
         settings=settings,
         embedding_model=models_label(settings.embed),
-        min_cluster_size=result.min_cluster_size,
-        umap_neighbors=result.umap_neighbors,
-        unthemed=int(result.assignments["unthemed"].sum()),
-        attached=int(result.assignments["attached"].sum()),
-        hdbscan_members=result.hdbscan_members,
-        timings_s={"load": round(load_seconds, 3), **result.timings_s},
-        reduction_cached=result.reduction_cached,
-        warnings=result.warnings,
-        embed_stats={"requested": result.embed_stats.requested, "unique": result.embed_stats.unique,
-                     "cached": result.embed_stats.cached, "computed": result.embed_stats.computed},
-        themes=result.themes,
-        parents=result.parents,
     )
+    timings = {"load": round(load_seconds, 3), **result.timings_s}
+    run = ThemeRun.of(identity, result.model_copy(update={"timings_s": timings}))
     columns = [c for c in SAVED_CASE_COLUMNS if c in result.assignments.columns] + list(ASSIGNMENT_COLUMNS)
-    metrics = metrics_payload(loaded)
+    metrics = metrics_payload(selected)
     run_dir = workspace.save_run(run, result.assignments[columns], themes_summary_md(run),
                                  {METRICS_FILE: json.dumps(metrics, indent=1, default=str)})
     try:

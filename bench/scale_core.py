@@ -24,7 +24,7 @@ from machine import machine_line, peak_rss_mb  # noqa: E402
 
 from clustering.cluster import cluster_cases  # noqa: E402
 from clustering.compose import compose  # noqa: E402
-from clustering.describe import describe_themes  # noqa: E402
+from clustering.describe import ClusteredCases, describe_themes  # noqa: E402
 from clustering.embed import model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
 from clustering.load import load_cases  # noqa: E402
@@ -82,8 +82,7 @@ def main() -> None:
         clusters = cluster_cases(reduced.cluster_space, vectors, settings.cluster, notes)
         timings["cluster"] = time.perf_counter() - start
         start = time.perf_counter()
-        themes, _ = describe_themes(cases, misjudged, clusters.labels, clusters.attached, clusters.similarity,
-                                    vectors, clusters.centroids, True, settings.describe)
+        themes, _ = describe_themes(ClusteredCases(cases, misjudged, vectors, True), clusters, settings.describe)
         timings["describe"] = time.perf_counter() - start
         core = timings["reduce"] + timings["cluster"] + timings["describe"]
         print(f"{len(misjudged):,} misjudged cases ({len(cases):,} rows): "

@@ -30,14 +30,31 @@ from clustering.stats import MAD_TO_SD
 UNTHEMED = -1
 
 
-@dataclass
-class Clusters:
-    """Theme labels (0 = largest theme, -1 = unthemed) and what was decided for each case."""
+@dataclass(frozen=True, eq=False)
+class Labelling:
+    """One labelling of the clustered cases, what the describers take (`clustering.describe.describe_themes`): per
+    case, in the order of the cases' vectors, its label and what was decided for it; one centre per label.
 
-    labels: np.ndarray
+    The themes are one labelling (`Clusters`); the parent themes another, the same cases labelled by group of themes
+    (`clustering.parents`)."""
+
+    labels: np.ndarray  # int: 0..k-1 (0 = the largest theme), UNTHEMED (-1) for cases in none
     attached: np.ndarray  # bool: an outlier given to its nearest theme by the attach step
     similarity: np.ndarray  # cosine similarity to its theme's centre (to the nearest centre if unthemed)
-    centroids: np.ndarray  # unit vectors, one row per theme, in the original embedding space
+    centroids: np.ndarray  # unit vectors, one row per label 0..k-1, in the original embedding space
+
+    def __post_init__(self):
+        sizes = {len(self.labels), len(self.attached), len(self.similarity)}
+        if len(sizes) > 1:
+            raise ValueError(f"a labelling needs one label, attached flag and similarity per case; got "
+                             f"{len(self.labels)} labels, {len(self.attached)} flags, {len(self.similarity)} "
+                             "similarities")
+
+
+@dataclass(frozen=True, eq=False)
+class Clusters(Labelling):
+    """The cluster stage's labelling (0 = largest theme, -1 = unthemed) and how it was found."""
+
     min_cluster_size: int
     hdbscan_members: int  # cases the backend (HDBSCAN or EVoC) put in a theme before the purity pass
 

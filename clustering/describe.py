@@ -1,12 +1,14 @@
 """Describe each theme from its own data: keywords, representatives, mixes, facets with lift, impact, trend.
 
-Pure functions of the cases frame, the theme labels and the case vectors.
+Pure functions of the cases and their vectors (`ClusteredCases`) and a labelling of them
+(`clustering.cluster.Labelling`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from scipy import sparse
 from scipy.stats import poisson
 from sklearn.feature_extraction.text import CountVectorizer
 
-from clustering.cluster import UNTHEMED
+from clustering.cluster import UNTHEMED, Labelling
 from clustering.language import language_of
 from clustering.metrics import ImpactIndex, impact, impact_index
 from clustering.settings import DescribeSettings
@@ -307,6 +309,34 @@ def background(cases: pd.DataFrame, misjudged: pd.DataFrame, has_correct_rows: b
                       InconsistentIndex(cases))
 
 
+@dataclass(frozen=True, eq=False)
+class ClusteredCases:
+    """What the cluster stage hands to the describers with each `Labelling` of the cases (the themes, then the
+    parents): the cases and the clustered ones with their vectors. Their `Background` is made on first use and kept.
+
+    cases: every loaded row, the frame of `clustering.schema` (rates, impact and inconsistency are counted on it).
+    misjudged: the clustered rows, in the order of `vectors` and of a labelling's arrays; the columns of `cases`, of
+        which the describers read case_id, ad_id, week, error_type, decision_source, reviewer_note, ad_text and the
+        facets (`FACET_COLUMNS`, locale for the keywords' languages).
+    vectors: one unit row per clustered case (the composed embedding, `clustering.compose`).
+    has_correct_rows: whether `cases` holds correct decisions too, so that rates have their denominators.
+    """
+
+    cases: pd.DataFrame
+    misjudged: pd.DataFrame
+    vectors: np.ndarray
+    has_correct_rows: bool
+
+    def __post_init__(self):
+        if len(self.misjudged) != len(self.vectors):
+            raise ValueError(f"{len(self.misjudged)} clustered cases but {len(self.vectors)} vectors")
+
+    @cached_property
+    def background(self) -> Background:
+        """What every labelling of these cases is described against (made once)."""
+        return background(self.cases, self.misjudged, self.has_correct_rows)
+
+
 def _text(value, limit: int = TRIM_CHARS) -> str | None:
     if value is None or pd.isna(value):
         return None
@@ -318,21 +348,19 @@ def _counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in series.astype("string").fillna("unknown").value_counts().sort_index().items()}
 
 
-def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.ndarray, attached: np.ndarray,
-                    similarity: np.ndarray, vectors: np.ndarray, centroids: np.ndarray,
-                    has_correct_rows: bool, settings: DescribeSettings,
-                    context: Background | None = None) -> tuple[list[Theme], dict[int, str]]:
-    """A Theme for each label 0..k-1, ranked by impact on `settings.rank_by` (then size), and the theme id
-    of each label.
-
-    `cases` is every loaded row (for rates and inconsistency); `misjudged` the clustered rows, aligned with
-    `labels`, `attached`, `similarity` and `vectors`; `context` their `background`, when made once for several
-    labellings of the same rows (themes, then parents).
-    """
+def describe_themes(clustered: ClusteredCases, labelling: Labelling,
+                    settings: DescribeSettings) -> tuple[list[Theme], dict[int, str]]:
+    """A Theme for each label 0..k-1 of `labelling`, ranked by impact on `settings.rank_by` (then size), and the
+    theme id of each label."""
+    cases, misjudged, vectors = clustered.cases, clustered.misjudged, clustered.vectors
+    labels, attached, similarity, centroids = (labelling.labels, labelling.attached, labelling.similarity,
+                                               labelling.centroids)
+    if len(labels) != len(misjudged):
+        raise ValueError(f"a labelling of {len(labels)} cases does not fit {len(misjudged)} clustered cases")
     k = len(centroids)
     if not k:
         return [], {}
-    context = context or background(cases, misjudged, has_correct_rows)
+    context = clustered.background
     keywords = class_tfidf(context.terms, labels, settings.keywords, context.languages)
     weeks = sorted(misjudged["week"].dropna().unique().tolist())
     members = pd.Series(np.arange(len(labels))).groupby(labels).indices
@@ -356,7 +384,7 @@ def describe_themes(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nda
             facets={col: facet_lifts(theme, misjudged, col, settings.facet_values, context.facets[col])
                     for col in FACET_COLUMNS},
             impact_pp={name: None if v is None else round(v, 4) for name, v in
-                       impact(cases, theme["case_id"], has_correct_rows, index=context.impact).items()},
+                       impact(cases, theme["case_id"], clustered.has_correct_rows, index=context.impact).items()},
             weekly=weekly, last_week_change=change, trend=trend,
             inconsistent_ads=[context.inconsistent[a] for a in inconsistent[:INCONSISTENT_SHOWN]],
             inconsistent_ads_total=len(inconsistent),

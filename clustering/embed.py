@@ -103,6 +103,10 @@ class EmbedStats:
     model: str = ""
     notes: list[str] = field(default_factory=list)
 
+    def counts(self) -> dict[str, int]:
+        """The four counts, as a run saves them (`ThemeRun.embed_stats`)."""
+        return {"requested": self.requested, "unique": self.unique, "cached": self.cached, "computed": self.computed}
+
 
 def embed_texts(texts: list[str], settings: EmbedSettings, cache: EmbeddingCache | None = None,
                 stats: EmbedStats | None = None) -> np.ndarray:

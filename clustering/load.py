@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ NS_RANGE = (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("U
 
 @dataclass
 class LoadResult:
-    """A loaded file: the typed cases frame and what happened on the way."""
+    """A loaded file: the typed cases frame and what happened on the way. Loaded once, it is handed on whole (the
+    digest's runs take it, `assistant.analysis.analyse_loaded`): the file is read and hashed once."""
 
     path: str
     cases: pd.DataFrame
@@ -38,6 +40,8 @@ class LoadResult:
     rows_skipped: int
     warnings: list[Problem]
     columns_found: list[str]
+    sha256: str  # of the file's bytes as read (`clustering.read.RawTable.sha256`): identifies a run's input
+    seconds: float = 0.0  # how long reading and validating took
 
     @property
     def has_correct_rows(self) -> bool:
@@ -80,9 +84,10 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
 def load_cases(path: str | Path, settings: LoadSettings | None = None) -> LoadResult:
     """Read, map, validate and type a cases file. Raises LoadError / ValidationError on bad input."""
     settings = settings or LoadSettings()
+    start = time.perf_counter()
     raw = read_raw(path, settings.max_input_bytes, settings.max_columns)
     frame = _map_columns(raw, settings.column_map, settings.echo_values)
-    return _Validator(raw, frame, settings).run()
+    return _Validator(raw, frame, settings, start).run()
 
 
 def _map_columns(raw: RawTable, column_map: dict[str, str], echo: bool = True) -> pd.DataFrame:
@@ -151,7 +156,8 @@ def _check_required_columns(path: str, frame: pd.DataFrame, original: list[str],
 class _Validator:
     """Checks every row of a mapped frame and builds the typed cases frame."""
 
-    def __init__(self, raw: RawTable, frame: pd.DataFrame, settings: LoadSettings):
+    def __init__(self, raw: RawTable, frame: pd.DataFrame, settings: LoadSettings, started: float):
+        self.started = started  # time.perf_counter() when the load began
         self.raw = raw
         self.path = raw.path
         self.frame = frame
@@ -227,7 +233,8 @@ class _Validator:
         if kept.empty:
             raise file_problem(self.path, f"no valid rows: all {rows_read:,} rows have problems")
         self.warnings.sort(key=lambda p: (p.row or 0, p.field or ""))
-        return LoadResult(self.path, kept, rows_read, skipped, self.warnings, [str(c) for c in self.raw.frame.columns])
+        return LoadResult(self.path, kept, rows_read, skipped, self.warnings, [str(c) for c in self.raw.frame.columns],
+                          self.raw.sha256, time.perf_counter() - self.started)
 
     def _check_encoding(self) -> None:
         for name in self.frame.columns:

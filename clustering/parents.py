@@ -7,10 +7,9 @@ a theme's mean. Cases of themes without a parent count, for the keywords, with t
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from clustering.cluster import UNTHEMED, centroids_of
-from clustering.describe import Background, background, describe_themes
+from clustering.cluster import UNTHEMED, Labelling, centroids_of
+from clustering.describe import ClusteredCases, describe_themes
 from clustering.hierarchy import TOP, centred_geometry, group_themes
 from clustering.settings import DescribeSettings, HierarchySettings
 from clustering.theme_model import ParentTheme, Theme
@@ -23,18 +22,14 @@ def parent_id(level: int, rank: int) -> str:
     return f"{PREFIX[level]}{rank:02d}"
 
 
-def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.ndarray, attached: np.ndarray,
-                     similarity: np.ndarray, vectors: np.ndarray, centroids: np.ndarray, theme_ids: dict[int, str],
-                     has_correct_rows: bool, describe: DescribeSettings, settings: HierarchySettings,
-                     context: Background | None = None) -> list[ParentTheme]:
+def describe_parents(clustered: ClusteredCases, themes: Labelling, theme_ids: dict[int, str],
+                     describe: DescribeSettings, settings: HierarchySettings) -> list[ParentTheme]:
     """The parents (then grandparents) of a run's themes, ranked like themes at each level.
 
-    labels / attached / similarity / vectors: per misjudged case, as the themes were described;
-    theme_ids: label -> theme id; context: the themes' `clustering.describe.background`, when already made.
+    themes: the labelling the themes were described from; theme_ids: its label -> theme id.
     """
-    k = len(centroids)
-    context = context or background(cases, misjudged, has_correct_rows)
-    levels = group_themes(*centred_geometry(vectors, labels, k), settings)
+    k, labels = len(themes.centroids), themes.labels
+    levels = group_themes(*centred_geometry(clustered.vectors, labels, k), settings)
     out: list[ParentTheme] = []
     child_of_label = {t: theme_ids[t] for t in range(k)}  # label -> the id its group at this level is built from
     group_of_label = np.arange(k)
@@ -43,8 +38,7 @@ def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nd
         group_of_label = np.array([level.parent_of[g] if g != TOP else TOP for g in group_of_label])
         case_group = np.where(labels >= 0, group_of_label[np.maximum(labels, 0)], UNTHEMED)
         case_group = np.where(case_group == TOP, UNTHEMED, case_group)
-        described = describe_level(cases, misjudged, case_group, attached, vectors, has_correct_rows, describe,
-                                   context)
+        described = describe_level(clustered, grouped(clustered.vectors, case_group, themes.attached), describe)
         ids = {}
         for g, parent in described:
             ids[g] = parent_id(depth, parent.rank)
@@ -58,16 +52,19 @@ def describe_parents(cases: pd.DataFrame, misjudged: pd.DataFrame, labels: np.nd
     return sorted(out, key=lambda p: (p.level, p.rank))
 
 
-def describe_level(cases: pd.DataFrame, misjudged: pd.DataFrame, case_group: np.ndarray, attached: np.ndarray,
-                   vectors: np.ndarray, has_correct_rows: bool, describe: DescribeSettings,
-                   context: Background | None = None) -> list[tuple[int, Theme]]:
-    """(group index, its Theme-shaped description) for each group 0..n-1 of `case_group` (-1 = background)."""
+def grouped(vectors: np.ndarray, case_group: np.ndarray, attached: np.ndarray) -> Labelling:
+    """The labelling of the cases by group 0..n-1 (-1 = background): the groups' centres, each case's similarity to
+    its group's centre (0 in the background), the attached flags of the themes' labelling."""
     n = int(case_group.max()) + 1 if (case_group >= 0).any() else 0
-    if not n:
-        return []
     centres = centroids_of(vectors, case_group, n)
-    own = np.where(case_group >= 0, (vectors * centres[np.maximum(case_group, 0)]).sum(axis=1), 0.0)
-    themes, ids = describe_themes(cases, misjudged, case_group, attached, own.astype(np.float32), vectors, centres,
-                                  has_correct_rows, describe, context)
+    own = (np.where(case_group >= 0, (vectors * centres[np.maximum(case_group, 0)]).sum(axis=1), 0.0) if n
+           else np.zeros(len(case_group)))
+    return Labelling(case_group, attached, own.astype(np.float32), centres)
+
+
+def describe_level(clustered: ClusteredCases, groups: Labelling,
+                   describe: DescribeSettings) -> list[tuple[int, Theme]]:
+    """(group index, its Theme-shaped description) for each group 0..n-1 of `groups` (a `grouped` labelling)."""
+    themes, ids = describe_themes(clustered, groups, describe)
     by_id = {t.theme_id: t for t in themes}
-    return [(g, by_id[ids[g]]) for g in range(n)]
+    return [(g, by_id[ids[g]]) for g in range(len(groups.centroids))]

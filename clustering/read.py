@@ -11,11 +11,12 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import hashlib
 import io
 import json
 import stat
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ class RawTable:
     rows: np.ndarray  # the user's row number of each frame row
     bad_bytes: bool  # some text was not UTF-8 (kept as lone surrogates)
     problems: list[Problem]  # rows that could not be read (JSONL lines, CSV rows swallowing others), already dropped
+    sha256: str = ""  # of the file's bytes as they were read (compressed, when gzip): identifies the input
 
 
 def file_format(path: Path) -> tuple[str, bool]:
@@ -83,11 +85,15 @@ def read_raw(path: str | Path, max_bytes: int = MAX_INPUT_BYTES, max_columns: in
     if not stat.S_ISREG(kind):  # a pipe or a device would block or never end
         raise file_problem(path, "is not a regular file")
     try:
-        data = _read_bounded(path, compressed, max_bytes)
+        data, sha256 = _read_bounded(path, compressed, max_bytes)
     except OSError as exc:
         raise file_problem(path, f"cannot read the file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise file_problem(path, "the file is empty")
+    return replace(_parse(path, fmt, data, max_bytes, max_columns), sha256=sha256)
+
+
+def _parse(path: Path, fmt: str, data: bytes | bytearray, max_bytes: int, max_columns: int) -> RawTable:
     if fmt == "parquet":
         return _read_parquet(path, data, max_bytes, max_columns)
     text, bad_at = _decode(data)
@@ -110,22 +116,41 @@ def _too_large(path: Path, what: str, max_bytes: int) -> LoadError:
                               "(max_input_bytes); split the file or raise the limit")
 
 
-def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> bytes | bytearray:
-    """The file's bytes, decompressed when gzip, streamed so that no more than max_bytes + 1 are ever held."""
+class _Hashed(io.RawIOBase):
+    """A binary file that adds every byte read from it to a hash."""
+
+    def __init__(self, handle: io.BufferedReader, digest):  # digest: a hashlib hash
+        self.handle, self.digest = handle, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.handle.readinto(buffer)
+        self.digest.update(memoryview(buffer)[:n])
+        return n
+
+
+def _read_bounded(path: Path, compressed: bool, max_bytes: int) -> tuple[bytes | bytearray, str]:
+    """The file's bytes, decompressed when gzip, streamed so that no more than max_bytes + 1 are ever held; and the
+    SHA-256 of the file as read (one pass: the bytes hashed are the bytes loaded, whatever happens to the file)."""
     if not compressed:
         if path.stat().st_size > max_bytes:
             raise _too_large(path, "the file holds", max_bytes)
-        return path.read_bytes()
-    out = bytearray()
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()
+    out, digest = bytearray(), hashlib.sha256()
     try:
-        with gzip.open(path, "rb") as handle:
+        with open(path, "rb") as raw, gzip.GzipFile(fileobj=_Hashed(raw, digest), mode="rb") as handle:
             while chunk := handle.read(CHUNK_BYTES):
                 out += chunk
                 if len(out) > max_bytes:
                     raise _too_large(path, "the file decompresses to", max_bytes)
+            while rest := raw.read(CHUNK_BYTES):  # what gzip left unread (nothing, normally)
+                digest.update(rest)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise file_problem(path, f"not a readable gzip file: {exc}") from exc
-    return out  # not copied to bytes: that would hold the file twice
+    return out, digest.hexdigest()  # not copied to bytes: that would hold the file twice
 
 
 def _decode(data: bytes | bytearray) -> tuple[str, int | None]:

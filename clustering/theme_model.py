@@ -98,8 +98,8 @@ class InputInfo(BaseModel):
     weeks: list[str] = Field(default_factory=list, description="the ISO weeks analysed; empty = all")
 
 
-class ThemeRun(BaseModel):
-    """Everything `themes.json` holds about one run."""
+class RunIdentity(BaseModel):
+    """Which run a `ThemeRun` is: its id and time, its input, settings and embedding model."""
 
     schema_version: int = THEMES_SCHEMA_VERSION
     run_id: str
@@ -107,6 +107,12 @@ class ThemeRun(BaseModel):
     input: InputInfo
     settings: ThemeSettings
     embedding_model: str
+
+
+class RunFindings(BaseModel):
+    """What the analysis of a run's cases found (`clustering.themes.find_themes`), as the run saves it. Declared
+    once, here: `clustering.themes.ThemeResult` carries these fields and `ThemeRun` saves them (`ThemeRun.of`)."""
+
     min_cluster_size: int
     umap_neighbors: int | None = Field(
         None, description="UMAP's neighbourhood for the clustering space, which grows with the data (None: the EVoC "
@@ -122,6 +128,17 @@ class ThemeRun(BaseModel):
     themes: list[Theme]
     parents: list[ParentTheme] = Field(
         default_factory=list, description="parent themes (clustering.hierarchy); empty in runs made before them")
+
+
+class ThemeRun(RunFindings, RunIdentity):
+    """Everything `themes.json` holds about one run: which run it is, then what it found. (pydantic orders the fields
+    base by base from the last base: `RunIdentity`'s come first in the file.)"""
+
+    @classmethod
+    def of(cls, identity: RunIdentity, findings: RunFindings) -> ThemeRun:
+        """The run `identity` of these `findings` (a `ThemeResult` is one: only its findings' fields are taken)."""
+        return cls(**{name: getattr(identity, name) for name in RunIdentity.model_fields},
+                   **{name: getattr(findings, name) for name in RunFindings.model_fields})
 
 
 def inconsistent_total(theme: Theme) -> int:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pydantic import ConfigDict
 
 from clustering.cluster import UNTHEMED, Clusters, centroids_of, cluster_cases, resolved_purity
 from clustering.compose import CHANNELS, case_languages, compose
-from clustering.describe import background, describe_themes
+from clustering.describe import ClusteredCases, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
@@ -24,26 +24,20 @@ from clustering.language import Languages, language_dominance, reads_many_langua
 from clustering.parents import describe_parents
 from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
-from clustering.theme_model import ParentTheme, Theme
+from clustering.theme_model import RunFindings
 from clustering.tracking import same_theme_threshold
 
 ASSIGNMENT_COLUMNS = ("theme_id", "unthemed", "attached", "assigned_known", "similarity", "x", "y")
 
 
-@dataclass
-class ThemeResult:
-    """The themes of one set of cases, and each misjudged case's assignment (in input order)."""
+class ThemeResult(RunFindings):
+    """What `find_themes` found (`RunFindings`: the themes, parents, counts, timings), and each misjudged case's
+    assignment, in input order: its columns of the cases frame (`clustering.schema`) and ASSIGNMENT_COLUMNS: theme_id
+    (None when unthemed), unthemed, attached, assigned_known, similarity (to its theme's centre), x, y (the 2-D map)."""
 
-    themes: list[Theme]
-    assignments: pd.DataFrame  # misjudged cases + theme_id, unthemed, attached, similarity, x, y
-    min_cluster_size: int
-    hdbscan_members: int
-    embed_stats: EmbedStats
-    reduction_cached: bool
-    timings_s: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # e.g. themes that follow the language of the cases
-    parents: list[ParentTheme] = field(default_factory=list)  # parent themes (clustering.parents)
-    umap_neighbors: int | None = None  # UMAP's neighbourhood for the clustering space (None: the EVoC backend)
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    assignments: pd.DataFrame
 
 
 def canonical_order(misjudged: pd.DataFrame) -> np.ndarray:
@@ -152,18 +146,15 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     timings["cluster"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    context = background(cases, ordered, has_correct_rows)
-    themes, ids = describe_themes(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
-                                  clusters.centroids, has_correct_rows, settings.describe, context)
+    clustered = ClusteredCases(cases, ordered, vectors, has_correct_rows)
+    themes, ids = describe_themes(clustered, clusters, settings.describe)
     first_known = len(clusters.centroids) - len(used)
     known_of = {ids[first_known + j]: known[i].key for j, i in enumerate(used)}
     themes = [t.model_copy(update={"known_id": known_of.get(t.theme_id)}) for t in themes]
     timings["describe"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    parents = describe_parents(cases, ordered, clusters.labels, clusters.attached, clusters.similarity, vectors,
-                               clusters.centroids, ids, has_correct_rows, settings.describe,
-                               settings.hierarchy, context) if themes else []
+    parents = describe_parents(clustered, clusters, ids, settings.describe, settings.hierarchy) if themes else []
     timings["hierarchy"] = time.perf_counter() - start
 
     dominance = language_dominance(clusters.labels, case_languages(ordered),
@@ -182,8 +173,10 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
         themes=themes,
         assignments=assigned.iloc[back].reset_index(drop=True),
         min_cluster_size=clusters.min_cluster_size,
+        unthemed=int((clusters.labels == UNTHEMED).sum()),
+        attached=int(clusters.attached.sum()),
         hdbscan_members=clusters.hdbscan_members,
-        embed_stats=stats,
+        embed_stats=stats.counts(),
         reduction_cached=reused,
         timings_s={k: round(v, 3) for k, v in timings.items()},
         warnings=[dominance.warning] if dominance.warning else [],

@@ -3,6 +3,7 @@ ISO week alone."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -10,15 +11,24 @@ import pytest
 
 from assistant.analysis import analyse
 from assistant.workspace.runs import Workspace, load_metrics, load_run
+from clustering.theme_model import RunFindings, RunIdentity
+from devtools.file_opens import FileOpens
 
 
 def test_run_is_saved_and_a_rerun_embeds_nothing(small_demo_csv, tmp_path):
     workspace = Workspace(tmp_path / "ws")
-    run_dir, run = analyse(small_demo_csv, workspace)
+    with FileOpens(small_demo_csv) as opens:
+        run_dir, run = analyse(small_demo_csv, workspace)
+    assert opens.count == 1  # read and hashed in one go
+    assert run.input.sha256 == hashlib.sha256(small_demo_csv.read_bytes()).hexdigest()
     assert run.embed_stats["computed"] > 0
     saved, cases = load_run(run_dir)
     assert saved == run
-    assert json.loads((run_dir / "themes.json").read_text())["schema_version"] == 1
+    saved_json = json.loads((run_dir / "themes.json").read_text())
+    assert saved_json["schema_version"] == 1
+    # the file opens with which run it is (`RunIdentity`), then what it found (`RunFindings`)
+    assert list(saved_json) == [*RunIdentity.model_fields, *RunFindings.model_fields]
+    assert list(saved_json)[:3] == ["schema_version", "run_id", "created_at"] and list(saved_json)[-1] == "parents"
     assert {"case_id", "theme_id", "unthemed", "attached", "x", "y"} <= set(cases.columns)
     assert cases["unthemed"].sum() == run.unthemed
     assert (run_dir / "summary.md").read_text().startswith(f"# Error themes: run {run.run_id}")

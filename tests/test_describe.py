@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import case
 
+from clustering.cluster import UNTHEMED, Labelling, centroids_of
 from clustering.describe import (
+    ClusteredCases,
     InconsistentIndex,
     class_tfidf,
+    describe_themes,
     facet_lifts,
     inconsistent_ad_ids,
     inconsistent_ads,
@@ -17,6 +21,8 @@ from clustering.describe import (
     trend_of,
     weekly_counts,
 )
+from clustering.load import load_cases
+from clustering.settings import DescribeSettings
 from clustering.theme_model import WeekCount
 
 
@@ -164,3 +170,52 @@ def test_one_cases_words_never_lead_a_themes_keywords_even_as_its_languages_voic
     lone = {"prestito", "usato", "farmaco", "thuoc", "dung", "vay"}
     assert not any(set(t.split()) & lone for t in terms), terms
     assert len({"payday", "loan", "apr", "hidden", "fee"} & {w for t in terms for w in t.split()}) >= 3  # the cause
+
+
+def clustered_and_themes(make_csv) -> tuple[ClusteredCases, Labelling]:
+    """Nine misjudged cases and three correct ones; two themes (alcohol-free beer, replica bags) of four cases each
+    (one of them attached), one case unthemed; 3-D unit vectors, one axis per theme."""
+    beer = [case(f"B{i}", reviewer_note=f"alcohol free beer wrongly rejected {i}", policy="alcohol") for i in range(4)]
+    bags = [case(f"R{i}", "approve", "reject", reviewer_note=f"replica bags slipped through {i}", policy="counterfeit",
+                 locale="de-DE") for i in range(4)]
+    rows = [*beer, *bags, case("X1", reviewer_note="one off mistake"),
+            *(case(f"OK{i}", "approve", "approve") for i in range(3))]
+    loaded = load_cases(make_csv(rows))
+    misjudged = loaded.cases[loaded.cases["misjudged"]].reset_index(drop=True)
+    vectors = np.array([[1, 0.1 * i, 0] for i in range(4)] + [[0.1 * i, 1, 0] for i in range(4)] + [[0, 0, 1]])
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = np.array([0] * 4 + [1] * 4 + [UNTHEMED])
+    centres = centroids_of(vectors, labels, 2)
+    similarity = np.array([vectors[i] @ centres[max(labels[i], 0)] for i in range(9)], dtype=np.float32)
+    attached = np.zeros(9, dtype=bool)
+    attached[7] = True
+    return (ClusteredCases(loaded.cases, misjudged, vectors, loaded.has_correct_rows),
+            Labelling(labels, attached, similarity, centres))
+
+
+def test_a_labelling_of_the_clustered_cases_is_described_theme_by_theme(make_csv):
+    clustered, labelling = clustered_and_themes(make_csv)
+    themes, ids = describe_themes(clustered, labelling, DescribeSettings())
+    assert [t.theme_id for t in themes] == ["T01", "T02"] and set(ids) == {0, 1}
+    beer, bags = (next(t for t in themes if t.theme_id == ids[label]) for label in (0, 1))
+    assert (beer.size, beer.attached, bags.size, bags.attached) == (4, 0, 4, 1)
+    assert beer.cohesion == pytest.approx(float(labelling.similarity[:4].mean()), abs=1e-4)
+    assert beer.share_of_misjudged == pytest.approx(4 / 9, abs=1e-4)
+    assert {r.case_id for r in beer.representatives} <= {"B0", "B1", "B2", "B3"}
+    assert {"beer", "alcohol"} & {k.term for k in beer.keywords} and bags.error_types == {"FN": 4}
+    assert beer.impact_pp["ATA"] == pytest.approx(4 / 12 * 100, abs=1e-3)  # the correct rows count in the rates
+    assert bags.facets["locale"][0].value == "de-DE" and bags.facets["locale"][0].over_represented
+    # the clustered cases' background is made once, for the themes and then for any other labelling of them
+    assert clustered.background is clustered.background
+
+
+def test_a_labelling_that_does_not_fit_the_cases_is_refused_naming_the_counts(make_csv):
+    clustered, labelling = clustered_and_themes(make_csv)
+    with pytest.raises(ValueError, match="a labelling needs one label, attached flag and similarity per case; "
+                                         "got 9 labels, 8 flags, 9 similarities"):
+        Labelling(labelling.labels, labelling.attached[:8], labelling.similarity, labelling.centroids)
+    shorter = Labelling(labelling.labels[:8], labelling.attached[:8], labelling.similarity[:8], labelling.centroids)
+    with pytest.raises(ValueError, match="a labelling of 8 cases does not fit 9 clustered cases"):
+        describe_themes(clustered, shorter, DescribeSettings())
+    with pytest.raises(ValueError, match="9 clustered cases but 8 vectors"):
+        ClusteredCases(clustered.cases, clustered.misjudged, clustered.vectors[:8], True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 
 import numpy as np
@@ -312,3 +313,21 @@ def test_only_misjudged_rows_are_detected(make_csv):
 def test_unknown_columns_are_kept_untouched(make_csv):
     result = load_cases(make_csv([case("C1", extra="keep me")], header=[*case("C1").keys(), "extra"]))
     assert list(result.cases["extra"]) == ["keep me"]
+
+
+@pytest.mark.parametrize("name", ["cases.csv", "cases.csv.gz", "cases.jsonl", "cases.parquet"])
+def test_the_load_hashes_the_bytes_it_read(tmp_path, name):
+    """The input's SHA-256 (what a run is known by) comes from the one read: the bytes on disk, compressed or not."""
+    rows = [case("C1"), case("C2", "approve", "approve")]
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        pd.DataFrame(rows).to_parquet(path)
+    elif name.endswith(".jsonl"):
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        text = pd.DataFrame(rows).to_csv(index=False).encode()
+        # gzip: two members, as `cat a.gz b.gz` makes; every byte of the file is hashed
+        path.write_bytes(gzip.compress(text[:40]) + gzip.compress(text[40:]) if name.endswith(".gz") else text)
+    loaded = load_cases(path)
+    assert loaded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert list(loaded.cases["case_id"]) == ["C1", "C2"] and loaded.seconds > 0

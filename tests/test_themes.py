@@ -7,6 +7,7 @@ import pytest
 
 from clustering.load import load_cases
 from clustering.settings import ClusterSettings, ThemeSettings
+from clustering.theme_model import InputInfo, RunFindings, RunIdentity, ThemeRun
 from clustering.themes import find_themes
 from eval_sets.scorer import read_labels, score_run
 
@@ -93,3 +94,18 @@ def int_of(theme_id: str) -> int:
 def members_of(result, theme_ids: list[str]) -> set[str]:
     frame = result.assignments
     return set(frame.loc[frame["theme_id"].isin(theme_ids), "case_id"])
+
+
+def test_a_run_saves_every_finding_of_the_result(first_result):
+    """`ThemeResult` and `ThemeRun` share their findings' fields (`RunFindings`, declared once): the run made of a
+    result holds each of them unchanged, whatever fields are added."""
+    identity = RunIdentity(run_id="r1", created_at="2026-11-23T00:00:00+00:00", settings=ThemeSettings(),
+                           embedding_model="m", input=InputInfo(path="cases.csv", sha256="0" * 64, rows_read=1,
+                                                                rows_loaded=1, rows_skipped=0, misjudged=1,
+                                                                has_correct_rows=True))
+    run = ThemeRun.of(identity, first_result)
+    for name in RunFindings.model_fields:
+        assert getattr(run, name) == getattr(first_result, name), name
+    assert run.run_id == "r1" and set(ThemeRun.model_fields) == {*RunIdentity.model_fields, *RunFindings.model_fields}
+    assert run.unthemed == int(first_result.assignments["unthemed"].sum())
+    assert run.attached == int(first_result.assignments["attached"].sum())

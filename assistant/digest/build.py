@@ -7,8 +7,9 @@
    beyond the noise, `clustering.stats`);
 2. finds the theme run of the window of `window` ISO weeks ending at the week, reusing a saved run with the
    same input hash, weeks and settings (`assistant.workspace.runs.saved_runs`), or analyses it
-   (`assistant.analysis.analyse`); the same for the window ending at the previous week, when that week has
-   data (a window without misjudged cases has no run);
+   (`assistant.analysis.analyse_loaded`, from the rows loaded in step 1: the file is read and hashed once per
+   digest); the same for the window ending at the previous week, when that week has data (a window without
+   misjudged cases has no run);
 3. matches the themes to the previous week's one-to-one by centroid similarity (`clustering.tracking`) and
    marks each `new`, `growing`, `shrinking`, `steady` or `gone`; ranks them by impact on ATA, then size;
 4. drafts (or reuses the drafts of) the top themes, and the new and growing ones, with the configured backend
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from assistant.analysis import analyse
+from assistant.analysis import analyse_loaded
 from assistant.config import DigestSettings, LLMSettings, Settings
 from assistant.config import load_settings as load_app_settings
 from assistant.digest import deliver
@@ -56,9 +57,9 @@ from assistant.drafting.drafter import make_drafter
 from assistant.drafting.models import ThemeLabel
 from assistant.exit_codes import EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
 from assistant.views.formatting import pct, pp
-from assistant.workspace.runs import Workspace, file_sha256, saved_runs
+from assistant.workspace.runs import Workspace, saved_runs
 from assistant.workspace.store import DraftRow, DraftStore
-from clustering.load import LoadSettings, load_cases
+from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, quality_metrics
 from clustering.settings import StatsSettings, ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
@@ -90,13 +91,14 @@ def find_run(workspace: Workspace, sha256: str, weeks: list[str], settings: Them
     return None
 
 
-def run_for_window(path: str | Path, workspace: Workspace, weeks: list[str], settings: ThemeSettings,
-                   load_settings: LoadSettings | None, sha256: str, rows_loaded: int) -> tuple[Path, ThemeRun, bool]:
-    """(run folder, run, reused?) of the analysis of these weeks: a saved one when it matches, else a new one."""
-    found = find_run(workspace, sha256, weeks, settings, rows_loaded)
+def run_for_window(loaded: LoadResult, workspace: Workspace, weeks: list[str], settings: ThemeSettings,
+                   rows_loaded: int) -> tuple[Path, ThemeRun, bool]:
+    """(run folder, run, reused?) of the analysis of these weeks of the loaded file: a saved one when it matches,
+    else a new one (of the rows loaded, not of the file read again)."""
+    found = find_run(workspace, loaded.sha256, weeks, settings, rows_loaded)
     if found is not None:
         return *found, True
-    run_dir, run = analyse(path, workspace, settings, load_settings, weeks=weeks)
+    run_dir, run = analyse_loaded(loaded, workspace, settings, weeks=weeks)
     return run_dir, run, False
 
 
@@ -274,8 +276,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     known = loaded.has_correct_rows
     week_cases = cases[(cases["week"] == week).fillna(False).astype(bool)]
     previous_cases = cases[(cases["week"] == previous_week).fillna(False).astype(bool)]
-    sha = file_sha256(path)
-    coverage = Coverage(path=str(path), sha256=sha, rows_read=loaded.rows_read, rows_loaded=len(cases),
+    coverage = Coverage(path=str(path), sha256=loaded.sha256, rows_read=loaded.rows_read, rows_loaded=len(cases),
                         rows_skipped=loaded.rows_skipped,
                         weeks_in_file=sorted(str(w) for w in cases["week"].dropna().unique()),
                         week_rows=len(week_cases), previous_week_rows=len(previous_cases))
@@ -300,8 +301,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
     run_dir, run, previous_run = None, None, None
     rows, misjudged = window_counts(weeks)
     if misjudged:
-        run_dir, run, result.runs_reused["current"] = run_for_window(path, workspace, weeks, settings, load_settings,
-                                                                     sha, rows)
+        run_dir, run, result.runs_reused["current"] = run_for_window(loaded, workspace, weeks, settings, rows)
     else:
         digest.notes.append(f"No misjudged cases in {span(weeks)}: there are no error themes to find.")
     if previous_cases.empty:
@@ -312,7 +312,7 @@ def build_digest(path: str | Path, week: str, workspace: Workspace, settings: Th
         rows, misjudged = window_counts(previous_weeks)
         if misjudged:
             _, previous_run, result.runs_reused["previous"] = run_for_window(
-                path, workspace, previous_weeks, settings, load_settings, sha, rows)
+                loaded, workspace, previous_weeks, settings, rows)
             coverage.previous_run_id, coverage.previous_weeks_analysed = previous_run.run_id, previous_weeks
         else:
             digest.notes.append(f"No misjudged cases in {span(previous_weeks)}: no themes of last week to compare "

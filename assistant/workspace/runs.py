@@ -16,7 +16,6 @@ its id is claimed first (`runs/.<run id>.claim`), so analyses running at once ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from datetime import datetime, timezone
@@ -47,15 +46,6 @@ def write_parquet(frame: pd.DataFrame, path: Path, batch_rows: int = PARQUET_BAT
         for start in range(0, max(len(frame), 1), batch_rows):
             part = frame.iloc[start:start + batch_rows]
             writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (identifies a run's input)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Workspace:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from scipy.stats import chi2_contingency
 from assistant.config import LLMSettings
 from assistant.digest.build import find_run, rate_changes, write_digest
 from assistant.exit_codes import EXIT_NO_DATA, EXIT_OK, EXIT_PARTIAL
-from assistant.workspace.runs import Workspace, file_sha256, load_run, saved_runs
+from assistant.workspace.runs import Workspace, load_run, saved_runs
 from assistant.workspace.store import DraftStore
 from clustering.metrics import ONLY_MISJUDGED, Rate
 from clustering.settings import StatsSettings, ThemeSettings
@@ -113,7 +114,8 @@ def test_rerun_gives_identical_files_and_reuses_runs(demo_digest):
 def test_runs_are_found_through_the_workspace_and_a_damaged_one_is_skipped(demo_digest, tmp_path):
     workspace = Workspace(shutil.copytree(demo_digest[0].root, tmp_path / "ws", ignore=shutil.ignore_patterns("cache")))
     digest = demo_digest[1].digest
-    sha, settings = file_sha256(DEMO_CASES), ThemeSettings()
+    sha, settings = hashlib.sha256(DEMO_CASES.read_bytes()).hexdigest(), ThemeSettings()
+    assert digest.coverage.sha256 == sha  # the hash of the file's bytes, as runs saved before the loader hashed
     found = find_run(workspace, sha, digest.window, settings, digest.coverage.run_rows)
     assert found is not None and found[1].run_id == digest.coverage.run_id
     assert find_run(workspace, sha, digest.window, ThemeSettings(cluster={"min_cluster_size": 99})) is None
