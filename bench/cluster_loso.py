@@ -16,11 +16,12 @@ seeded UMAP coordinates, every combination of:
   only on the sets with languages).
 Then, for each set in turn, the combination is fitted on the other fitting sets (the held-out sets of
 `quality_sets.HELD_OUT` are never fitted on) and reported on the set left out: the combination with the highest
-mean ARI on the labelled rows (ties go to the fewest themes over 80% one language, then to the most joining)
-among those that leave at least `--oneoffs` (40%) of the one-off rows and at most `--planted` (8%) of the planted
-rows unthemed, on average over the fitting sets that have one-offs (`--no-centre`: among the combinations without
-centring). Beside it: the current default's figures, BERTopic's defaults (UMAP 15 neighbours + HDBSCAN 10 / 10)
-and EVoC's default layer, each as mean ± sd over the seeds.
+mean ARI on the labelled rows among those that leave at least `--oneoffs` (40%) of the one-off rows and at most
+`--planted` (8%) of the planted rows unthemed, on average over the fitting sets that have one-offs; then its
+`twins` factor: of the factors whose mean ARI is within `--tie` of it, the one with the fewest themes over 80% one
+language (then the most joining). `--no-centre`: among the combinations without centring. Beside it: the current
+default's figures, BERTopic's defaults (UMAP 15 neighbours + HDBSCAN 10 / 10) and EVoC's default layer, each as
+mean ± sd over the seeds.
 """
 
 from __future__ import annotations
@@ -139,9 +140,11 @@ def by_combination(points: list[dict]) -> dict[str, dict[tuple, dict[str, list]]
 
 
 def fit(combos: dict[str, dict[tuple, dict[str, list]]], sets: list[str], oneoffs: float,
-        planted: float, centre: bool = True) -> tuple:
-    """The combination with the highest mean labelled ARI over `sets` within the one-off / planted bounds
-    (`centre` False: among the combinations without centring only)."""
+        planted: float, centre: bool = True, tie: float = 0.0) -> tuple:
+    """The combination with the highest mean labelled ARI over `sets` within the one-off / planted bounds; then its
+    language twins factor: among the same combination with other factors whose mean ARI is within `tie` of it, the
+    one with the fewest themes over 80% one language, then the most joining (`centre` False: among the
+    combinations without centring only)."""
     keys = {k for k in set.intersection(*(set(combos[s]) for s in sets)) if centre or not k[0]}
 
     def figure(k: tuple, f: str, only_oneoffs: bool) -> float | None:
@@ -154,12 +157,14 @@ def fit(combos: dict[str, dict[tuple, dict[str, list]]], sets: list[str], oneoff
         out, lab = figure(k, "oneoff_out", True), figure(k, "labelled_out", True)
         return out is None or (out >= oneoffs and lab <= planted)
 
-    def rank(k: tuple) -> tuple:  # ARI; ties: fewer themes over 80% one language, then more joining
+    def rank(k: tuple) -> tuple:  # fewer themes over 80% one language, then more joining
         lang = figure(k, "language_dominated", False)
-        return (figure(k, "ari", False), -(lang or 0.0), k[4] or 0.0)
+        return (-(lang or 0.0), k[4] or 0.0)
 
-    allowed = [k for k in keys if ok(k)] or keys
-    return max(sorted(allowed, key=repr), key=rank)
+    allowed = sorted([k for k in keys if ok(k)] or keys, key=repr)
+    best = max(allowed, key=lambda k: figure(k, "ari", False))
+    bar = figure(best, "ari", False) - tie
+    return max((k for k in allowed if k[:4] == best[:4] and figure(k, "ari", False) >= bar), key=rank)
 
 
 def peers(points: list[dict], name: str, method: str) -> dict[str, list]:
@@ -179,7 +184,7 @@ def cell(values: dict[str, list]) -> str:
             f"lang {pm('language_dominated', True)}; {mean(values['clusters']):.0f} themes)")
 
 
-def report(points: list[dict], oneoffs: float, planted: float, centre: bool = True) -> None:
+def report(points: list[dict], oneoffs: float, planted: float, centre: bool = True, tie: float = 0.0) -> None:
     combos = by_combination(points)
     names = [s for s in dict.fromkeys(p["set"] for p in points)]
     fitting = [s for s in names if s not in HELD_OUT]
@@ -191,12 +196,12 @@ def report(points: list[dict], oneoffs: float, planted: float, centre: bool = Tr
     print("| --- | --- | --- | --- | --- | --- |")
     for name in names:
         others = [s for s in fitting if s != name]
-        k = fit(combos, others, oneoffs, planted, centre)
-        own = fit(combos, [name], oneoffs, planted, centre)
+        k = fit(combos, others, oneoffs, planted, centre, tie)
+        own = fit(combos, [name], oneoffs, planted, centre, tie)
         print(f"| {name}{' (held out)' if name in HELD_OUT else ''} | {k} (on itself: {own}) | "
               f"{cell(combos[name][k])} | {cell(combos[name][default])} | "
               f"{cell(peers(points, name, 'BERTopic defaults'))} | {cell(peers(points, name, 'EVoC default layer'))} |")
-    k = fit(combos, fitting, oneoffs, planted, centre)
+    k = fit(combos, fitting, oneoffs, planted, centre, tie)
     print(f"\nfitted on every fitting set ({', '.join(fitting)}): centre {k[0]}, floor {k[1]}, ms {k[2]}, z {k[3]}, "
           f"twins {k[4]}")
     print("its in-set figures: " + "; ".join(f"{s} {cell(combos[s][k])}" for s in names))
@@ -208,16 +213,18 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("workspace/cache"))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--from", dest="source", type=Path, help="report the points of an earlier --out")
+    parser.add_argument("--from", dest="source", type=Path, nargs="+", help="report the points of earlier --out files")
     parser.add_argument("--oneoffs", type=float, default=0.40)
     parser.add_argument("--planted", type=float, default=0.08)
+    parser.add_argument("--tie", type=float, default=0.005,
+                        help="mean ARIs this close to the best are ties, broken by fewer language-bound themes")
     parser.add_argument("--no-centre", action="store_true",
                         help="fit among the combinations without centring by language only (the cluster stage)")
     args = parser.parse_args()
     print(machine_line("umap-learn", "hdbscan", "evoc", "numba"))
     if args.source:
-        report(json.loads(args.source.read_text(encoding="utf-8"))["points"], args.oneoffs, args.planted,
-               not args.no_centre)
+        points = [p for source in args.source for p in json.loads(source.read_text(encoding="utf-8"))["points"]]
+        report(points, args.oneoffs, args.planted, not args.no_centre, args.tie)
         return
     warnings.filterwarnings("ignore")
     quality.REDUCTIONS = args.cache / "reductions"
@@ -230,7 +237,7 @@ def main() -> None:
         points += run_set(name, settings, args.cache, seeds)
         if args.out:
             args.out.write_text(json.dumps({"points": points, "seeds": seeds}), encoding="utf-8")
-    report(points, args.oneoffs, args.planted, not args.no_centre)
+    report(points, args.oneoffs, args.planted, not args.no_centre, args.tie)
     print(f"peak RSS: {peak_rss_mb():,.0f} MB")
 
 

@@ -177,7 +177,7 @@ class ClusterSettings(BaseModel):
         None, description="attach an unthemed case to its nearest theme when its cosine similarity is at least this "
                           "(-1 to 1); flagged")
     language_twins_spreads: float | None = Field(
-        1.5, gt=0, description="two themes each over 80% one language, of two languages, are joined into one when "
+        2.0, gt=0, description="two themes each over 80% one language, of two languages, are joined into one when "
                                "their centres, each language's mean taken out of the vectors, are within this many "
                                "median within-theme spreads of each other (one cause found once per language); "
                                "a joined theme holds at most one theme of each language; None: never (chosen "
