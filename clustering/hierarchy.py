@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustering.centred import centred_centres, group_means
 from clustering.settings import HierarchySettings
 
 TOP = -1  # a theme or parent without a parent
@@ -85,19 +86,9 @@ def centred_geometry(vectors: np.ndarray, labels: np.ndarray, k: int) -> tuple[n
     mean is taken out and the rows renormalised: a multilingual model puts every text in one narrow cone (the
     demo's theme centres at a median cosine of 0.97 to each other, 0.09 once centred), where the distances between
     theme centres say little next to the spreads; centred, they separate as in an English model's space."""
-    vectors = np.asarray(vectors, dtype=np.float64)
-    themed = labels >= 0
-    centred = vectors - (vectors[themed].mean(axis=0) if themed.any() else 0.0)
-    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-    centroids = np.zeros((k, vectors.shape[1]))
-    spreads = np.zeros(k)
-    for t in range(k):
-        members = centred[labels == t]
-        if len(members):
-            mean = members.mean(axis=0)
-            centroids[t] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            spreads[t] = 1.0 - float((members @ centroids[t]).mean())
-    return centroids, spreads
+    themed = (labels >= 0).astype(np.int64) - 1  # 0 for a themed row, -1 for the rest
+    mean = group_means(vectors, themed, 1)
+    return centred_centres(vectors, labels, k, mean, np.zeros(len(labels), dtype=np.int64))
 
 
 def group_themes(centroids: np.ndarray, spreads: np.ndarray, settings: HierarchySettings) -> list[Level]:
