@@ -19,6 +19,7 @@ from clustering.compose import CHANNELS, case_languages, compose
 from clustering.describe import ClusteredCases, describe_themes
 from clustering.embed import EmbedStats, text_hash
 from clustering.embed_cache import EmbeddingCaches
+from clustering.embedders import release_encoders
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import Languages, language_dominance, reads_many_languages
 from clustering.parents import describe_parents
@@ -121,6 +122,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     if not len(ordered):
         raise ValueError("no misjudged cases to cluster")
     composed = compose(ordered, settings.compose, settings.embed, cache, stats)
+    release_encoders()  # every text is embedded: the encoders' memory goes before UMAP's comes
     vectors = composed.vectors
     timings["embed"] = time.perf_counter() - start
 

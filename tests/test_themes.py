@@ -109,3 +109,22 @@ def test_a_run_saves_every_finding_of_the_result(first_result):
     assert run.run_id == "r1" and set(ThemeRun.model_fields) == {*RunIdentity.model_fields, *RunFindings.model_fields}
     assert run.unthemed == int(first_result.assignments["unthemed"].sum())
     assert run.attached == int(first_result.assignments["attached"].sum())
+
+
+def test_a_run_lets_go_of_the_encoder_once_its_texts_are_embedded(small_cases, tmp_path, monkeypatch):
+    """e5's fast-path encoder holds ~1 GB: kept through UMAP and HDBSCAN it made the 100k first run's peak."""
+    import clustering.themes as themes_module
+    from clustering.embedders import e5_fast
+
+    seen = {}
+    real_compose = themes_module.compose
+
+    def compose_and_look(*args, **kwargs):  # the real compose; records what it left loaded
+        out = real_compose(*args, **kwargs)
+        seen["after compose"] = len(e5_fast._encoders)
+        return out
+
+    monkeypatch.setattr(themes_module, "compose", compose_and_look)
+    find_themes(small_cases, cache_root=tmp_path / "cache")  # an empty cache: every text is embedded
+    assert seen["after compose"] >= 1  # the encoder was loaded to embed ...
+    assert len(e5_fast._encoders) == 0  # ... and is gone once the run is done
