@@ -7,11 +7,13 @@ BERTopic's defaults and EVoC on the same vectors in the same run.
 
 For each set (composed and embedded as the pipeline does it, `bench/quality.py`'s `prepare`) and seed, on the same
 seeded UMAP coordinates, every combination of:
-- `centre`: the vectors centred by language (`compose.center_by_language`; only on the sets with languages);
+- `centre` (with `--centre`): the vectors centred by language (`compose.center_by_language`; only on the sets
+  with languages);
 - `floor`: the smallest theme of a small file (`clustering.cluster.auto_min_cluster_size`'s 14; BERTopic: 10);
 - `ms`: HDBSCAN's min_samples as a share of the smallest theme (the default: a quarter, at least 5; HDBSCAN's
   and BERTopic's: all of it);
 - `z`: the purity pass's global bar (robust spreads below the median);
+- `knn`: `cluster.member_knn_share`, the share of its theme a member is compared with (None: 2 members);
 - `twins`: `cluster.language_twins_spreads`, the themes that are one cause in two languages joined (None: never;
   only on the sets with languages).
 Then, for each set in turn, the combination is fitted on the other fitting sets (the held-out sets of
@@ -46,11 +48,14 @@ from clustering.cluster import cluster_cases, evoc_layers, hdbscan_labels  # noq
 from clustering.language import join_language_twins  # noqa: E402
 from clustering.settings import MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings, ThemeSettings  # noqa: E402
 
-FLOORS = (10, 14)
-MS_SHARES = (0.25, 0.5, 1.0)
+FLOORS = (14,)  # 10 (BERTopic's) was fitted in no fold of stop 25's first runs
+MS_SHARES = (0.25, 0.5)  # 1.0 (HDBSCAN's and BERTopic's) neither
 Z_STEPS = (1.5, 2.0, 2.5, 3.0)
-TWINS_STEPS = (None, 1.0, 1.5, 2.0)
-DEFAULT = {"centre": False, "floor": 14, "ms": 0.25, "z": 2.0, "twins": ClusterSettings().language_twins_spreads}
+KNN_SHARES = (None, 1 / 60, 1 / 30)
+TWINS_STEPS = (None, 1.5, 2.0)
+_DEFAULT = ClusterSettings()
+DEFAULT = {"centre": False, "floor": 14, "ms": 0.25, "z": _DEFAULT.purity_z, "knn": _DEFAULT.member_knn_share,
+           "twins": _DEFAULT.language_twins_spreads}
 FIGURES = ("ari", "mean_f1", "labelled_out", "oneoff_out", "language_dominated", "clusters")
 
 
@@ -61,19 +66,19 @@ def sizes(n: int, floor: int, share: float) -> tuple[int, int]:
     return min_size, min(min_size, max(MIN_SAMPLES_AT_LEAST, round(share * min_size)))
 
 
-def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int]) -> list[dict]:
+def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int], centre: bool) -> list[dict]:
     """Every combination and the peers on one set, per seed: a list of points."""
     points = []
     centred_settings = settings.model_copy(
         update={"compose": settings.compose.model_copy(update={"center_by_language": True})})
     plain = quality.prepare(name, settings, cache)
     variants = [(False, plain)]
-    if plain.languages is not None:
+    if centre and plain.languages is not None:
         variants.append((True, quality.prepare(name, centred_settings, cache)))
     n = len(plain.vectors)
     for seed in seeds:
         seeded = quality.seeded(settings, seed)
-        for centre, p in variants:
+        for centred, p in variants:
             start = time.perf_counter()
             space, _ = quality.umap_space(p.vectors, seeded.reduce)
             raw_cache: dict[tuple[int, int], np.ndarray] = {}
@@ -82,16 +87,16 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int]) -
                 raw = raw_cache.get((min_size, min_samples))
                 if raw is None:
                     raw = raw_cache[(min_size, min_samples)] = hdbscan_labels(space, min_size, min_samples, "eom")
-                for z in Z_STEPS:
+                for z, knn in itertools.product(Z_STEPS, KNN_SHARES):
                     s = ClusterSettings(min_cluster_size=min_size, min_samples=min_samples, purity="global",
-                                        purity_z=z, seed=seed, language_twins_spreads=None)
+                                        purity_z=z, member_knn_share=knn, seed=seed, language_twins_spreads=None)
                     purified = cluster_cases(space, p.vectors, s, p.notes, raw_labels=raw).labels
                     for twins in TWINS_STEPS if p.languages is not None else (None,):
                         labels = purified if twins is None else join_language_twins(
                             purified, p.vectors, p.languages, twins, settings.compose.language_min_cases)
                         row = quality.row_of(p, "ours", labels, 0.0)
-                        points.append({"set": name, "seed": seed, "method": "ours", "centre": centre,
-                                       "floor": floor, "ms": share, "z": z, "twins": twins,
+                        points.append({"set": name, "seed": seed, "method": "ours", "centre": centred,
+                                       "floor": floor, "ms": share, "z": z, "knn": knn, "twins": twins,
                                        **{f: getattr(row, f) for f in FIGURES}})
             bt_space = space if quality.is_bertopic_umap(seeded.reduce, n) else quality.umap_space(
                 p.vectors, quality.bertopic_reduce(seeded.reduce))[0]
@@ -99,15 +104,16 @@ def run_set(name: str, settings: ThemeSettings, cache: Path, seeds: list[int]) -
             layers, persistent = evoc_layers(p.vectors, ClusterSettings(seed=seed))
             for method, labels in (("BERTopic defaults", bt), ("EVoC default layer", layers[persistent])):
                 row = quality.row_of(p, method, labels, 0.0)
-                points.append({"set": name, "seed": seed, "method": method, "centre": centre,
+                points.append({"set": name, "seed": seed, "method": method, "centre": centred,
                                **{f: getattr(row, f) for f in FIGURES}})
-            print(f"  {name} seed {seed}{' centred' if centre else ''}: {time.perf_counter() - start:.0f} s",
+            print(f"  {name} seed {seed}{' centred' if centred else ''}: {time.perf_counter() - start:.0f} s",
                   flush=True)
     return points
 
 
 def key_of(point: dict) -> tuple:
-    return (point["centre"], point["floor"], point["ms"], point["z"], point.get("twins"))
+    """(centre, floor, ms, z, knn, twins): the language twins factor last."""
+    return (point["centre"], point["floor"], point["ms"], point["z"], point.get("knn"), point.get("twins"))
 
 
 def mean(values: list[float | None]) -> float | None:
@@ -132,9 +138,9 @@ def by_combination(points: list[dict]) -> dict[str, dict[tuple, dict[str, list]]
             per[f].append(p[f])
     for combos in out.values():
         for k in list(combos):
-            variants = [(centre, *k[1:4], twins) for centre in (False, True) for twins in TWINS_STEPS]
+            variants = [(centre, *k[1:5], twins) for centre in (False, True) for twins in TWINS_STEPS]
             for v in variants:
-                if not k[0] and k[4] is None and v not in combos:
+                if not k[0] and k[5] is None and v not in combos:
                     combos[v] = combos[k]
     return out
 
@@ -159,12 +165,12 @@ def fit(combos: dict[str, dict[tuple, dict[str, list]]], sets: list[str], oneoff
 
     def rank(k: tuple) -> tuple:  # fewer themes over 80% one language, then more joining
         lang = figure(k, "language_dominated", False)
-        return (-(lang or 0.0), k[4] or 0.0)
+        return (-(lang or 0.0), k[5] or 0.0)
 
     allowed = sorted([k for k in keys if ok(k)] or keys, key=repr)
     best = max(allowed, key=lambda k: figure(k, "ari", False))
     bar = figure(best, "ari", False) - tie
-    return max((k for k in allowed if k[:4] == best[:4] and figure(k, "ari", False) >= bar), key=rank)
+    return max((k for k in allowed if k[:5] == best[:5] and figure(k, "ari", False) >= bar), key=rank)
 
 
 def peers(points: list[dict], name: str, method: str) -> dict[str, list]:
@@ -188,10 +194,10 @@ def report(points: list[dict], oneoffs: float, planted: float, centre: bool = Tr
     combos = by_combination(points)
     names = [s for s in dict.fromkeys(p["set"] for p in points)]
     fitting = [s for s in names if s not in HELD_OUT]
-    default = (DEFAULT["centre"], DEFAULT["floor"], DEFAULT["ms"], DEFAULT["z"], DEFAULT["twins"])
+    default = tuple(DEFAULT[f] for f in ("centre", "floor", "ms", "z", "knn", "twins"))
     print("\nleft-out figures: ARI / F1 (labelled out / one-offs out; themes over 80% one language; themes), "
           "mean ± sd over the seeds")
-    print("| left out | fitted on the others (centre, floor, ms, z, twins) | ours, fitted | ours, current default "
+    print("| left out | fitted on the others (centre, floor, ms, z, knn, twins) | ours, fitted | ours, current default "
           "| BERTopic defaults | EVoC default layer |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name in names:
@@ -203,7 +209,7 @@ def report(points: list[dict], oneoffs: float, planted: float, centre: bool = Tr
               f"{cell(peers(points, name, 'BERTopic defaults'))} | {cell(peers(points, name, 'EVoC default layer'))} |")
     k = fit(combos, fitting, oneoffs, planted, centre, tie)
     print(f"\nfitted on every fitting set ({', '.join(fitting)}): centre {k[0]}, floor {k[1]}, ms {k[2]}, z {k[3]}, "
-          f"twins {k[4]}")
+          f"knn {k[4]}, twins {k[5]}")
     print("its in-set figures: " + "; ".join(f"{s} {cell(combos[s][k])}" for s in names))
 
 
@@ -220,6 +226,7 @@ def main() -> None:
                         help="mean ARIs this close to the best are ties, broken by fewer language-bound themes")
     parser.add_argument("--no-centre", action="store_true",
                         help="fit among the combinations without centring by language only (the cluster stage)")
+    parser.add_argument("--centre", action="store_true", help="also cluster the sets with languages centred")
     args = parser.parse_args()
     print(machine_line("umap-learn", "hdbscan", "evoc", "numba"))
     if args.source:
@@ -234,7 +241,7 @@ def main() -> None:
     seeds = [settings.reduce.seed + i for i in range(args.seeds)]
     points: list[dict] = []
     for name in args.sets.split(","):
-        points += run_set(name, settings, args.cache, seeds)
+        points += run_set(name, settings, args.cache, seeds, args.centre)
         if args.out:
             args.out.write_text(json.dumps({"points": points, "seeds": seeds}), encoding="utf-8")
     report(points, args.oneoffs, args.planted, not args.no_centre, args.tie)

@@ -77,13 +77,16 @@ def auto_min_samples(min_cluster_size: int) -> int:
     return min(min_cluster_size, max(MIN_SAMPLES_AT_LEAST, min_cluster_size // 4))
 
 
-def knn_similarity_within(vectors: np.ndarray, labels: np.ndarray, k: int, block: int = 2048) -> np.ndarray:
-    """For each labelled row, the mean cosine similarity to its k nearest rows of the same label (NaN if unlabelled)."""
+def knn_similarity_within(vectors: np.ndarray, labels: np.ndarray, k: int, block: int = 2048,
+                          share: float | None = None) -> np.ndarray:
+    """For each labelled row, the mean cosine similarity to its k nearest rows of the same label (NaN if unlabelled);
+    with `share`, k grows with the label's size: at least `share` of its rows (so that a theme twice as dense, from
+    a file twice as large, is not held to a tighter bar)."""
     out = np.full(len(vectors), np.nan, dtype=np.float32)
     for label in np.unique(labels[labels >= 0]):
         idx = np.flatnonzero(labels == label)
         members = vectors[idx]
-        kk = min(k, len(idx) - 1)
+        kk = min(max(k, round(share * len(idx))) if share else k, len(idx) - 1)
         if kk < 1:
             continue
         for start in range(0, len(idx), block):
@@ -160,7 +163,7 @@ def smallest_kept(min_size: int) -> int:
 def purify(purity_vectors: np.ndarray, labels: np.ndarray, settings: ClusterSettings, min_size: int) -> np.ndarray:
     """Labels after the purity pass: impure members and themes shrunk below `smallest_kept` become unthemed."""
     labels = labels.copy()
-    sims = knn_similarity_within(purity_vectors, labels, settings.member_knn)
+    sims = knn_similarity_within(purity_vectors, labels, settings.member_knn, share=settings.member_knn_share)
     labels[impure_members(sims, labels, settings)] = UNTHEMED
     for label in np.unique(labels[labels >= 0]):
         if np.sum(labels == label) < smallest_kept(min_size):

@@ -155,3 +155,27 @@ def test_auto_purity_on_its_own_follows_the_default_model_global():
     auto = impure_members(sims, labels, ClusterSettings())  # no model named: the default, multilingual-e5
     assert (auto == impure_members(sims, labels, ClusterSettings(purity="global"))).all()
     assert auto.sum() == (sims < robust_low_bar(sims, ClusterSettings().purity_z)).sum() > 0
+
+
+def test_with_a_knn_share_a_small_theme_is_not_held_to_the_bar_of_a_denser_one():
+    """Two themes of one spread, 40 and 400 members: compared with their 2 nearest fellows, the small theme's
+    members sit far below the large one's (the large theme is sampled ten times as densely) and the global bar
+    leaves a third of the small theme out; compared with a share of their theme, both are held alike."""
+    from clustering.cluster import impure_members, knn_similarity_within
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(2, 32))
+    centres = 3 * centres / np.linalg.norm(centres, axis=1, keepdims=True)
+    fixed, shared = [], []
+    for _ in range(5):
+        rows = np.vstack([centres[0] + 0.5 * rng.normal(size=(40, 32)), centres[1] + 0.5 * rng.normal(size=(400, 32))])
+        vectors = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        labels = np.array([0] * 40 + [1] * 400)
+        for share, out in ((None, fixed), (1 / 20, shared)):
+            sims = knn_similarity_within(vectors, labels, 2, share=share)
+            left = impure_members(sims, labels, ClusterSettings(purity="global", purity_z=2.0))
+            out.append((left[:40].mean(), left[40:].mean()))
+    small, large = np.mean(fixed, axis=0)
+    assert small > 5 * large  # the fixed 2 neighbours: the small theme pays for the large one's density
+    small, large = np.mean(shared, axis=0)
+    assert small < 3 * large and small < 0.15  # a share of the theme: held alike
