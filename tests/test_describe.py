@@ -11,16 +11,15 @@ from clustering.cluster import UNTHEMED, Labelling, centroids_of
 from clustering.describe import (
     ClusteredCases,
     InconsistentIndex,
-    class_tfidf,
     describe_themes,
     facet_lifts,
     inconsistent_ad_ids,
     inconsistent_ads,
     pick_representatives,
-    term_counts,
     trend_of,
     weekly_counts,
 )
+from clustering.keywords import class_tfidf, term_counts
 from clustering.load import load_cases
 from clustering.settings import DescribeSettings
 from clustering.theme_model import WeekCount
@@ -129,8 +128,6 @@ def test_inconsistent_ads_from_the_index_keep_the_order_and_limit():
 
 
 def test_keywords_of_a_cause_shared_by_several_languages_are_not_one_languages_words():
-    from clustering.describe import class_tfidf
-
     # one theme: non-alcoholic beer rejected, in English (6 cases), German, French and Spanish (2 each); every
     # note names the brand "brewfree"; each language also has its own words for it
     docs = (["alcohol free beer rejected brewfree lager"] * 6 + ["alkoholfreies bier abgelehnt brewfree"] * 2
@@ -156,8 +153,6 @@ def test_keywords_of_a_cause_shared_by_several_languages_are_not_one_languages_w
 def test_one_cases_words_never_lead_a_themes_keywords_even_as_its_languages_voice():
     """Found on the held-out sets: a 60-case theme's first keywords were "used, drug", the words of its only
     Italian and its only Vietnamese case, each weighted up as its language's share."""
-    from clustering.describe import class_tfidf
-
     rng = np.random.default_rng(0)
     filler = [f"w{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}x" for i in range(400)]  # each English note's own words
     english = [" ".join(["payday", "loan", "apr", "hidden", "fee"][i % 5:i % 5 + 2] + list(rng.choice(filler, 6)))
