@@ -4,7 +4,8 @@ Backends (`ClusterSettings.backend`): `umap_hdbscan`, HDBSCAN on the UMAP coordi
 embedding vectors themselves (one of the layers of its hierarchy). Either may pull a one-off case into the
 nearest dense group, and a one-off error inside a theme misleads its root-cause analysis. So the purity pass
 asks of every member whether it has close siblings in its theme in the original space: the mean cosine
-similarity to its `member_knn` nearest fellow members, on the note vectors (what went wrong). Criteria
+similarity to its `member_knn` nearest fellow members (or `member_knn_share` of its theme, when more), on the note
+vectors (what went wrong). Criteria
 (`purity`): `fixed`, below an absolute bar (`member_similarity`, measured for the packaged MiniLM across the
 quality table's sets); `global`, below the median over all members by more than `purity_z` robust spreads
 (1.4826 x the median absolute deviation), a bar that follows any model's scale of similarities (a multilingual
@@ -163,7 +164,9 @@ def smallest_kept(min_size: int) -> int:
 def purify(purity_vectors: np.ndarray, labels: np.ndarray, settings: ClusterSettings, min_size: int) -> np.ndarray:
     """Labels after the purity pass: impure members and themes shrunk below `smallest_kept` become unthemed."""
     labels = labels.copy()
-    sims = knn_similarity_within(purity_vectors, labels, settings.member_knn, share=settings.member_knn_share)
+    relative = resolved_purity(settings).purity != "fixed"  # the fixed bar was measured against 2 neighbours
+    sims = knn_similarity_within(purity_vectors, labels, settings.member_knn,
+                                 share=settings.member_knn_share if relative else None)
     labels[impure_members(sims, labels, settings)] = UNTHEMED
     for label in np.unique(labels[labels >= 0]):
         if np.sum(labels == label) < smallest_kept(min_size):

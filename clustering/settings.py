@@ -174,10 +174,10 @@ class ClusterSettings(BaseModel):
                          "leave-one-set-out, bench/purity_loso.py)")
     member_knn: int = Field(2, ge=1, description="purity: how many nearest fellow members a case is compared with")
     member_knn_share: float | None = Field(
-        1 / 30, gt=0, le=1, description="purity: compare a member with at least this share of its theme's members "
-                                        "(the nearest ones) rather than member_knn alone, so that the bar does not "
-                                        "tighten as the file grows (chosen leave-one-set-out, bench/cluster_loso.py); "
-                                        "None: member_knn alone")
+        1 / 30, gt=0, le=1, description="purity global/spread: compare a member with at least this share of its "
+                                        "theme's members (the nearest ones) rather than member_knn alone, so that the "
+                                        "bar does not tighten as the file grows (chosen leave-one-set-out, "
+                                        "bench/cluster_loso.py); None: member_knn alone. The fixed bar keeps 2")
     attach_outliers: Similarity | None = Field(
         None, description="attach an unthemed case to its nearest theme when its cosine similarity is at least this "
                           "(-1 to 1); flagged")

@@ -179,3 +179,19 @@ def test_with_a_knn_share_a_small_theme_is_not_held_to_the_bar_of_a_denser_one()
     assert small > 5 * large  # the fixed 2 neighbours: the small theme pays for the large one's density
     small, large = np.mean(shared, axis=0)
     assert small < 3 * large and small < 0.15  # a share of the theme: held alike
+
+
+def test_the_fixed_bar_keeps_its_two_neighbours_whatever_the_knn_share():
+    """MiniLM's fixed 0.4 was measured against the 2 nearest fellow members: the share must not move it."""
+    from clustering.cluster import purify
+
+    rng = np.random.default_rng(1)
+    rows = rng.normal(size=(300, 16)) + 4 * np.eye(16)[0]
+    vectors = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    labels = np.zeros(300, dtype=np.int64)
+    fixed = ClusterSettings(purity="fixed", member_similarity=0.4)
+    assert (purify(vectors, labels, fixed, 14) == purify(vectors, labels, fixed.model_copy(
+        update={"member_knn_share": None}), 14)).all()
+    relative = ClusterSettings(purity="global")
+    assert (purify(vectors, labels, relative, 14) != purify(vectors, labels, relative.model_copy(
+        update={"member_knn_share": None}), 14)).any()  # where it applies, it changes who is left out
