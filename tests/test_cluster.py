@@ -186,7 +186,7 @@ def test_the_fixed_bar_keeps_its_two_neighbours_whatever_the_knn_share():
     from clustering.cluster import purify
 
     rng = np.random.default_rng(1)
-    rows = rng.normal(size=(300, 16)) + 4 * np.eye(16)[0]
+    rows = rng.normal(size=(300, 64)) + 4 * np.eye(64)[0]  # 2-nearest similarities around the 0.4 bar
     vectors = rows / np.linalg.norm(rows, axis=1, keepdims=True)
     labels = np.zeros(300, dtype=np.int64)
     fixed = ClusterSettings(purity="fixed", member_similarity=0.4)
