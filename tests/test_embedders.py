@@ -103,6 +103,7 @@ print("ATTEMPTS", len(attempts))
 """
 
 
+@pytest.mark.slow  # a fresh process
 def test_an_unknown_model_name_fails_at_once_without_reaching_for_the_hub(tmp_path):
     """A mistyped `embed.model` (or a bench that forgot to name MiniLM) must not try the model hub: it failed only
     after ~30 s of retries against huggingface.co when huggingface_hub had been imported before the loader."""

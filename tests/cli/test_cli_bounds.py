@@ -110,6 +110,7 @@ def test_eval_drafts_refuses_an_out_folder_before_drafting(small_run, tmp_path, 
     assert "cannot write there" in err
 
 
+@pytest.mark.slow  # four runs of the script in fresh processes
 @pytest.mark.parametrize("args,named", [
     ([b"themes", b"rename", b"K1", b"caf\xe9", b"--who", b"ana", b"--workspace", b"WS"], "NAME"),
     ([b"themes", b"rename", b"K1", b"x", b"--who", b"\xff", b"--workspace", b"WS"], "--who"),
@@ -139,6 +140,7 @@ def test_a_mistyped_workspace_is_refused_not_made(command, tmp_path, capsys):
     assert not typo.exists()
 
 
+@pytest.mark.slow  # several runs of the script in fresh processes
 def test_output_to_a_closed_pipe_or_a_full_device_ends_without_a_traceback(small_demo_csv):
     """`error-themes validate FILE | head -0`, and stdout on /dev/full."""
     import subprocess

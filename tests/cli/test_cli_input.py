@@ -53,6 +53,7 @@ def test_missing_file_and_missing_column(tmp_path, make_csv):
     assert mapped.returncode == 0, mapped.stderr
 
 
+@pytest.mark.slow  # three runs of the script in fresh processes
 def test_the_load_section_from_the_environment_and_the_file_changes_what_is_refused(cases_file, tmp_path):
     """ERROR_THEMES_LOAD__MAX_COLUMNS and the settings file's `load` section reach the loader through the command
     line: the 14 columns of the file pass by default and are refused under a bar of 13."""

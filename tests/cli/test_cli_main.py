@@ -13,6 +13,7 @@ from assistant.cli import main
 from assistant.exit_codes import EXIT_BAD_INPUT
 
 
+@pytest.mark.slow  # four runs of the script in fresh processes; test_every_command_group_is_listed stays quick
 @pytest.mark.parametrize("command", [[], ["validate"], ["metrics"], ["demo"]])
 def test_help(command):
     result = run(*command, "--help")

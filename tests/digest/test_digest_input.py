@@ -6,6 +6,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
 from assistant.digest.build import run_for_window, write_digest
 from assistant.exit_codes import EXIT_OK
 from assistant.workspace.runs import Workspace, saved_runs
@@ -16,6 +18,7 @@ from devtools.file_opens import FileOpens
 WEEK = "2026-W47"
 
 
+@pytest.mark.slow  # a digest: two analyses
 def test_a_digest_opens_its_cases_file_once_for_its_figures_and_both_runs(small_demo_csv, tmp_path):
     path = Path(shutil.copy(small_demo_csv, tmp_path / "cases.csv"))
     workspace = Workspace(tmp_path / "ws")
