@@ -138,11 +138,11 @@ def by_combination(points: list[dict]) -> dict[str, dict[tuple, dict[str, list]]
         for f in FIGURES:
             per[f].append(p[f])
     for combos in out.values():
+        if any(k[5] is not None or k[0] for k in combos):  # a set with languages: its own figures only
+            continue
         for k in list(combos):
-            variants = [(centre, *k[1:5], twins) for centre in (False, True) for twins in TWINS_STEPS]
-            for v in variants:
-                if not k[0] and k[5] is None and v not in combos:
-                    combos[v] = combos[k]
+            for v in [(centre, *k[1:5], twins) for centre in (False, True) for twins in TWINS_STEPS]:
+                combos.setdefault(v, combos[k])
     return out
 
 
