@@ -207,8 +207,9 @@ def report(points: list[dict], oneoffs: float, planted: float, centre: bool = Tr
         others = [s for s in fitting if s != name]
         k = fit(combos, others, oneoffs, planted, centre, tie)
         own = fit(combos, [name], oneoffs, planted, centre, tie)
+        current = cell(combos[name][default]) if default in combos[name] else "- (not run)"
         print(f"| {name}{' (held out)' if name in HELD_OUT else ''} | {k} (on itself: {own}) | "
-              f"{cell(combos[name][k])} | {cell(combos[name][default]) if default in combos[name] else '- (not run)'} | "
+              f"{cell(combos[name][k])} | {current} | "
               f"{cell(peers(points, name, 'BERTopic defaults'))} | {cell(peers(points, name, 'EVoC default layer'))} |")
     k = fit(combos, fitting, oneoffs, planted, centre, tie)
     print(f"\nfitted on every fitting set ({', '.join(fitting)}): centre {k[0]}, floor {k[1]}, ms {k[2]}, z {k[3]}, "
