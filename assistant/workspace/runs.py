@@ -36,8 +36,8 @@ PARQUET_BATCH_ROWS = 16_384  # rows converted to Arrow at a time when a run's ca
 
 
 def write_parquet(frame: pd.DataFrame, path: Path, batch_rows: int = PARQUET_BATCH_ROWS) -> None:
-    """`frame` as a Parquet file, converted to Arrow a batch of rows at a time (one row group each): the texts of
-    100k cases converted at once took ~0.8 GB beside the frame, the run's peak memory."""
+    """`frame` as a Parquet file, converted to Arrow a batch of rows at a time (one row group each), so that the
+    Arrow copy of a large run's texts is one batch's, not all of them beside the frame."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
