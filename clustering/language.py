@@ -162,13 +162,10 @@ def language_dominance(labels: np.ndarray, languages: pd.Series | np.ndarray,
     counts = langs.value_counts()
     present = [str(lang) for lang, n in counts.items() if n >= MIN_LANGUAGE_CASES]
     labels = np.asarray(labels)
-    themes = [lab for lab in np.unique(labels) if lab >= 0]
+    themes = [int(lab) for lab in np.unique(labels) if lab >= 0]
     main = present[0] if present else None
-    dominated = by_other = 0
-    for lab in themes:
-        top = langs[labels == lab].dropna().value_counts()
-        if len(top) and top.iloc[0] / int(np.sum(labels == lab)) > DOMINANT_SHARE:
-            dominated += 1
-            by_other += str(top.index[0]) != main
+    dominant = dominant_languages(labels, langs, themes[-1] + 1 if themes else 0)
+    held = [dominant[lab] for lab in themes if dominant[lab] is not None]
+    dominated, by_other = len(held), sum(lang != main for lang in held)
     return LanguageDominance(languages=present, themes=len(themes), dominated=dominated, by_other_languages=by_other,
                              multilingual=multilingual)

@@ -29,7 +29,20 @@ class Received:
     body: bytes
 
 
-class Recorder:
+class _Stub:
+    """A test server that is its own context manager: `with Stub(...) as stub:` closes it on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Recorder(_Stub):
     """Answers every request with `status` (and `location`, `body`); records each request in `requests`."""
 
     def __init__(self, status: int = 200, location: str | None = None, body: bytes = b"ok",
@@ -79,14 +92,9 @@ class Recorder:
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> Recorder:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
-class Trickler:
+class Trickler(_Stub):
     """Reads a request, then sends a valid `200 OK` answer one byte every `interval` seconds (a server that never
     trips a per-read timeout). `sent` counts the bytes it managed to send."""
 
@@ -138,11 +146,6 @@ class Trickler:
         self.sock.close()
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> Trickler:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def wait_until(condition, timeout: float = 5.0) -> bool:
