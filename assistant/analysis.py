@@ -11,13 +11,14 @@ from pathlib import Path
 from assistant.views.text import themes_summary_md
 from assistant.workspace.registry import Registry
 from assistant.workspace.registry_sync import sync_run
-from assistant.workspace.runs import METRICS_FILE, Workspace
+from assistant.workspace.runs import METRICS_FILE, Workspace, load_themes
 from clustering.embed import models_label
 from clustering.files import CannotWrite
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
+from clustering.model_choice import is_auto, resolved_model, with_model
 from clustering.schema import FACETS
-from clustering.settings import ThemeSettings
+from clustering.settings import ENGLISH_MODEL, ThemeSettings
 from clustering.theme_model import InputInfo, RunIdentity, ThemeRun
 from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
 
@@ -36,6 +37,26 @@ def select_weeks(result: LoadResult, weeks: list[str] | None) -> LoadResult:
         raise ValueError(f"{result.path}: no cases in week {', '.join(weeks)}; weeks in the file: "
                          f"{', '.join(known) or 'none'}")
     return replace(result, cases=cases)
+
+
+def workspace_model(cases, settings: ThemeSettings, workspace: Workspace) -> tuple[ThemeSettings, str | None]:
+    """`embed.model: auto` made concrete: the model of the workspace's latest run that `auto` chose, so that the
+    themes of its runs are matched in one space (the registry links themes of one embedding model only), or, for
+    the workspace's first such run, the model this file's languages call for (`clustering.model_choice`). Returns
+    the settings and the reason the run records (None when the model was set)."""
+    if not is_auto(settings):
+        return settings, None
+    for run_id in reversed(workspace.run_ids()):
+        try:
+            earlier = load_themes(workspace.run_dir(run_id))
+        except (OSError, ValueError):  # a damaged run says nothing about the model: the one before it may
+            continue
+        if earlier.model_choice:
+            model = earlier.settings.embed.model or ENGLISH_MODEL
+            return with_model(settings, model), (f"embed.model auto: {model}, as in this workspace's run "
+                                                 f"{earlier.run_id} (its themes are matched in that model's space)")
+    settings, choice = resolved_model(settings, cases)
+    return settings, choice.reason() if choice else None
 
 
 def analyse(path: str | Path, workspace: Workspace, settings: ThemeSettings | None = None,
@@ -61,6 +82,7 @@ def analyse_loaded(loaded: LoadResult, workspace: Workspace, settings: ThemeSett
     start = time.perf_counter()
     selected = select_weeks(loaded, scope)
     load_seconds = loaded.seconds + time.perf_counter() - start
+    settings, model_choice = workspace_model(selected.cases, settings, workspace)
     registry = Registry(workspace.store_path)
     known = registry.known_themes(models_label(settings.embed))
     result = find_themes(selected.cases, settings, workspace.cache, selected.has_correct_rows, known)
@@ -73,6 +95,7 @@ def analyse_loaded(loaded: LoadResult, workspace: Workspace, settings: ThemeSett
                         week=week, weeks=scope or []),
         settings=settings,
         embedding_model=models_label(settings.embed),
+        model_choice=model_choice,
     )
     timings = {"load": round(load_seconds, 3), **result.timings_s}
     run = ThemeRun.of(identity, result.model_copy(update={"timings_s": timings}))

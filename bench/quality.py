@@ -59,6 +59,7 @@ from clustering.compose import compose  # noqa: E402
 from clustering.embed import EmbedStats, model_key  # noqa: E402
 from clustering.embed_cache import EmbeddingCache  # noqa: E402
 from clustering.language import Languages  # noqa: E402
+from clustering.model_choice import resolved_model, with_model  # noqa: E402
 from clustering.reduce import neighbourhood, reduce_vectors, reduce_vectors_cached  # noqa: E402
 from clustering.settings import ClusterSettings, ReduceSettings, ThemeSettings  # noqa: E402
 from clustering.themes import canonical_order  # noqa: E402
@@ -109,6 +110,7 @@ class Prepared:
     labels: pd.Series
     languages: pd.Series | None
     language_min_cases: int  # compose.language_min_cases of the settings it was composed with
+    model: str | None = None  # the embed.model it was embedded with (`auto` made concrete for the set)
 
 
 def row_of(prepared: Prepared, method: str, labels: np.ndarray, seconds: float) -> Row:
@@ -125,6 +127,9 @@ def prepare(name: str, settings: ThemeSettings, cache_root: Path) -> Prepared:
     data = load_set(name)
     order = canonical_order(data.cases)
     cases = data.cases.iloc[order].reset_index(drop=True)
+    settings, choice = resolved_model(settings, cases)  # embed.model auto: as the pipeline chooses for this file
+    if choice is not None:
+        print(choice.reason())
     cache = EmbeddingCache(cache_root / "embeddings" / model_key(settings.embed))
     stats = EmbedStats()
     start = time.perf_counter()
@@ -135,7 +140,7 @@ def prepare(name: str, settings: ThemeSettings, cache_root: Path) -> Prepared:
           f"{int((labels == NOISE).sum()):,} one-off/out-of-scope; embedded {stats.computed:,} texts, "
           f"{stats.cached:,} cached ({time.perf_counter() - start:.1f} s)", flush=True)
     return Prepared(data, composed.vectors, composed.note_vectors, labels, languages,
-                    settings.compose.language_min_cases)
+                    settings.compose.language_min_cases, settings.embed.model)
 
 
 def languages_of(p: Prepared) -> Languages | None:
@@ -370,7 +375,8 @@ def main() -> None:
         prepared = prepare(name, settings, args.cache)
         per_seed, set_points = [], []
         for seed in seeds:
-            rows, points = run_methods(prepared, seeded(settings, seed), args.variants, args.curve)
+            rows, points = run_methods(prepared, seeded(with_model(settings, prepared.model), seed), args.variants,
+                                       args.curve)
             if len(seeds) > 1:
                 print(f"-- {name}, seed {seed}")
             print_rows(rows)

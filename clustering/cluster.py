@@ -25,7 +25,7 @@ import numpy as np
 
 from clustering.embedders import MINILM
 from clustering.language import Languages, join_language_twins
-from clustering.settings import DEFAULT_EMBED_MODEL, MIN_SAMPLES_AT_LEAST, SMALLEST_THEME_SHARE, ClusterSettings
+from clustering.settings import MIN_SAMPLES_AT_LEAST, MULTILINGUAL_MODEL, SMALLEST_THEME_SHARE, ClusterSettings
 from clustering.stats import MAD_TO_SD
 
 UNTHEMED = -1
@@ -145,7 +145,7 @@ def impure_members(sims: np.ndarray, labels: np.ndarray, settings: ClusterSettin
     return out
 
 
-def resolved_purity(settings: ClusterSettings, note_model: str | None = DEFAULT_EMBED_MODEL) -> ClusterSettings:
+def resolved_purity(settings: ClusterSettings, note_model: str | None = MULTILINGUAL_MODEL) -> ClusterSettings:
     """`purity: auto` made concrete for the model that embedded the notes (`embed.model`'s value: None is the
     packaged MiniLM): the fixed bar for MiniLM, where it was measured across the quality table's sets, the bar
     relative to the members' spread for any other model, whose cosines sit elsewhere (unrelated texts at 0.7-0.9

