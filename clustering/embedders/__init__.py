@@ -43,8 +43,12 @@ def provider(settings: EmbedSettings) -> ModuleType:
 def release_encoders() -> None:
     """Drop the loaded fast-path encoders (MiniLM's and e5's exports on OpenVINO / ONNX Runtime): a run calls it once
     its texts are embedded, since e5's encoder holds ~1 GB through the stages that follow (the 100k first run's peak);
-    the next run loads it again in about a second. Modules never imported are left alone."""
+    the next run loads it again in about a second. The language identifier of `embed.model: auto` (77 MB) goes too.
+    Modules never imported are left alone."""
     for name in ("clustering.embedders.fast", "clustering.embedders.e5_fast"):
         module = sys.modules.get(name)
         if module is not None:
             module._encoders.clear()
+    choice = sys.modules.get("clustering.model_choice")
+    if choice is not None:
+        choice._identifier.cache_clear()
