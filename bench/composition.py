@@ -23,6 +23,7 @@ import quality  # noqa: E402
 from machine import machine_line  # noqa: E402
 from quality_seeds import spread  # noqa: E402
 
+from clustering.model_choice import with_model  # noqa: E402
 from clustering.settings import ComposeSettings, ThemeSettings  # noqa: E402
 
 WEIGHTINGS = {
@@ -76,7 +77,8 @@ def main() -> None:
             prepared = quality.prepare(set_name, settings, args.cache)
             per_method: dict[str, list] = {}
             for seed in seeds:
-                rows, _ = quality.run_methods(prepared, quality.seeded(settings, seed), False, False, peers_only=True)
+                rows, _ = quality.run_methods(prepared, quality.seeded(with_model(settings, prepared.model), seed),
+                                              False, False, peers_only=True)
                 for row in rows:
                     per_method.setdefault("ours" if row.method.startswith("ours") else "BERTopic defaults",
                                           []).append(row)

@@ -124,7 +124,7 @@ def print_table(rows: list[dict]) -> None:
 def run_set(name: str, settings: ThemeSettings, cache: Path, factors: tuple[float, ...], with_bertopic: bool) -> list:
     p = quality.prepare(name, settings, cache)
     space, _ = quality.umap_space(p.vectors, settings.reduce)
-    ours = resolved_purity(settings.cluster, settings.embed.for_channel("note").model)
+    ours = resolved_purity(settings.cluster, settings.embed.channel_models.get("note", p.model))  # auto: the set's
     clusters = cluster_cases(space, p.vectors, ours, p.notes)
     labels = clusters.labels
     k = len(clusters.centroids)

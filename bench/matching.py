@@ -94,10 +94,13 @@ def main() -> None:
     print(machine_line("umap-learn", "hdbscan"))
     print(f"embed: {settings.embed.model_dump_json()}")
     note_model = settings.embed.for_channel("note").model
+    channel_models_unset = "note" not in settings.embed.channel_models
     table: dict[tuple[str, float], dict[str, list]] = {}
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     for name in sets:
         p = prepare(name, settings, args.cache)
+        if channel_models_unset:  # embed.model auto: the model this set got
+            note_model = p.model
         start = time.perf_counter()
         medians = []
         for draw in range(args.halves):
