@@ -245,8 +245,11 @@ def policy_draft(pack: EvidencePack, min_score: float) -> dict:
     """Policy clarification: the ambiguity and wording from the theme's direction, keywords and QA notes."""
     ctx, direction = _context(pack), _direction(pack)
     topics = ", ".join(pack.keywords[:3]) or "these ads"
-    allowed = [c for c in pack.cases if c.error_type == "FP" and c.reviewer_note]
-    banned = [c for c in pack.cases if c.error_type == "FN" and c.reviewer_note]
+    top = _top(pack, "policy")
+    # the examples of a policy's clarification are that policy's cases (a theme may hold a few of other policies)
+    of_policy = [c for c in pack.cases if c.reviewer_note and (top is None or c.policy in (None, top["value"]))]
+    allowed = [c for c in of_policy if c.error_type == "FP"]
+    banned = [c for c in of_policy if c.error_type == "FN"]
     if direction == "FP":
         wording = (f"Ads about {topics} are not {ctx['policy']} violations by that alone. Reject them only when the "
                    f"ad itself shows what the {ctx['policy']} policy restricts; otherwise approve.")

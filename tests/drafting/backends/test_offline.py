@@ -70,3 +70,20 @@ def test_errors_concentrate_on_moderators_only_when_they_decided_most_of_the_the
                                    for i, n in enumerate(counts)]
     _, reasons = score_root_causes(pack)
     assert any("concentrate on a few moderators" in r for r in reasons["moderator_knowledge"]) is concentrated
+
+
+def test_a_policy_clarification_takes_its_examples_from_its_policy_only(drafting_run):
+    """A theme may hold a few cases of other policies (the demo's counterfeit theme held a bank ad wrongly rejected):
+    they are no example of what the clarified policy allows or forbids."""
+    _, run, cases, _, theme = drafting_run
+    pack = build_pack(run, cases, theme)
+    policy = json.loads(OfflineDrafter().generate("policy", pack, []).text)["policy"]
+    stray = pack.model_copy(deep=True)
+    for case in stray.cases[:2]:  # two of the theme's cases under another policy, one of each direction
+        case.policy = f"not_{policy}"
+    stray.cases[0].error_type, stray.cases[1].error_type = "FP", "FN"
+    draft = json.loads(OfflineDrafter().generate("policy", stray, []).text)
+    assert draft["policy"] == policy
+    shown = " ".join(draft["allowed_examples"] + draft["disallowed_examples"])
+    assert stray.cases[0].case_id not in shown and stray.cases[1].case_id not in shown
+    assert stray.cases[0].case_id not in draft["cited_case_ids"]
