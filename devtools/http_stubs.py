@@ -93,7 +93,6 @@ class Recorder(_Stub):
         self.thread.join(timeout=5)
 
 
-
 class Trickler(_Stub):
     """Reads a request, then sends a valid `200 OK` answer one byte every `interval` seconds (a server that never
     trips a per-read timeout). `sent` counts the bytes it managed to send."""
@@ -145,7 +144,6 @@ class Trickler(_Stub):
         self._stop.set()
         self.sock.close()
         self.thread.join(timeout=5)
-
 
 
 def wait_until(condition, timeout: float = 5.0) -> bool:

@@ -1,5 +1,5 @@
 """`embed.model: auto`: an English file is embedded by MiniLM, a file with texts in other languages by e5, and a
-workspace keeps its first choice so that its runs' themes are matched in one space (real files, real models)."""
+workspace keeps its model so that its runs' themes are matched in one space (real files, real models)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_a_large_file_is_read_through_a_sample_of_each_channel():
     assert file_texts(frame(rows), ComposeSettings()) == texts  # the same sample every time
 
 
-def test_a_workspace_keeps_its_first_choice(make_csv, tmp_path):
+def test_a_workspace_keeps_its_model(make_csv, tmp_path):
     english = make_csv(english_rows(), name="english.csv")
     mixed = make_csv(with_german_ads(english_rows(), 5), name="mixed.csv")  # English notes, a tenth of texts German
     workspace = Workspace(tmp_path / "ws")

